@@ -1,0 +1,191 @@
+package dev.warden.audit;
+
+import dev.warden.store.Database;
+import dev.warden.store.JsonColumns;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The append-only, hash-chained audit log. Each entry's hash covers its fields and the previous
+ * entry's hash, and sequence numbers are dense, so editing, deleting or reordering any entry breaks
+ * the chain at that entry. Entries are appended inside the caller's transaction, so a change and
+ * its audit entry land together or not at all; appends are serialised across processes.
+ */
+public final class AuditLog {
+    /** The previous-hash of the first entry. */
+    public static final String GENESIS = "0".repeat(64);
+
+    private final Database db;
+    private final Clock clock;
+
+    public AuditLog(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** Appends an entry in the transaction of {@code h}. */
+    public AuditEntry append(
+            Handle h, String actor, String action, String targetType, String targetId, Map<String, String> details) {
+        db.lock(h, "warden.audit");
+        Map.Entry<Long, String> head = h.createQuery("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .map((rs, ctx) -> Map.entry(rs.getLong("seq"), rs.getString("hash")))
+                .findOne()
+                .orElse(Map.entry(0L, GENESIS));
+        long seq = head.getKey() + 1;
+        Instant at = clock.instant();
+        String detailsJson = JsonColumns.write(details);
+        String hash = hash(seq, at.toEpochMilli(), actor, action, targetType, targetId, detailsJson, head.getValue());
+        h.createUpdate(
+                        "INSERT INTO audit_log (seq, at, actor, action, target_type, target_id, details, prev_hash, hash)"
+                                + " VALUES (:seq, :at, :actor, :action, :targetType, :targetId, :details, :prev, :hash)")
+                .bind("seq", seq)
+                .bind("at", at.toEpochMilli())
+                .bind("actor", actor)
+                .bind("action", action)
+                .bind("targetType", targetType)
+                .bind("targetId", targetId)
+                .bind("details", detailsJson)
+                .bind("prev", head.getValue())
+                .bind("hash", hash)
+                .execute();
+        return new AuditEntry(seq, at, actor, action, targetType, targetId, details, head.getValue(), hash);
+    }
+
+    /** Appends an entry in its own transaction. */
+    public AuditEntry append(
+            String actor, String action, String targetType, String targetId, Map<String, String> details) {
+        return db.inTransaction(h -> append(h, actor, action, targetType, targetId, details));
+    }
+
+    /** Entries with {@code seq > afterSeq}, oldest first. */
+    public List<AuditEntry> list(long afterSeq, int limit) {
+        return db.withHandle(h -> h.createQuery("SELECT * FROM audit_log WHERE seq > :after ORDER BY seq LIMIT :limit")
+                .bind("after", afterSeq)
+                .bind("limit", limit)
+                .map((rs, ctx) -> entry(rs))
+                .list());
+    }
+
+    /** The outcome of {@link #verify()}. {@code firstBadSeq} is 0 when the chain is intact. */
+    public record Verification(long checked, long firstBadSeq, String problem, long headSeq, String headHash) {
+        @com.fasterxml.jackson.annotation.JsonProperty("intact")
+        public boolean intact() {
+            return firstBadSeq == 0;
+        }
+    }
+
+    /** Walks the whole chain, oldest first, in bounded memory; stops at the first broken entry. */
+    public Verification verify() {
+        return db.streaming(h -> {
+            try (Stream<AuditEntry> rows = h
+                    .createQuery("SELECT * FROM audit_log ORDER BY seq")
+                    .setFetchSize(1000)
+                    .map((rs, ctx) -> entry(rs))
+                    .stream()) {
+                long expectedSeq = 1;
+                String prevHash = GENESIS;
+                long checked = 0;
+                Iterator<AuditEntry> it = rows.iterator();
+                while (it.hasNext()) {
+                    AuditEntry e = it.next();
+                    if (e.seq() != expectedSeq) {
+                        return new Verification(
+                                checked,
+                                expectedSeq,
+                                "entry " + expectedSeq + " is missing (next entry is " + e.seq() + ")",
+                                0,
+                                null);
+                    }
+                    if (!e.prevHash().equals(prevHash)) {
+                        return new Verification(
+                                checked,
+                                e.seq(),
+                                "entry " + e.seq() + " does not follow entry " + (e.seq() - 1)
+                                        + " (previous-hash mismatch: an entry was removed or altered)",
+                                0,
+                                null);
+                    }
+                    String recomputed = hash(
+                            e.seq(),
+                            e.at().toEpochMilli(),
+                            e.actor(),
+                            e.action(),
+                            e.targetType(),
+                            e.targetId(),
+                            JsonColumns.write(e.details()),
+                            e.prevHash());
+                    if (!recomputed.equals(e.hash())) {
+                        return new Verification(
+                                checked,
+                                e.seq(),
+                                "entry " + e.seq() + " was altered (its hash does not match its contents)",
+                                0,
+                                null);
+                    }
+                    prevHash = e.hash();
+                    expectedSeq++;
+                    checked++;
+                }
+                return new Verification(checked, 0, null, expectedSeq - 1, prevHash);
+            }
+        });
+    }
+
+    private static AuditEntry entry(ResultSet rs) throws SQLException {
+        return new AuditEntry(
+                rs.getLong("seq"),
+                Instant.ofEpochMilli(rs.getLong("at")),
+                rs.getString("actor"),
+                rs.getString("action"),
+                rs.getString("target_type"),
+                rs.getString("target_id"),
+                JsonColumns.readStringMap(rs.getString("details")),
+                rs.getString("prev_hash"),
+                rs.getString("hash"));
+    }
+
+    /** SHA-256 over length-prefixed fields, so no two different entries encode the same bytes. */
+    static String hash(
+            long seq,
+            long at,
+            String actor,
+            String action,
+            String targetType,
+            String targetId,
+            String details,
+            String prevHash) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+        for (String field : new String[] {
+            "warden-audit-v1",
+            Long.toString(seq),
+            Long.toString(at),
+            actor,
+            action,
+            targetType,
+            targetId,
+            details,
+            prevHash
+        }) {
+            byte[] b = field.getBytes(StandardCharsets.UTF_8);
+            sha.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));
+            sha.update(b);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.warden.cli;
+
+import dev.warden.app.Warden;
+import dev.warden.auth.Role;
+import dev.warden.auth.TokenService;
+import dev.warden.demo.DemoEstate;
+import dev.warden.http.HttpServer;
+import dev.warden.inventory.Inventory;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Load the built-in demo estate (a few hundred identities of every kind) into the store and run the server.",
+            "Re-running updates the same identities in place. Prints the URL and a new admin token."
+        })
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Mixin
+    ListenOptions listen;
+
+    @Option(names = "--no-serve", description = "Load the demo estate and exit without starting the server.")
+    boolean noServe;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        listen.validate();
+        PrintWriter out = spec.commandLine().getOut();
+        Warden w = store.open();
+        try {
+            Inventory.LoadResult loaded = w.inventory()
+                    .load(
+                            DemoEstate.generate(w.clock().instant()),
+                            "cli:demo",
+                            "inventory.load",
+                            Map.of("source", "demo estate"));
+            out.println("demo estate: " + loaded.added() + " identities added, " + loaded.updated() + " updated ("
+                    + w.inventory().count() + " in store " + w.db().url() + ")");
+            if (noServe) {
+                w.close();
+                return Main.OK;
+            }
+            TokenService.Issued token = w.tokens().create(Role.ADMIN, null, "demo session", "cli:demo");
+            HttpServer http = w.serve(listen.bind, listen.port);
+            String url = "http://" + listen.hostForUrl() + ":" + http.port();
+            out.println();
+            out.println("Warden is running at " + url);
+            out.println("Admin token (shown once): " + token.token());
+            out.println();
+            out.println("Try:");
+            out.println("  curl -s -H 'Authorization: Bearer " + token.token() + "' " + url + "/v1/stats");
+            out.println("  ./warden identities list --unowned");
+            out.println("Stop with Ctrl-C.");
+            out.flush();
+        } catch (RuntimeException e) {
+            w.close();
+            throw e;
+        }
+        ServeCommand.awaitShutdown(w);
+        return Main.OK;
+    }
+}

@@ -1,0 +1,208 @@
+package dev.warden.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.app.Json;
+import dev.warden.app.Warden;
+import dev.warden.inventory.Credential;
+import dev.warden.inventory.Entitlement;
+import dev.warden.inventory.Identity;
+import dev.warden.inventory.IdentityFilter;
+import dev.warden.inventory.IdentityKind;
+import dev.warden.inventory.IdentityRecord;
+import dev.warden.inventory.IdentityStatus;
+import dev.warden.inventory.InventoryStore;
+import dev.warden.inventory.Page;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "identities",
+        mixinStandardHelpOptions = true,
+        description = "List and show non-human identities in the inventory.",
+        subcommands = {IdentitiesCommand.ListCommand.class, IdentitiesCommand.ShowCommand.class})
+final class IdentitiesCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (list, show)");
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List identities (filters are AND-ed).")
+    static final class ListCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--kind", paramLabel = "KIND", description = "Identity kind: ${COMPLETION-CANDIDATES}.")
+        IdentityKind kind;
+
+        @Option(
+                names = "--source",
+                paramLabel = "TYPE[:SCOPE]",
+                description = "Source type, or type:scope (aws:123456789012).")
+        String source;
+
+        @Option(names = "--owner", paramLabel = "OWNER", description = "Business or technical owner.")
+        String owner;
+
+        @Option(names = "--unowned", description = "Only identities with no owner recorded.")
+        boolean unowned;
+
+        @Option(names = "--environment", paramLabel = "ENV", description = "Environment (prod, staging, ...).")
+        String environment;
+
+        @Option(names = "--status", paramLabel = "STATUS", description = "Status: ${COMPLETION-CANDIDATES}.")
+        IdentityStatus status;
+
+        @Option(names = "--q", paramLabel = "TEXT", description = "Case-insensitive text in the name or external id.")
+        String text;
+
+        @Option(
+                names = "--limit",
+                paramLabel = "N",
+                defaultValue = "1000",
+                description = "At most N identities (1-1000000, default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Option(
+                names = "--format",
+                paramLabel = "FORMAT",
+                defaultValue = "table",
+                description = "table or json (default ${DEFAULT-VALUE}).")
+        Format format;
+
+        @Override
+        public Integer call() throws Exception {
+            if (limit < 1 || limit > 1_000_000) {
+                throw new IllegalArgumentException("--limit must be between 1 and 1000000");
+            }
+            IdentityFilter filter = new IdentityFilter(
+                    kind, source, owner, unowned ? Boolean.FALSE : null, environment, status, text, null, null);
+            PrintWriter out = spec.commandLine().getOut();
+            try (Warden w = store.open()) {
+                List<Identity> items = new ArrayList<>();
+                String cursor = null;
+                do {
+                    Page<Identity> page = w.inventory()
+                            .list(filter, cursor, Math.min(InventoryStore.MAX_LIMIT, limit - items.size()));
+                    items.addAll(page.items());
+                    cursor = page.nextCursor();
+                } while (cursor != null && items.size() < limit);
+                if (format == Format.json) {
+                    ObjectMapper mapper = Json.mapper();
+                    out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(items));
+                } else {
+                    Table t = new Table("ID", "KIND", "NAME", "SOURCE", "ENV", "OWNER", "STATUS");
+                    for (Identity i : items) {
+                        t.row(
+                                i.id(),
+                                i.kind().value(),
+                                i.name(),
+                                i.source(),
+                                i.environment(),
+                                i.businessOwner() != null ? i.businessOwner() : i.technicalOwner(),
+                                i.status().value());
+                    }
+                    t.print(out);
+                    out.println(
+                            items.size() + (cursor != null ? "+ identities (raise --limit for more)" : " identities"));
+                }
+            }
+            return Main.OK;
+        }
+    }
+
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = "Show one identity with its credentials and entitlements.")
+    static final class ShowCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StoreOptions store;
+
+        @Parameters(
+                paramLabel = "ID|EXTERNAL_ID",
+                description = "Warden id, or canonical external id (ARN, system:serviceaccount:NS:NAME, ...).")
+        String id;
+
+        @Option(
+                names = "--format",
+                paramLabel = "FORMAT",
+                defaultValue = "table",
+                description = "table or json (default ${DEFAULT-VALUE}).")
+        Format format;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            try (Warden w = store.open()) {
+                IdentityRecord r = w.inventory()
+                        .show(id, null)
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "no identity '" + dev.warden.inventory.InventoryText.shown(id) + "'"));
+                if (format == Format.json) {
+                    out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+                    return Main.OK;
+                }
+                print(out, r);
+            }
+            return Main.OK;
+        }
+
+        private static void print(PrintWriter out, IdentityRecord r) {
+            Identity i = r.identity();
+            Table t = new Table("FIELD", "VALUE");
+            t.row("id", i.id())
+                    .row("kind", i.kind().value())
+                    .row("name", i.name())
+                    .row("externalId", i.externalId());
+            t.row("source", i.source())
+                    .row("environment", i.environment())
+                    .row("status", i.status().value());
+            t.row("businessOwner", i.businessOwner()).row("technicalOwner", i.technicalOwner());
+            t.row("ownershipProvenance", i.ownershipProvenance())
+                    .row("workload", i.workload())
+                    .row("purpose", i.purpose());
+            t.row("thirdPartyVendor", i.thirdPartyVendor()).row("createdAt", i.createdAt());
+            t.row("firstSeen", i.firstSeen()).row("lastSeen", i.lastSeen());
+            i.tags().forEach((k, v) -> t.row("tag " + k, v));
+            t.print(out);
+            out.println();
+            out.println("Credentials (" + r.credentials().size() + ")");
+            Table c = new Table("KIND", "EXTERNAL ID", "STATUS", "CREATED", "LAST ROTATED", "EXPIRES", "LAST USED");
+            for (Credential cr : r.credentials()) {
+                c.row(
+                        cr.kind().value(),
+                        cr.externalId() != null ? cr.externalId() : cr.fingerprint(),
+                        cr.status().value(),
+                        cr.createdAt(),
+                        cr.lastRotatedAt(),
+                        cr.expiresAt(),
+                        cr.lastUsedAt());
+            }
+            c.print(out);
+            out.println();
+            out.println("Entitlements (" + r.entitlements().size() + ")");
+            Table e = new Table("EFFECT", "ACTION", "RESOURCE", "GRANTED VIA");
+            for (Entitlement en : r.entitlements()) {
+                e.row(en.effect().value(), en.action(), en.resource(), en.grantedVia());
+            }
+            e.print(out);
+        }
+    }
+}

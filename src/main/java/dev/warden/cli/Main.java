@@ -1,0 +1,83 @@
+package dev.warden.cli;
+
+import dev.warden.inventory.InventoryText;
+import dev.warden.store.StoreException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Set;
+import picocli.CommandLine;
+
+/**
+ * The {@code warden} executable. Exit codes: 0 ok, 1 a check failed, 2 usage or input error
+ * (including a store that cannot be opened). Errors are one line on stderr; {@code --verbose}
+ * adds the stack trace.
+ */
+public final class Main {
+    static final int OK = 0;
+    static final int CHECK_FAILED = 1;
+    static final int USAGE = 2;
+    private static final Set<String> SERVER_COMMANDS = Set.of("serve", "demo");
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        if (System.getProperty("warden.log.level") == null) {
+            // Tools print results, not logs; the server logs at info.
+            boolean server = args.length > 0 && SERVER_COMMANDS.contains(args[0]);
+            System.setProperty("warden.log.level", server ? "INFO" : "WARN");
+        }
+        int code = run(
+                args,
+                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        if (code != OK || !isServer(args)) {
+            System.exit(code);
+        }
+    }
+
+    private static boolean isServer(String[] args) {
+        return args.length > 0
+                && SERVER_COMMANDS.contains(args[0])
+                && Arrays.stream(args).noneMatch(a -> a.equals("--help") || a.equals("-h"));
+    }
+
+    /** Runs one command line with the given output streams; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        CommandLine cli = new CommandLine(new WardenCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setUsageHelpAutoWidth(true);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            String message;
+            if (e instanceof StoreException || e instanceof IllegalArgumentException || e instanceof CliException) {
+                message = e.getMessage();
+            } else {
+                message = "internal error: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + InventoryText.shown(e.getMessage()));
+            }
+            err.println("warden: error: " + message);
+            if (verbose) {
+                e.printStackTrace(err);
+            } else if (!(e instanceof IllegalArgumentException) && !(e instanceof CliException)) {
+                err.println("warden: run with --verbose for details");
+            }
+            err.flush();
+            return e instanceof CliException ? ((CliException) e).exitCode() : USAGE;
+        });
+        cli.setParameterExceptionHandler((e, args2) -> {
+            err.println("warden: error: " + e.getMessage());
+            err.println(
+                    "Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return USAGE;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

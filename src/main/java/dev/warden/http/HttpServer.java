@@ -1,0 +1,168 @@
+package dev.warden.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.app.Json;
+import dev.warden.audit.AuditLog;
+import dev.warden.auth.ApiToken;
+import dev.warden.auth.TokenService;
+import dev.warden.inventory.Inventory;
+import dev.warden.store.Database;
+import dev.warden.store.StoreException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Warden's HTTP server: the REST API under {@code /v1}, health, metrics and the OpenAPI document.
+ * Every route comes from {@link #routes()}; each non-public route checks its bearer token and
+ * permission before its handler runs. Every error is {@code application/problem+json}.
+ */
+public final class HttpServer {
+    /** Largest request body accepted, in bytes. */
+    public static final long MAX_BODY = 1_048_576;
+
+    static final String PROBLEM_JSON = "application/problem+json";
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final String TOKEN_ATTRIBUTE = "warden.token";
+
+    private final ObjectMapper mapper = Json.mapper();
+    private final TokenService tokens;
+    private final Metrics metrics;
+    private final List<Route> routes;
+    private Javalin app;
+
+    public HttpServer(Database db, Inventory inventory, TokenService tokens, AuditLog audit, Clock clock) {
+        this.tokens = tokens;
+        this.metrics = new Metrics();
+        List<Route> all = new ArrayList<>();
+        all.addAll(new SystemRoutes(db, metrics, OpenApi.load(mapper)).routes());
+        all.addAll(new IdentityRoutes(inventory).routes());
+        all.addAll(new TokenRoutes(tokens, mapper).routes());
+        all.addAll(new AuditRoutes(audit).routes());
+        this.routes = List.copyOf(all);
+    }
+
+    /** The routes this server serves. */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public void start(String bind, int port) {
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson(mapper, false));
+            config.http.maxRequestSize = MAX_BODY;
+            config.http.prefer405over404 = true;
+            config.router.ignoreTrailingSlashes = true;
+            config.jetty.modifyHttpConfiguration(hc -> {
+                hc.setSendServerVersion(false);
+                hc.setRequestHeaderSize(16 * 1024);
+            });
+            config.requestLogger.http((ctx, ms) -> metrics.recordRequest(ctx, ms));
+            config.routes.before(ctx -> {
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("Cache-Control", "no-store");
+            });
+            for (Route r : routes) {
+                config.routes.addHttpHandler(r.method(), r.path(), ctx -> {
+                    if (r.permission() != null) {
+                        ctx.attribute(TOKEN_ATTRIBUTE, authorize(ctx, r));
+                    }
+                    r.handler().handle(ctx);
+                });
+            }
+            config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e.status(), e.title(), e.getMessage()));
+            config.routes.exception(
+                    HttpResponseException.class,
+                    (e, ctx) -> problem(
+                            ctx,
+                            e.getStatus(),
+                            io.javalin.http.HttpStatus.forStatus(e.getStatus()).getMessage(),
+                            lower(e.getMessage())));
+            config.routes.exception(
+                    IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Bad Request", e.getMessage()));
+            config.routes.exception(StoreException.class, (e, ctx) -> {
+                String ref = UUID.randomUUID().toString();
+                LOG.error("event=store_error ref={} error=\"{}\"", ref, e.getMessage(), e);
+                problem(ctx, 503, "Service Unavailable", "the store is unavailable (reference " + ref + ")");
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                String ref = UUID.randomUUID().toString();
+                LOG.error("event=internal_error ref={} path={}", ref, ctx.path(), e);
+                problem(ctx, 500, "Internal Server Error", "internal error (reference " + ref + ")");
+            });
+        });
+        app.start(bind, port);
+        LOG.info("event=listening url=http://{}:{}", bind.contains(":") ? "[" + bind + "]" : bind, app.port());
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    private ApiToken authorize(Context ctx, Route r) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"warden\"");
+            throw new Problem(401, "Unauthorized", "missing bearer token (send Authorization: Bearer wdn_...)");
+        }
+        ApiToken token = tokens.authenticate(header.substring(7).strip()).orElseThrow(() -> {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"warden\", error=\"invalid_token\"");
+            return new Problem(401, "Unauthorized", "invalid, revoked or expired token");
+        });
+        if (!token.role().permits(r.permission())) {
+            throw new Problem(
+                    403,
+                    "Forbidden",
+                    "role '" + token.role().value() + "' may not "
+                            + r.permission()
+                                    .name()
+                                    .toLowerCase(java.util.Locale.ROOT)
+                                    .replace('_', ' '));
+        }
+        return token;
+    }
+
+    /** The authenticated token of the current request. */
+    static ApiToken token(Context ctx) {
+        return ctx.attribute(TOKEN_ATTRIBUTE);
+    }
+
+    private void problem(Context ctx, int status, String title, String detail) {
+        Problem.Body body = new Problem.Body("about:blank", title, status, detail, ctx.path());
+        try {
+            ctx.status(status).contentType(PROBLEM_JSON).result(mapper.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            ctx.status(status)
+                    .contentType(PROBLEM_JSON)
+                    .result("{\"title\":\"" + title + "\",\"status\":" + status + "}");
+        }
+    }
+
+    private static String lower(String s) {
+        if (s == null || s.isEmpty()) {
+            return s;
+        }
+        return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+
+    static Map<String, Object> created(String id) {
+        return Map.of("id", id);
+    }
+}

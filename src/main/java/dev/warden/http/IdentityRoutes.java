@@ -1,0 +1,76 @@
+package dev.warden.http;
+
+import dev.warden.auth.ApiToken;
+import dev.warden.auth.Role.Permission;
+import dev.warden.inventory.IdentityFilter;
+import dev.warden.inventory.IdentityKind;
+import dev.warden.inventory.IdentityStatus;
+import dev.warden.inventory.Inventory;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Set;
+
+/** {@code /v1/identities} and {@code /v1/stats}: the inventory, read-only for now. */
+final class IdentityRoutes {
+    static final int DEFAULT_LIMIT = 100;
+    private static final Set<String> FILTERS =
+            Set.of("kind", "source", "owner", "owned", "environment", "status", "q", "externalId");
+
+    private final Inventory inventory;
+
+    IdentityRoutes(Inventory inventory) {
+        this.inventory = inventory;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.get("/v1/identities", Permission.READ_INVENTORY, this::list),
+                Route.get("/v1/identities/{id}", Permission.READ_INVENTORY, this::show),
+                Route.get("/v1/stats", Permission.READ_INVENTORY, this::stats));
+    }
+
+    private void list(Context ctx) {
+        Params.allowOnly(ctx, union(FILTERS, Set.of("limit", "cursor")));
+        int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, dev.warden.inventory.InventoryStore.MAX_LIMIT);
+        ctx.json(inventory.list(filter(ctx), ctx.queryParam("cursor"), limit));
+    }
+
+    private void show(Context ctx) {
+        Params.allowOnly(ctx, Set.of());
+        String id = ctx.pathParam("id");
+        ApiToken token = HttpServer.token(ctx);
+        if (!dev.warden.inventory.Ids.isValid(id)) {
+            throw Problem.notFound("no identity with id '" + Params.shown(id)
+                    + "' (ids are UUIDs; find one by external id with GET /v1/identities?externalId=...)");
+        }
+        ctx.json(inventory
+                .show(id, token.team())
+                .orElseThrow(() -> Problem.notFound("no identity with id '" + id + "'")));
+    }
+
+    private void stats(Context ctx) {
+        Params.allowOnly(ctx, FILTERS);
+        ctx.json(inventory.stats(filter(ctx)));
+    }
+
+    private static IdentityFilter filter(Context ctx) {
+        String kind = ctx.queryParam("kind");
+        String status = ctx.queryParam("status");
+        return new IdentityFilter(
+                kind == null || kind.isEmpty() ? null : IdentityKind.parse(kind),
+                ctx.queryParam("source"),
+                ctx.queryParam("owner"),
+                Params.boolParam(ctx, "owned"),
+                ctx.queryParam("environment"),
+                status == null || status.isEmpty() ? null : IdentityStatus.parse(status),
+                ctx.queryParam("q"),
+                ctx.queryParam("externalId"),
+                HttpServer.token(ctx).team());
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        java.util.HashSet<String> s = new java.util.HashSet<>(a);
+        s.addAll(b);
+        return s;
+    }
+}

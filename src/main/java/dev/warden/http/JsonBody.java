@@ -1,0 +1,45 @@
+package dev.warden.http;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Reads a JSON request body into a record, answering 415/400/413 with the field or position at fault. */
+final class JsonBody {
+    private JsonBody() {}
+
+    static <T> T read(Context ctx, ObjectMapper mapper, Class<T> type) {
+        String contentType = ctx.contentType();
+        if (contentType == null
+                || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new Problem(415, "Unsupported Media Type", "request body must be application/json");
+        }
+        long declared = ctx.contentLength();
+        if (declared > HttpServer.MAX_BODY) {
+            throw new Problem(413, "Content Too Large", "request body exceeds " + HttpServer.MAX_BODY + " bytes");
+        }
+        try (InputStream in = ctx.bodyInputStream()) {
+            T value = mapper.readValue(in.readNBytes((int) HttpServer.MAX_BODY + 1), type);
+            if (value == null) {
+                throw Problem.badRequest("request body is empty");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw Problem.badRequest("unknown field '" + Params.shown(e.getPropertyName()) + "'");
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IllegalArgumentException) {
+                throw Problem.badRequest(cause.getMessage());
+            }
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw Problem.badRequest("malformed JSON body" + where);
+        } catch (IOException e) {
+            throw Problem.badRequest("request body could not be read");
+        }
+    }
+}
