@@ -69,6 +69,10 @@ public final class DbUrl {
             throw new IllegalArgumentException("unsupported database URL " + quoteScheme(scheme)
                     + " (expected postgresql://user@host:port/db or sqlite:PATH)");
         }
+        String rest = s.substring(colon + 3);
+        if (rest.isEmpty() || rest.startsWith("/") || rest.startsWith("?") || rest.startsWith("@")) {
+            throw new IllegalArgumentException("postgresql URL has no host (expected postgresql://user@host:port/db)");
+        }
         URI uri;
         try {
             uri = new URI(s);
