@@ -11,6 +11,7 @@ import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.InventoryStore;
+import dev.warden.inventory.Nature;
 import dev.warden.inventory.Page;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -66,6 +67,9 @@ final class IdentitiesCommand implements Runnable {
         @Option(names = "--status", paramLabel = "STATUS", description = "Status: ${COMPLETION-CANDIDATES}.")
         IdentityStatus status;
 
+        @Option(names = "--nature", paramLabel = "NATURE", defaultValue = "machine", description = "machine, human or all (default ${DEFAULT-VALUE}: humans are kept apart).")
+        String nature;
+
         @Option(names = "--q", paramLabel = "TEXT", description = "Case-insensitive text in the name or external id.")
         String text;
 
@@ -88,8 +92,8 @@ final class IdentitiesCommand implements Runnable {
             if (limit < 1 || limit > 1_000_000) {
                 throw new IllegalArgumentException("--limit must be between 1 and 1000000");
             }
-            IdentityFilter filter = new IdentityFilter(
-                    kind, source, owner, unowned ? Boolean.FALSE : null, environment, status, text, null, null);
+            IdentityFilter filter = new IdentityFilter(kind, source, owner, unowned ? Boolean.FALSE : null, environment, status,
+                    text, null, null, nature.equals("all") ? null : Nature.parse(nature));
             PrintWriter out = spec.commandLine().getOut();
             try (Warden w = store.open()) {
                 List<Identity> items = new ArrayList<>();

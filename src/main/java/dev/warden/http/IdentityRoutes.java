@@ -6,6 +6,7 @@ import dev.warden.inventory.IdentityFilter;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.Inventory;
+import dev.warden.inventory.Nature;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +15,7 @@ import java.util.Set;
 final class IdentityRoutes {
     static final int DEFAULT_LIMIT = 100;
     private static final Set<String> FILTERS =
-            Set.of("kind", "source", "owner", "owned", "environment", "status", "q", "externalId");
+            Set.of("kind", "source", "owner", "owned", "environment", "status", "q", "externalId", "nature");
 
     private final Inventory inventory;
 
@@ -65,7 +66,16 @@ final class IdentityRoutes {
                 status == null || status.isEmpty() ? null : IdentityStatus.parse(status),
                 ctx.queryParam("q"),
                 ctx.queryParam("externalId"),
-                HttpServer.token(ctx).team());
+                HttpServer.token(ctx).team(),
+                nature(ctx.queryParam("nature")));
+    }
+
+    /** Humans are kept apart: machine identities unless {@code nature=human} or {@code nature=all}. */
+    private static Nature nature(String value) {
+        if (value == null || value.isEmpty()) {
+            return Nature.MACHINE;
+        }
+        return value.equals("all") ? null : Nature.parse(value);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -7,7 +7,9 @@ import java.util.Objects;
 /**
  * A non-human identity: who it is (kind, name, canonical external id, source), who answers for it
  * (business and technical owner, and where that ownership came from), what it serves (workload,
- * purpose, third-party vendor) and when Warden saw it. {@code id} is assigned by the store and is
+ * purpose, third-party vendor), when Warden saw it, and whether machines or a person use it
+ * ({@code nature}, with the reason). {@code attributes} keeps source-specific facts (last use of a
+ * role, service-linked, ...). A removed identity keeps its record with {@code removedAt}. {@code id} is assigned by the store and is
  * null on an identity not yet stored.
  *
  * <p>Canonical external ids: AWS principal → ARN; Kubernetes service account →
@@ -31,7 +33,34 @@ public record Identity(
         Map<String, String> tags,
         Instant createdAt,
         Instant firstSeen,
-        Instant lastSeen) {
+        Instant lastSeen,
+        Nature nature,
+        String natureReason,
+        Map<String, String> attributes,
+        Instant removedAt) {
+
+    /** An active machine identity without attributes. */
+    public Identity(
+            String id,
+            IdentityKind kind,
+            String name,
+            String externalId,
+            Source source,
+            String environment,
+            String businessOwner,
+            String technicalOwner,
+            String ownershipProvenance,
+            String workload,
+            String purpose,
+            IdentityStatus status,
+            String thirdPartyVendor,
+            Map<String, String> tags,
+            Instant createdAt,
+            Instant firstSeen,
+            Instant lastSeen) {
+        this(id, kind, name, externalId, source, environment, businessOwner, technicalOwner, ownershipProvenance, workload,
+                purpose, status, thirdPartyVendor, tags, createdAt, firstSeen, lastSeen, Nature.MACHINE, null, Map.of(), null);
+    }
 
     public Identity {
         Objects.requireNonNull(kind, "kind");
@@ -52,6 +81,9 @@ public record Identity(
         purpose = InventoryText.optional("purpose", purpose);
         thirdPartyVendor = InventoryText.optional("thirdPartyVendor", thirdPartyVendor);
         tags = InventoryText.tags("tags", tags);
+        nature = nature == null ? Nature.MACHINE : nature;
+        natureReason = InventoryText.optional("natureReason", natureReason);
+        attributes = InventoryText.tags("attributes", attributes);
         if (lastSeen.isBefore(firstSeen)) {
             throw new IllegalArgumentException("lastSeen is before firstSeen");
         }

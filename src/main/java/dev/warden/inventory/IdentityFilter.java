@@ -12,6 +12,7 @@ package dev.warden.inventory;
  * @param text case-insensitive substring of the name or external id
  * @param externalId exact external id
  * @param team when set (a team-scoped API token), only identities this team owns
+ * @param nature machine or human; null: both (the CLI and API default to machine)
  */
 public record IdentityFilter(
         IdentityKind kind,
@@ -22,10 +23,11 @@ public record IdentityFilter(
         IdentityStatus status,
         String text,
         String externalId,
-        String team) {
+        String team,
+        Nature nature) {
     public static final int MAX_TEXT = 256;
 
-    public static final IdentityFilter ALL = new IdentityFilter(null, null, null, null, null, null, null, null, null);
+    public static final IdentityFilter ALL = new IdentityFilter(null, null, null, null, null, null, null, null, null, null);
 
     public IdentityFilter {
         source = bounded("source", source);
@@ -45,6 +47,10 @@ public record IdentityFilter(
     }
 
     public IdentityFilter withTeam(String newTeam) {
-        return new IdentityFilter(kind, source, owner, owned, environment, status, text, externalId, newTeam);
+        return new IdentityFilter(kind, source, owner, owned, environment, status, text, externalId, newTeam, nature);
+    }
+
+    public IdentityFilter withNature(Nature newNature) {
+        return new IdentityFilter(kind, source, owner, owned, environment, status, text, externalId, team, newNature);
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 
 /**
  * The inventory as the CLI and the API use it: load identities (each load one transaction with its
@@ -30,10 +31,10 @@ public final class Inventory {
         this.clock = clock;
     }
 
-    /** What a load did. */
-    public record LoadResult(int added, int updated) {
+    /** What a load did: identities added, changed, and seen again unchanged. */
+    public record LoadResult(int added, int updated, int unchanged) {
         public int total() {
-            return added + updated;
+            return added + updated + unchanged;
         }
     }
 
@@ -51,20 +52,73 @@ public final class Inventory {
             }
         }
         return db.inTransaction(h -> {
-            int added = 0;
-            int updated = 0;
-            for (int i = 0; i < records.size(); i += BATCH) {
-                InventoryStore.UpsertResult r =
-                        store.upsert(h, records.subList(i, Math.min(records.size(), i + BATCH)), clock.instant());
-                added += r.added();
-                updated += r.updated();
-            }
+            LoadResult r = load(h, records, null);
             Map<String, String> auditDetails = new LinkedHashMap<>(details);
-            auditDetails.put("added", Integer.toString(added));
-            auditDetails.put("updated", Integer.toString(updated));
+            auditDetails.put("added", Integer.toString(r.added()));
+            auditDetails.put("updated", Integer.toString(r.updated()));
+            auditDetails.put("unchanged", Integer.toString(r.unchanged()));
             audit.append(h, actor, action, "inventory", "identities", auditDetails);
-            return new LoadResult(added, updated);
+            return r;
         });
+    }
+
+    /**
+     * Loads {@code records} in the caller's transaction (the caller audits), marking them as seen by
+     * import {@code importId} (may be null).
+     */
+    public LoadResult load(Handle h, List<IdentityRecord> records, String importId) {
+        Set<String> keys = new HashSet<>();
+        for (IdentityRecord r : records) {
+            if (!keys.add(InventoryStore.key(r.identity()))) {
+                throw new IllegalArgumentException("identity '" + InventoryText.shown(r.identity().externalId())
+                        + "' from " + r.identity().source() + " appears twice in one load");
+            }
+        }
+        int added = 0;
+        int updated = 0;
+        int unchanged = 0;
+        for (int i = 0; i < records.size(); i += BATCH) {
+            InventoryStore.UpsertResult r =
+                    store.upsert(h, records.subList(i, Math.min(records.size(), i + BATCH)), clock.instant(), importId);
+            added += r.added();
+            updated += r.updated();
+            unchanged += r.unchanged();
+        }
+        return new LoadResult(added, updated, unchanged);
+    }
+
+    /**
+     * Marks removed, in the caller's transaction, the identities of {@code kind} from
+     * {@code sourceType}/{@code scope} (external id starting with {@code prefix}) that import
+     * {@code importId} did not see.
+     */
+    public int markRemoved(Handle h, String sourceType, String scope, IdentityKind kind, String prefix, String importId) {
+        return store.markRemoved(h, sourceType, scope, kind, prefix, importId, clock.instant());
+    }
+
+    /**
+     * Records a person's classification of an identity as machine or human (null clears it); it
+     * outlives re-imports. Audited.
+     */
+    public Identity classify(String idOrExternalId, Nature nature, String reason, String actor) {
+        if (nature != null && (reason == null || reason.isBlank())) {
+            throw new IllegalArgumentException("a reason is required to classify an identity");
+        }
+        String why = nature == null ? null : InventoryText.required("reason", reason) + " (by " + actor + ")";
+        Identity identity = show(idOrExternalId, null)
+                .orElseThrow(() -> new IllegalArgumentException("no identity '" + InventoryText.shown(idOrExternalId) + "'"))
+                .identity();
+        db.inTransaction(h -> {
+            store.overrideNature(h, identity.id(), nature, why);
+            Map<String, String> d = new LinkedHashMap<>();
+            d.put("nature", nature == null ? "cleared" : nature.value());
+            if (reason != null) {
+                d.put("reason", reason);
+            }
+            audit.append(h, actor, "identity.classify", "identity", identity.id(), d);
+            return null;
+        });
+        return store.get(identity.id(), null).orElseThrow().identity();
     }
 
     public Page<Identity> list(IdentityFilter filter, String cursor, int limit) {
@@ -79,7 +133,7 @@ public final class Inventory {
                 return byId;
             }
         }
-        IdentityFilter f = new IdentityFilter(null, null, null, null, null, null, null, idOrExternalId, team);
+        IdentityFilter f = new IdentityFilter(null, null, null, null, null, null, null, idOrExternalId, team, null);
         List<Identity> matches = store.list(f, null, 10).items();
         if (matches.size() > 1) {
             throw new AmbiguousIdentityException(idOrExternalId, matches);

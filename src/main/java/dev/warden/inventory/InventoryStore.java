@@ -2,10 +2,14 @@ package dev.warden.inventory;
 
 import dev.warden.store.Database;
 import dev.warden.store.JsonColumns;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,9 +23,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /**
- * SQL for the inventory aggregate (identities with their credentials and entitlements). Write
- * methods take the caller's {@link Handle} so that a load and its audit entry share one
- * transaction; every value is a bound parameter.
+ * SQL for the inventory aggregate (identities with their credentials, entitlements and trusts).
+ * Write methods take the caller's {@link Handle} so that a load, its reconciliation and its audit
+ * entry share one transaction; every value is a bound parameter.
  */
 public final class InventoryStore {
     /** Largest page a listing returns. */
@@ -29,10 +33,9 @@ public final class InventoryStore {
 
     private static final int CHUNK = 500;
     private static final String UNSPECIFIED = "unspecified";
-    private static final String IDENTITY_COLUMNS =
-            "id, kind, name, external_id, source_type, source_scope, environment,"
-                    + " business_owner, technical_owner, ownership_provenance, workload, purpose, status, third_party_vendor,"
-                    + " tags, created_at, first_seen, last_seen";
+    private static final String IDENTITY_COLUMNS = "id, kind, name, external_id, source_type, source_scope, environment,"
+            + " business_owner, technical_owner, ownership_provenance, workload, purpose, status, third_party_vendor,"
+            + " tags, created_at, first_seen, last_seen, nature, nature_reason, attributes, removed_at";
 
     private final Database db;
 
@@ -40,77 +43,146 @@ public final class InventoryStore {
         this.db = db;
     }
 
-    /** What an upsert did. */
-    public record UpsertResult(int added, int updated, List<String> ids) {}
+    /** What an upsert did. {@code unchanged} identities were only marked as seen again. */
+    public record UpsertResult(int added, int updated, int unchanged, List<String> ids) {}
 
     /**
      * Inserts or updates identities keyed by (source type, source scope, external id). An existing
-     * identity keeps its id and first-seen time, and its credentials keep their ids; credentials
-     * and entitlements are replaced by those given.
+     * identity keeps its id, first-seen time and any manual classification, and its credentials keep
+     * their ids; the parts a record carries in full replace what is stored, the others are merged.
+     * {@code importId} (may be null) marks the identities this import saw, for {@link #markRemoved}.
      */
-    public UpsertResult upsert(Handle h, List<IdentityRecord> records, Instant now) {
+    public UpsertResult upsert(Handle h, List<IdentityRecord> records, Instant now, String importId) {
         Map<String, IdentityRecord> byKey = new LinkedHashMap<>();
         for (IdentityRecord r : records) {
             if (byKey.put(key(r.identity()), r) != null) {
-                throw new IllegalArgumentException(
-                        "identity '" + InventoryText.shown(r.identity().externalId()) + "' from "
-                                + r.identity().source() + " appears twice in one load");
+                throw new IllegalArgumentException("identity '" + InventoryText.shown(r.identity().externalId())
+                        + "' from " + r.identity().source() + " appears twice in one load");
             }
         }
-        Map<String, Existing> existing = findExisting(h, byKey.values());
+        Map<String, Existing> existing = findExisting(h, byKey.keySet(), byKey.values());
         List<IdentityRecord> inserts = new ArrayList<>();
         List<IdentityRecord> updates = new ArrayList<>();
+        List<String> touchOnly = new ArrayList<>();
         List<String> ids = new ArrayList<>(records.size());
+        Map<String, String> hashes = new HashMap<>();
         for (Map.Entry<String, IdentityRecord> e : byKey.entrySet()) {
-            Identity in = e.getValue().identity();
+            IdentityRecord in = e.getValue();
             Existing old = existing.get(e.getKey());
-            Identity stored;
+            String hash = contentHash(in);
             if (old == null) {
-                stored = in.withId(Ids.next());
-                inserts.add(new IdentityRecord(
-                        stored, e.getValue().credentials(), e.getValue().entitlements()));
-            } else {
-                stored = in.withId(old.id())
-                        .withFirstSeen(old.firstSeen().isBefore(in.firstSeen()) ? old.firstSeen() : in.firstSeen());
-                updates.add(new IdentityRecord(
-                        stored, e.getValue().credentials(), e.getValue().entitlements()));
+                String id = Ids.next();
+                inserts.add(with(in, in.identity().withId(id)));
+                hashes.put(id, hash);
+                ids.add(id);
+                continue;
             }
-            ids.add(stored.id());
+            ids.add(old.id());
+            if (hash.equals(old.contentHash()) && old.removedAt() == null) {
+                touchOnly.add(old.id());
+                continue;
+            }
+            Identity merged = in.isComplete(IdentityRecord.Part.IDENTITY)
+                    ? in.identity().withId(old.id())
+                    : mergeFields(in.identity().withId(old.id()), old.stored());
+            Instant firstSeen = old.firstSeen().isBefore(merged.firstSeen()) ? old.firstSeen() : merged.firstSeen();
+            updates.add(with(in, merged.withFirstSeen(firstSeen)));
+            hashes.put(old.id(), hash);
         }
-        writeIdentities(h, inserts, now, true);
-        writeIdentities(h, updates, now, false);
+        writeIdentities(h, inserts, hashes, now, importId, true);
+        writeIdentities(h, updates, hashes, now, importId, false);
+        touch(h, touchOnly, now, importId);
         Map<String, String> credentialIds = existingCredentialIds(h, updates);
-        List<String> updatedIds = updates.stream().map(r -> r.identity().id()).toList();
-        deleteChildren(h, "credentials", updatedIds);
-        deleteChildren(h, "entitlements", updatedIds);
+        replaceChildren(h, updates);
         List<IdentityRecord> all = new ArrayList<>(inserts);
         all.addAll(updates);
         writeCredentials(h, all, credentialIds);
         writeEntitlements(h, all);
-        return new UpsertResult(inserts.size(), updates.size(), ids);
+        writeTrusts(h, all);
+        return new UpsertResult(inserts.size(), updates.size(), touchOnly.size(), ids);
     }
 
-    /** The identity's natural key: source type, source scope, external id. */
+    /** Upsert without an import run. */
+    public UpsertResult upsert(Handle h, List<IdentityRecord> records, Instant now) {
+        return upsert(h, records, now, null);
+    }
+
+    /**
+     * Marks removed the identities inside {@code coverage} that import {@code importId} did not see;
+     * returns how many.
+     */
+    public int markRemoved(Handle h, String sourceType, String scope, IdentityKind kind, String externalIdPrefix,
+            String importId, Instant now) {
+        String prefixClause = externalIdPrefix.isEmpty() ? "" : " AND external_id LIKE :prefix ESCAPE '!'";
+        var update = h.createUpdate("UPDATE identities SET status = 'removed', removed_at = :now, updated_at = :now"
+                        + " WHERE source_type = :type AND source_scope = :scope AND kind = :kind AND status <> 'removed'"
+                        + " AND (last_import_id IS NULL OR last_import_id <> :importId)" + prefixClause)
+                .bind("now", now.toEpochMilli())
+                .bind("type", sourceType)
+                .bind("scope", scope)
+                .bind("kind", kind.value())
+                .bind("importId", importId);
+        if (!externalIdPrefix.isEmpty()) {
+            update.bind("prefix", externalIdPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
+        return update.execute();
+    }
+
+    /** Sets (or with null, clears) a person's classification of an identity; it outlives re-imports. */
+    public boolean overrideNature(Handle h, String id, Nature nature, String reason) {
+        return h.createUpdate("UPDATE identities SET nature_override = :n, nature_override_reason = :r,"
+                                + " nature = COALESCE(:n, nature), nature_reason = COALESCE(:r, nature_reason) WHERE id = :id")
+                        .bind("n", nature == null ? null : nature.value())
+                        .bind("r", reason)
+                        .bind("id", id)
+                        .execute()
+                > 0;
+    }
+
+    /** The natural key of an identity: source type, source scope, external id. */
     static String key(Identity i) {
         return i.source().type() + "\u0000" + i.source().scope() + "\u0000" + i.externalId();
     }
 
-    private record Existing(String id, Instant firstSeen) {}
+    private static IdentityRecord with(IdentityRecord r, Identity identity) {
+        return new IdentityRecord(identity, r.credentials(), r.entitlements(), r.trusts(), r.complete());
+    }
 
-    private Map<String, Existing> findExisting(Handle h, Iterable<IdentityRecord> records) {
+    /** Fields the partial record does not know are taken from what is stored. */
+    private static Identity mergeFields(Identity in, Identity stored) {
+        Map<String, String> tags = new TreeMap<>(stored.tags());
+        tags.putAll(in.tags());
+        Map<String, String> attributes = new TreeMap<>(stored.attributes());
+        attributes.putAll(in.attributes());
+        return new Identity(in.id(), in.kind(), in.name(), in.externalId(), in.source(),
+                or(in.environment(), stored.environment()), or(in.businessOwner(), stored.businessOwner()),
+                or(in.technicalOwner(), stored.technicalOwner()), or(in.ownershipProvenance(), stored.ownershipProvenance()),
+                or(in.workload(), stored.workload()), or(in.purpose(), stored.purpose()), in.status(),
+                or(in.thirdPartyVendor(), stored.thirdPartyVendor()), tags, or(in.createdAt(), stored.createdAt()),
+                in.firstSeen(), in.lastSeen(), in.natureReason() != null ? in.nature() : stored.nature(),
+                or(in.natureReason(), stored.natureReason()), attributes, null);
+    }
+
+    private static <T> T or(T a, T b) {
+        return a != null ? a : b;
+    }
+
+    private record Existing(String id, Instant firstSeen, String contentHash, Instant removedAt, Identity stored) {}
+
+    private Map<String, Existing> findExisting(Handle h, Set<String> keys, Iterable<IdentityRecord> records) {
         List<String> externalIds = new ArrayList<>();
         records.forEach(r -> externalIds.add(r.identity().externalId()));
         Map<String, Existing> found = new HashMap<>();
         for (int i = 0; i < externalIds.size(); i += CHUNK) {
-            List<String> chunk = externalIds.subList(i, Math.min(externalIds.size(), i + CHUNK));
-            h.createQuery("SELECT id, source_type, source_scope, external_id, first_seen FROM identities"
-                            + " WHERE external_id IN (<ids>)")
-                    .bindList("ids", chunk)
+            h.createQuery("SELECT " + IDENTITY_COLUMNS + ", content_hash FROM identities WHERE external_id IN (<ids>)")
+                    .bindList("ids", externalIds.subList(i, Math.min(externalIds.size(), i + CHUNK)))
                     .map((rs, ctx) -> {
-                        found.put(
-                                rs.getString("source_type") + "\u0000" + rs.getString("source_scope") + "\u0000"
-                                        + rs.getString("external_id"),
-                                new Existing(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("first_seen"))));
+                        Identity stored = identity(rs);
+                        String k = key(stored);
+                        if (keys.contains(k)) {
+                            found.put(k, new Existing(stored.id(), stored.firstSeen(), rs.getString("content_hash"),
+                                    stored.removedAt(), stored));
+                        }
                         return 0;
                     })
                     .list();
@@ -118,22 +190,28 @@ public final class InventoryStore {
         return found;
     }
 
-    private static void writeIdentities(Handle h, List<IdentityRecord> records, Instant now, boolean insert) {
+    private static void writeIdentities(
+            Handle h, List<IdentityRecord> records, Map<String, String> hashes, Instant now, String importId, boolean insert) {
         if (records.isEmpty()) {
             return;
         }
+        // An update keeps a person's classification (nature_override) over the source's.
         String sql = insert
-                ? "INSERT INTO identities (" + IDENTITY_COLUMNS
-                        + ", updated_at) VALUES (:id, :kind, :name, :externalId,"
-                        + " :sourceType, :sourceScope, :environment, :businessOwner, :technicalOwner,"
-                        + " :ownershipProvenance, :workload, :purpose, :status, :vendor, :tags, :createdAt, :firstSeen,"
-                        + " :lastSeen, :now)"
+                ? "INSERT INTO identities (" + IDENTITY_COLUMNS + ", updated_at, last_import_id, content_hash) VALUES (:id,"
+                        + " :kind, :name, :externalId, :sourceType, :sourceScope, :environment, :businessOwner,"
+                        + " :technicalOwner, :ownershipProvenance, :workload, :purpose, :status, :vendor, :tags,"
+                        + " :createdAt, :firstSeen, :lastSeen, :nature, :natureReason, :attributes, NULL, :now, :importId,"
+                        + " :hash)"
                 : "UPDATE identities SET kind = :kind, name = :name, environment = :environment,"
                         + " business_owner = :businessOwner, technical_owner = :technicalOwner,"
                         + " ownership_provenance = :ownershipProvenance, workload = :workload, purpose = :purpose,"
                         + " status = :status, third_party_vendor = :vendor, tags = :tags, created_at = :createdAt,"
-                        + " first_seen = :firstSeen, last_seen = :lastSeen, updated_at = :now WHERE id = :id"
-                        + " AND external_id = :externalId AND source_type = :sourceType AND source_scope = :sourceScope";
+                        + " first_seen = :firstSeen, last_seen = :lastSeen,"
+                        + " nature = COALESCE(nature_override, :nature),"
+                        + " nature_reason = CASE WHEN nature_override IS NULL THEN :natureReason ELSE nature_override_reason END,"
+                        + " attributes = :attributes, removed_at = NULL, updated_at = :now, last_import_id = :importId,"
+                        + " content_hash = :hash WHERE id = :id AND external_id = :externalId AND source_type = :sourceType"
+                        + " AND source_scope = :sourceScope";
         PreparedBatch batch = h.prepareBatch(sql);
         for (IdentityRecord r : records) {
             Identity i = r.identity();
@@ -155,10 +233,27 @@ public final class InventoryStore {
                     .bind("createdAt", millis(i.createdAt()))
                     .bind("firstSeen", millis(i.firstSeen()))
                     .bind("lastSeen", millis(i.lastSeen()))
+                    .bind("nature", i.nature().value())
+                    .bind("natureReason", i.natureReason())
+                    .bind("attributes", JsonColumns.write(i.attributes()))
                     .bind("now", now.toEpochMilli())
+                    .bind("importId", importId)
+                    .bind("hash", hashes.get(i.id()))
                     .add();
         }
         batch.execute();
+    }
+
+    /** Identities seen again unchanged: only when and by which import. */
+    private static void touch(Handle h, List<String> ids, Instant now, String importId) {
+        for (int i = 0; i < ids.size(); i += CHUNK) {
+            h.createUpdate("UPDATE identities SET last_seen = CASE WHEN last_seen < :now THEN :now ELSE last_seen END,"
+                            + " last_import_id = :importId WHERE id IN (<ids>)")
+                    .bind("now", now.toEpochMilli())
+                    .bind("importId", importId)
+                    .bindList("ids", ids.subList(i, Math.min(ids.size(), i + CHUNK)))
+                    .execute();
+        }
     }
 
     private static Map<String, String> existingCredentialIds(Handle h, List<IdentityRecord> updates) {
@@ -173,11 +268,44 @@ public final class InventoryStore {
         return ids;
     }
 
-    private static void deleteChildren(Handle h, String table, List<String> identityIds) {
-        for (int i = 0; i < identityIds.size(); i += CHUNK) {
-            h.createUpdate("DELETE FROM " + table + " WHERE identity_id IN (<ids>)")
-                    .bindList("ids", identityIds.subList(i, Math.min(identityIds.size(), i + CHUNK)))
-                    .execute();
+    /**
+     * Deletes the stored children a load replaces: every credential, entitlement or trust of a part
+     * the record carries in full; for credentials of a partial record, only those it restates.
+     */
+    private static void replaceChildren(Handle h, List<IdentityRecord> updates) {
+        Map<String, List<String>> wholeParts = new HashMap<>();
+        List<String[]> restatedCredentials = new ArrayList<>();
+        for (IdentityRecord r : updates) {
+            String id = r.identity().id();
+            if (r.isComplete(IdentityRecord.Part.CREDENTIALS)) {
+                wholeParts.computeIfAbsent("credentials", k -> new ArrayList<>()).add(id);
+            } else {
+                for (Credential c : r.credentials()) {
+                    restatedCredentials.add(new String[] {id, c.kind().value(), c.externalId(), c.fingerprint()});
+                }
+            }
+            if (r.isComplete(IdentityRecord.Part.ENTITLEMENTS)) {
+                wholeParts.computeIfAbsent("entitlements", k -> new ArrayList<>()).add(id);
+            }
+            if (r.isComplete(IdentityRecord.Part.TRUSTS)) {
+                wholeParts.computeIfAbsent("trusts", k -> new ArrayList<>()).add(id);
+            }
+        }
+        for (Map.Entry<String, List<String>> e : wholeParts.entrySet()) {
+            List<String> ids = e.getValue();
+            for (int i = 0; i < ids.size(); i += CHUNK) {
+                h.createUpdate("DELETE FROM " + e.getKey() + " WHERE identity_id IN (<ids>)")
+                        .bindList("ids", ids.subList(i, Math.min(ids.size(), i + CHUNK)))
+                        .execute();
+            }
+        }
+        if (!restatedCredentials.isEmpty()) {
+            PreparedBatch batch = h.prepareBatch("DELETE FROM credentials WHERE identity_id = :id AND kind = :kind AND"
+                    + " ((:externalId IS NOT NULL AND external_id = :externalId) OR (:externalId IS NULL AND fingerprint = :fingerprint))");
+            for (String[] c : restatedCredentials) {
+                batch.bind("id", c[0]).bind("kind", c[1]).bind("externalId", c[2]).bind("fingerprint", c[3]).add();
+            }
+            batch.execute();
         }
     }
 
@@ -194,11 +322,9 @@ public final class InventoryStore {
                 if (!seen.add(natural)) {
                     throw new IllegalArgumentException("credential '"
                             + InventoryText.shown(c.externalId() != null ? c.externalId() : c.fingerprint())
-                            + "' appears twice on identity '"
-                            + InventoryText.shown(r.identity().externalId()) + "'");
+                            + "' appears twice on identity '" + InventoryText.shown(r.identity().externalId()) + "'");
                 }
-                String id = previousIds.getOrDefault(natural, Ids.next());
-                batch.bind("id", id)
+                batch.bind("id", previousIds.getOrDefault(natural, Ids.next()))
                         .bind("identityId", identityId)
                         .bind("kind", c.kind().value())
                         .bind("externalId", c.externalId())
@@ -218,10 +344,12 @@ public final class InventoryStore {
     }
 
     private static void writeEntitlements(Handle h, List<IdentityRecord> records) {
-        PreparedBatch batch = h.prepareBatch(
-                "INSERT INTO entitlements (identity_id, effect, action, resource,"
-                        + " granted_via, condition) VALUES (:identityId, :effect, :action, :resource, :grantedVia, :condition)");
+        PreparedBatch batch = h.prepareBatch("INSERT INTO entitlements (identity_id, effect, action, resource,"
+                + " granted_via, condition) VALUES (:identityId, :effect, :action, :resource, :grantedVia, :condition)");
         for (IdentityRecord r : records) {
+            if (!r.isComplete(IdentityRecord.Part.ENTITLEMENTS)) {
+                continue;
+            }
             for (Entitlement e : r.entitlements()) {
                 batch.bind("identityId", r.identity().id())
                         .bind("effect", e.effect().value())
@@ -237,19 +365,73 @@ public final class InventoryStore {
         }
     }
 
-    /** One identity with its credentials and entitlements, by id. */
+    private static void writeTrusts(Handle h, List<IdentityRecord> records) {
+        PreparedBatch batch = h.prepareBatch("INSERT INTO trusts (identity_id, effect, principal_type, principal, action,"
+                + " condition) VALUES (:identityId, :effect, :principalType, :principal, :action, :condition)");
+        for (IdentityRecord r : records) {
+            if (!r.isComplete(IdentityRecord.Part.TRUSTS)) {
+                continue;
+            }
+            for (Trust t : r.trusts()) {
+                batch.bind("identityId", r.identity().id())
+                        .bind("effect", t.effect().value())
+                        .bind("principalType", t.principalType())
+                        .bind("principal", t.principal())
+                        .bind("action", t.action())
+                        .bind("condition", t.condition())
+                        .add();
+            }
+        }
+        if (batch.size() > 0) {
+            batch.execute();
+        }
+    }
+
+    /**
+     * SHA-256 of what a record says (not when it was seen), so a re-import of unchanged data is
+     * recognised and costs one small update.
+     */
+    static String contentHash(IdentityRecord r) {
+        Identity i = r.identity();
+        StringBuilder b = new StringBuilder(512);
+        field(b, r.complete().stream().map(Enum::name).sorted().toList());
+        field(b, i.kind().value(), i.name(), i.environment(), i.businessOwner(), i.technicalOwner(), i.ownershipProvenance(),
+                i.workload(), i.purpose(), i.status().value(), i.thirdPartyVendor(), JsonColumns.write(i.tags()),
+                String.valueOf(millis(i.createdAt())), i.nature().value(), i.natureReason(), JsonColumns.write(i.attributes()));
+        r.credentials().stream().sorted(Comparator.comparing(Credential::naturalKey)).forEach(c -> field(b, c.naturalKey(),
+                c.externalId(), c.fingerprint(), String.valueOf(millis(c.createdAt())), String.valueOf(millis(c.lastRotatedAt())),
+                String.valueOf(millis(c.expiresAt())), String.valueOf(millis(c.lastUsedAt())), c.status().value(),
+                JsonColumns.write(c.attributes())));
+        r.entitlements().forEach(e -> field(b, e.effect().value(), e.action(), e.resource(), e.grantedVia(), e.condition()));
+        r.trusts().forEach(t -> field(b, t.effect().value(), t.principalType(), t.principal(), t.action(), t.condition()));
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static void field(StringBuilder b, Object... values) {
+        for (Object v : values) {
+            String s = String.valueOf(v);
+            b.append(s.length()).append(':').append(s);
+        }
+        b.append('\n');
+    }
+
+    /** One identity with its credentials, entitlements and trusts, by id. */
     public Optional<IdentityRecord> get(String id, String team) {
         if (!Ids.isValid(id)) {
             return Optional.empty();
         }
         return db.withHandle(h -> {
-            Optional<Identity> identity = h.createQuery(
-                            "SELECT " + IDENTITY_COLUMNS + " FROM identities WHERE id = :id")
+            Optional<Identity> identity = h.createQuery("SELECT " + IDENTITY_COLUMNS + " FROM identities WHERE id = :id")
                     .bind("id", id)
                     .map((rs, ctx) -> identity(rs))
                     .findOne()
                     .filter(i -> team == null || team.equals(i.businessOwner()) || team.equals(i.technicalOwner()));
-            return identity.map(i -> new IdentityRecord(
+            return identity.map(i -> IdentityRecord.whole(
                     i,
                     h.createQuery("SELECT * FROM credentials WHERE identity_id = :id ORDER BY id")
                             .bind("id", id)
@@ -258,6 +440,10 @@ public final class InventoryStore {
                     h.createQuery("SELECT * FROM entitlements WHERE identity_id = :id ORDER BY id")
                             .bind("id", id)
                             .map((rs, ctx) -> entitlement(rs))
+                            .list(),
+                    h.createQuery("SELECT * FROM trusts WHERE identity_id = :id ORDER BY id")
+                            .bind("id", id)
+                            .map((rs, ctx) -> trust(rs))
                             .list()));
         });
     }
@@ -272,8 +458,8 @@ public final class InventoryStore {
         if (after != null) {
             where.add("id > :after", "after", after);
         }
-        List<Identity> rows = db.withHandle(h -> where.bindTo(h.createQuery(
-                        "SELECT " + IDENTITY_COLUMNS + " FROM identities" + where.sql() + " ORDER BY id LIMIT :limit"))
+        List<Identity> rows = db.withHandle(h -> where.bindTo(h.createQuery("SELECT " + IDENTITY_COLUMNS
+                                + " FROM identities" + where.sql() + " ORDER BY id LIMIT :limit"))
                 .bind("limit", limit + 1)
                 .map((rs, ctx) -> identity(rs))
                 .list());
@@ -293,10 +479,10 @@ public final class InventoryStore {
         Map<String, Long> byStatus = new TreeMap<>();
         long[] owned = new long[2];
         db.withHandle(h -> where.bindTo(h.createQuery("SELECT kind, source_type, environment, status,"
-                        + " CASE WHEN business_owner IS NULL AND technical_owner IS NULL THEN 0 ELSE 1 END AS owned,"
-                        + " COUNT(*) AS n FROM identities" + where.sql() + " GROUP BY kind, source_type,"
-                        + " environment, status, CASE WHEN business_owner IS NULL AND technical_owner IS NULL"
-                        + " THEN 0 ELSE 1 END"))
+                                + " CASE WHEN business_owner IS NULL AND technical_owner IS NULL THEN 0 ELSE 1 END AS owned,"
+                                + " COUNT(*) AS n FROM identities" + where.sql() + " GROUP BY kind, source_type,"
+                                + " environment, status, CASE WHEN business_owner IS NULL AND technical_owner IS NULL"
+                                + " THEN 0 ELSE 1 END"))
                 .map((rs, ctx) -> {
                     long n = rs.getLong("n");
                     byKind.merge(rs.getString("kind"), n, Long::sum);
@@ -309,19 +495,13 @@ public final class InventoryStore {
                 })
                 .list());
         return new InventoryStats(
-                owned[0] + owned[1],
-                byKind,
-                bySource,
-                byEnvironment,
-                byStatus,
+                owned[0] + owned[1], byKind, bySource, byEnvironment, byStatus,
                 new InventoryStats.Ownership(owned[1], owned[0]));
     }
 
     /** Number of identities stored. */
     public long count() {
-        return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM identities")
-                .mapTo(Long.class)
-                .one());
+        return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM identities").mapTo(Long.class).one());
     }
 
     private Where where(IdentityFilter f) {
@@ -345,10 +525,9 @@ public final class InventoryStore {
             w.add("(business_owner = :team OR technical_owner = :team)", "team", f.team());
         }
         if (f.owned() != null) {
-            w.add(
-                    f.owned()
-                            ? "(business_owner IS NOT NULL OR technical_owner IS NOT NULL)"
-                            : "(business_owner IS NULL AND technical_owner IS NULL)");
+            w.add(f.owned()
+                    ? "(business_owner IS NOT NULL OR technical_owner IS NOT NULL)"
+                    : "(business_owner IS NULL AND technical_owner IS NULL)");
         }
         if (f.environment() != null) {
             w.add("environment = :environment", "environment", f.environment());
@@ -359,13 +538,14 @@ public final class InventoryStore {
         if (f.externalId() != null) {
             w.add("external_id = :externalId", "externalId", f.externalId());
         }
+        if (f.nature() != null) {
+            w.add("nature = :nature", "nature", f.nature().value());
+        }
         if (f.text() != null) {
             String like = db.dialect().caseInsensitiveLike();
             // '!' rather than a backslash as the LIKE escape: JDBI's parser reads '\' as an escaped quote.
-            w.add(
-                    "(name " + like + " :q ESCAPE '!' OR external_id " + like + " :q ESCAPE '!')",
-                    "q",
-                    "%" + f.text().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            w.add("(name " + like + " :q ESCAPE '!' OR external_id " + like + " :q ESCAPE '!')",
+                    "q", "%" + f.text().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
         }
         return w;
     }
@@ -421,7 +601,11 @@ public final class InventoryStore {
                 JsonColumns.readStringMap(rs.getString("tags")),
                 instant(rs, "created_at"),
                 instant(rs, "first_seen"),
-                instant(rs, "last_seen"));
+                instant(rs, "last_seen"),
+                Nature.parse(rs.getString("nature")),
+                rs.getString("nature_reason"),
+                JsonColumns.readStringMap(rs.getString("attributes")),
+                instant(rs, "removed_at"));
     }
 
     private static Credential credential(ResultSet rs) throws SQLException {
@@ -445,6 +629,15 @@ public final class InventoryStore {
                 rs.getString("action"),
                 rs.getString("resource"),
                 rs.getString("granted_via"),
+                rs.getString("condition"));
+    }
+
+    private static Trust trust(ResultSet rs) throws SQLException {
+        return new Trust(
+                Effect.parse(rs.getString("effect")),
+                rs.getString("principal_type"),
+                rs.getString("principal"),
+                rs.getString("action"),
                 rs.getString("condition"));
     }
 }

@@ -162,16 +162,16 @@ class InventoryTest {
                     null,
                     null,
                     null,
-                    null);
+                    null, null);
             assertThat(inv.list(kubeTeam1, null, 1000).items()).hasSize(30);
-            IdentityFilter unownedDev = new IdentityFilter(null, "aws", null, false, "dev", null, null, null, null);
+            IdentityFilter unownedDev = new IdentityFilter(null, "aws", null, false, "dev", null, null, null, null, null);
             assertThat(inv.list(unownedDev, null, 1000).items())
                     .allSatisfy(i -> {
                         assertThat(i.hasOwner()).isFalse();
                         assertThat(i.environment()).isEqualTo("dev");
                     })
                     .hasSize(10); // i % 12 == 0 for i < 120
-            IdentityFilter text = new IdentityFilter(null, null, null, null, null, null, "SA1", null, null);
+            IdentityFilter text = new IdentityFilter(null, null, null, null, null, null, "SA1", null, null, null);
             assertThat(inv.list(text, null, 1000).items())
                     .extracting(Identity::name)
                     .allSatisfy(n ->
@@ -194,11 +194,11 @@ class InventoryTest {
                     "inventory.load",
                     Map.of());
             for (String hostile : List.of("' OR 1=1 --", "\"; DROP TABLE identities; --", "%", "_", "\\", "a_b")) {
-                IdentityFilter f = new IdentityFilter(null, hostile, hostile, null, hostile, null, hostile, null, null);
+                IdentityFilter f = new IdentityFilter(null, hostile, hostile, null, hostile, null, hostile, null, null, null);
                 assertThat(inv.list(f, null, 10).items()).isEmpty();
             }
             // LIKE wildcards in q are literal: "a_b" matches only a_b, not axb.
-            IdentityFilter underscore = new IdentityFilter(null, null, null, null, null, null, "a_b", null, null);
+            IdentityFilter underscore = new IdentityFilter(null, null, null, null, null, null, "a_b", null, null, null);
             assertThat(inv.list(underscore, null, 10).items())
                     .extracting(Identity::name)
                     .containsExactly("a_b");
@@ -230,7 +230,7 @@ class InventoryTest {
                     .containsExactlyInAnyOrderEntriesOf(Map.of("prod", 2L, "dev", 1L, "unspecified", 1L));
             assertThat(s.byStatus()).containsExactlyInAnyOrderEntriesOf(Map.of("active", 4L));
             assertThat(s.owner()).isEqualTo(new InventoryStats.Ownership(2, 2));
-            assertThat(inv.stats(new IdentityFilter(null, "aws", null, null, null, null, null, null, null))
+            assertThat(inv.stats(new IdentityFilter(null, "aws", null, null, null, null, null, null, null, null))
                             .total())
                     .isEqualTo(3);
         }

@@ -1,0 +1,39 @@
+package dev.warden.discovery;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The built-in connectors, by name. Adding a source means adding it here and nowhere else. */
+public final class Connectors {
+    private final Map<String, Connector> byName = new LinkedHashMap<>();
+
+    public Connectors(List<Connector> connectors) {
+        for (Connector c : connectors) {
+            if (byName.put(c.name(), c) != null) {
+                throw new IllegalStateException("two connectors named " + c.name());
+            }
+        }
+    }
+
+    /** Every connector Warden ships. */
+    public static Connectors builtIn() {
+        return new Connectors(List.of());
+    }
+
+    public Optional<Connector> get(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public Collection<Connector> all() {
+        return byName.values();
+    }
+
+    /** The connector named {@code name}, or an error listing the known ones. */
+    public Connector require(String name) {
+        return get(name).orElseThrow(() -> new IllegalArgumentException("unknown source '"
+                + dev.warden.inventory.InventoryText.shown(name) + "' (known: " + String.join(", ", byName.keySet()) + ")"));
+    }
+}
