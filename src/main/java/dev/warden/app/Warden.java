@@ -2,6 +2,8 @@ package dev.warden.app;
 
 import dev.warden.audit.AuditLog;
 import dev.warden.auth.TokenService;
+import dev.warden.discovery.Connectors;
+import dev.warden.discovery.Importer;
 import dev.warden.http.HttpServer;
 import dev.warden.inventory.Inventory;
 import dev.warden.store.Database;
@@ -17,6 +19,7 @@ public final class Warden implements AutoCloseable {
     private final AuditLog audit;
     private final TokenService tokens;
     private final Inventory inventory;
+    private final Importer importer;
     private HttpServer http;
 
     private Warden(Database db, Clock clock) {
@@ -25,6 +28,7 @@ public final class Warden implements AutoCloseable {
         this.audit = new AuditLog(db, clock);
         this.tokens = new TokenService(db, audit, clock);
         this.inventory = new Inventory(db, audit, clock);
+        this.importer = new Importer(db, inventory, audit, Connectors.builtIn(clock), clock);
     }
 
     /** Opens (and migrates) the store; nothing listens yet. */
@@ -37,9 +41,14 @@ public final class Warden implements AutoCloseable {
         if (http != null) {
             throw new IllegalStateException("server already started");
         }
-        http = new HttpServer(db, inventory, tokens, audit, clock);
+        http = httpServer();
         http.start(bind, port);
         return http;
+    }
+
+    /** The HTTP server over these components, built but not started. */
+    public HttpServer httpServer() {
+        return new HttpServer(db, inventory, importer, tokens, audit, clock);
     }
 
     public Database db() {
@@ -60,6 +69,10 @@ public final class Warden implements AutoCloseable {
 
     public Inventory inventory() {
         return inventory;
+    }
+
+    public Importer importer() {
+        return importer;
     }
 
     @Override

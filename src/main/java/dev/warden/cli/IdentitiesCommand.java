@@ -28,14 +28,19 @@ import picocli.CommandLine.Spec;
         name = "identities",
         mixinStandardHelpOptions = true,
         description = "List and show non-human identities in the inventory.",
-        subcommands = {IdentitiesCommand.ListCommand.class, IdentitiesCommand.ShowCommand.class})
+        subcommands = {
+            IdentitiesCommand.ListCommand.class,
+            IdentitiesCommand.ShowCommand.class,
+            IdentitiesCommand.Classify.class
+        })
 final class IdentitiesCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (list, show)");
+        throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "a subcommand is required (list, show, classify)");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List identities (filters are AND-ed).")
@@ -67,7 +72,11 @@ final class IdentitiesCommand implements Runnable {
         @Option(names = "--status", paramLabel = "STATUS", description = "Status: ${COMPLETION-CANDIDATES}.")
         IdentityStatus status;
 
-        @Option(names = "--nature", paramLabel = "NATURE", defaultValue = "machine", description = "machine, human or all (default ${DEFAULT-VALUE}: humans are kept apart).")
+        @Option(
+                names = "--nature",
+                paramLabel = "NATURE",
+                defaultValue = "machine",
+                description = "machine, human or all (default ${DEFAULT-VALUE}: humans are kept apart).")
         String nature;
 
         @Option(names = "--q", paramLabel = "TEXT", description = "Case-insensitive text in the name or external id.")
@@ -92,8 +101,17 @@ final class IdentitiesCommand implements Runnable {
             if (limit < 1 || limit > 1_000_000) {
                 throw new IllegalArgumentException("--limit must be between 1 and 1000000");
             }
-            IdentityFilter filter = new IdentityFilter(kind, source, owner, unowned ? Boolean.FALSE : null, environment, status,
-                    text, null, null, nature.equals("all") ? null : Nature.parse(nature));
+            IdentityFilter filter = new IdentityFilter(
+                    kind,
+                    source,
+                    owner,
+                    unowned ? Boolean.FALSE : null,
+                    environment,
+                    status,
+                    text,
+                    null,
+                    null,
+                    nature.equals("all") ? null : Nature.parse(nature));
             PrintWriter out = spec.commandLine().getOut();
             try (Warden w = store.open()) {
                 List<Identity> items = new ArrayList<>();
@@ -207,6 +225,45 @@ final class IdentitiesCommand implements Runnable {
                 e.row(en.effect().value(), en.action(), en.resource(), en.grantedVia());
             }
             e.print(out);
+        }
+    }
+
+    @Command(
+            name = "classify",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Record that an identity is used by a person or by machines; it outlives re-imports (audited).")
+    static final class Classify implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StoreOptions store;
+
+        @Parameters(paramLabel = "ID|EXTERNAL_ID", description = "Warden id or canonical external id.")
+        String id;
+
+        @Option(
+                names = "--as",
+                required = true,
+                paramLabel = "NATURE",
+                description = "human, machine, or auto (clear the override).")
+        String as;
+
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Why (required unless --as auto).")
+        String reason;
+
+        @Override
+        public Integer call() {
+            Nature nature = as.equals("auto") ? null : Nature.parse(as);
+            try (Warden w = store.open()) {
+                Identity i = w.inventory().classify(id, nature, reason, TokenCommand.actor());
+                spec.commandLine()
+                        .getOut()
+                        .println(i.id() + " " + i.externalId() + " is now "
+                                + i.nature().value() + (i.natureReason() != null ? " (" + i.natureReason() + ")" : ""));
+            }
+            return Main.OK;
         }
     }
 }

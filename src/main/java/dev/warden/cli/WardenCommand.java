@@ -13,6 +13,8 @@ import picocli.CommandLine.IVersionProvider;
         subcommands = {
             ServeCommand.class,
             DemoCommand.class,
+            ImportCommand.class,
+            ImportsCommand.class,
             IdentitiesCommand.class,
             TokenCommand.class,
             AuditCommand.class,

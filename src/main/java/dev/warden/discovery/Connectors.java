@@ -1,5 +1,7 @@
 package dev.warden.discovery;
 
+import dev.warden.discovery.aws.AwsConnector;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +21,8 @@ public final class Connectors {
     }
 
     /** Every connector Warden ships. */
-    public static Connectors builtIn() {
-        return new Connectors(List.of());
+    public static Connectors builtIn(Clock clock) {
+        return new Connectors(List.of(new AwsConnector(clock)));
     }
 
     public Optional<Connector> get(String name) {
@@ -33,7 +35,9 @@ public final class Connectors {
 
     /** The connector named {@code name}, or an error listing the known ones. */
     public Connector require(String name) {
-        return get(name).orElseThrow(() -> new IllegalArgumentException("unknown source '"
-                + dev.warden.inventory.InventoryText.shown(name) + "' (known: " + String.join(", ", byName.keySet()) + ")"));
+        return get(name)
+                .orElseThrow(() ->
+                        new IllegalArgumentException("unknown source '" + dev.warden.inventory.InventoryText.shown(name)
+                                + "' (known: " + String.join(", ", byName.keySet()) + ")"));
     }
 }

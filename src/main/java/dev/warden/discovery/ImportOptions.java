@@ -9,10 +9,12 @@ public record ImportOptions(String environment, String cluster, char[] password)
     public static final ImportOptions NONE = new ImportOptions(null, null, null);
 
     public ImportOptions {
-        if (environment != null && (environment.isBlank() || environment.length() > 64 || !environment.matches("[A-Za-z0-9._-]+"))) {
+        if (environment != null
+                && (environment.isBlank() || environment.length() > 64 || !environment.matches("[A-Za-z0-9._-]+"))) {
             throw new IllegalArgumentException("environment must be 1-64 letters, digits, '.', '_' or '-'");
         }
-        if (cluster != null && (cluster.isBlank() || cluster.length() > 128 || !cluster.matches("[A-Za-z0-9._:@/-]+"))) {
+        if (cluster != null
+                && (cluster.isBlank() || cluster.length() > 128 || !cluster.matches("[A-Za-z0-9._:@/-]+"))) {
             throw new IllegalArgumentException("cluster must be 1-128 letters, digits or . _ : @ / -");
         }
     }

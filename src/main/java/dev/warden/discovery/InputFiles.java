@@ -43,7 +43,11 @@ public final class InputFiles {
                 try (Stream<Path> walk = Files.walk(p, 64, new FileVisitOption[0])) {
                     walk.filter(f -> !hiddenBelow(p, f))
                             .filter(Files::isRegularFile)
-                            .filter(f -> extensions.stream().anyMatch(e -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
+                            .filter(f -> extensions.stream()
+                                    .anyMatch(e -> f.getFileName()
+                                            .toString()
+                                            .toLowerCase(Locale.ROOT)
+                                            .endsWith(e)))
                             .sorted()
                             .forEach(f -> {
                                 if (out.size() >= MAX_FILES) {
@@ -70,7 +74,8 @@ public final class InputFiles {
             }
         }
         if (out.isEmpty()) {
-            throw new DiscoveryException("no input files found (looked for " + String.join(", ", extensions.stream().sorted().toList()) + ")");
+            throw new DiscoveryException("no input files found (looked for "
+                    + String.join(", ", extensions.stream().sorted().toList()) + ")");
         }
         return out;
     }

@@ -6,10 +6,12 @@ import dev.warden.app.Json;
 import dev.warden.audit.AuditLog;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.TokenService;
+import dev.warden.discovery.Importer;
 import dev.warden.inventory.Inventory;
 import dev.warden.store.Database;
 import dev.warden.store.StoreException;
 import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * permission before its handler runs. Every error is {@code application/problem+json}.
  */
 public final class HttpServer {
-    /** Largest request body accepted, in bytes. */
+    /** Largest JSON request body accepted, in bytes (imports take up to {@link ImportRoutes#MAX_IMPORT}). */
     public static final long MAX_BODY = 1_048_576;
 
     static final String PROBLEM_JSON = "application/problem+json";
@@ -40,12 +42,14 @@ public final class HttpServer {
     private final List<Route> routes;
     private Javalin app;
 
-    public HttpServer(Database db, Inventory inventory, TokenService tokens, AuditLog audit, Clock clock) {
+    public HttpServer(
+            Database db, Inventory inventory, Importer importer, TokenService tokens, AuditLog audit, Clock clock) {
         this.tokens = tokens;
         this.metrics = new Metrics();
         List<Route> all = new ArrayList<>();
         all.addAll(new SystemRoutes(db, metrics, OpenApi.load(mapper)).routes());
-        all.addAll(new IdentityRoutes(inventory).routes());
+        all.addAll(new IdentityRoutes(inventory, mapper).routes());
+        all.addAll(new ImportRoutes(importer).routes());
         all.addAll(new TokenRoutes(tokens, mapper).routes());
         all.addAll(new AuditRoutes(audit).routes());
         this.routes = List.copyOf(all);
@@ -61,7 +65,10 @@ public final class HttpServer {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(mapper, false));
-            config.http.maxRequestSize = MAX_BODY;
+            config.http.maxRequestSize = ImportRoutes.MAX_IMPORT;
+            config.jetty.multipartConfig.maxFileSize(ImportRoutes.MAX_IMPORT, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(ImportRoutes.MAX_IMPORT, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
             config.jetty.modifyHttpConfiguration(hc -> {

@@ -1,5 +1,6 @@
 package dev.warden.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.Role.Permission;
 import dev.warden.inventory.IdentityFilter;
@@ -18,15 +19,21 @@ final class IdentityRoutes {
             Set.of("kind", "source", "owner", "owned", "environment", "status", "q", "externalId", "nature");
 
     private final Inventory inventory;
+    private final ObjectMapper mapper;
 
-    IdentityRoutes(Inventory inventory) {
+    IdentityRoutes(Inventory inventory, ObjectMapper mapper) {
         this.inventory = inventory;
+        this.mapper = mapper;
     }
+
+    /** The body of {@code POST /v1/identities/{id}/classification}; nature null clears the override. */
+    record Classification(String nature, String reason) {}
 
     List<Route> routes() {
         return List.of(
                 Route.get("/v1/identities", Permission.READ_INVENTORY, this::list),
                 Route.get("/v1/identities/{id}", Permission.READ_INVENTORY, this::show),
+                Route.post("/v1/identities/{id}/classification", Permission.WRITE_INVENTORY, this::classify),
                 Route.get("/v1/stats", Permission.READ_INVENTORY, this::stats));
     }
 
@@ -47,6 +54,19 @@ final class IdentityRoutes {
         ctx.json(inventory
                 .show(id, token.team())
                 .orElseThrow(() -> Problem.notFound("no identity with id '" + id + "'")));
+    }
+
+    private void classify(Context ctx) {
+        Params.allowOnly(ctx, Set.of());
+        String id = ctx.pathParam("id");
+        Classification c = JsonBody.read(ctx, mapper, Classification.class);
+        if (!dev.warden.inventory.Ids.isValid(id)
+                || inventory.show(id, HttpServer.token(ctx).team()).isEmpty()) {
+            throw Problem.notFound("no identity with id '" + Params.shown(id) + "'");
+        }
+        Nature nature = c.nature() == null ? null : Nature.parse(c.nature());
+        ctx.json(
+                inventory.classify(id, nature, c.reason(), HttpServer.token(ctx).actor()));
     }
 
     private void stats(Context ctx) {

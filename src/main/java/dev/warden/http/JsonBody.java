@@ -23,7 +23,11 @@ final class JsonBody {
             throw new Problem(413, "Content Too Large", "request body exceeds " + HttpServer.MAX_BODY + " bytes");
         }
         try (InputStream in = ctx.bodyInputStream()) {
-            T value = mapper.readValue(in.readNBytes((int) HttpServer.MAX_BODY + 1), type);
+            byte[] body = in.readNBytes((int) HttpServer.MAX_BODY + 1);
+            if (body.length > HttpServer.MAX_BODY) {
+                throw new Problem(413, "Content Too Large", "request body exceeds " + HttpServer.MAX_BODY + " bytes");
+            }
+            T value = mapper.readValue(body, type);
             if (value == null) {
                 throw Problem.badRequest("request body is empty");
             }

@@ -58,8 +58,28 @@ public record Identity(
             Instant createdAt,
             Instant firstSeen,
             Instant lastSeen) {
-        this(id, kind, name, externalId, source, environment, businessOwner, technicalOwner, ownershipProvenance, workload,
-                purpose, status, thirdPartyVendor, tags, createdAt, firstSeen, lastSeen, Nature.MACHINE, null, Map.of(), null);
+        this(
+                id,
+                kind,
+                name,
+                externalId,
+                source,
+                environment,
+                businessOwner,
+                technicalOwner,
+                ownershipProvenance,
+                workload,
+                purpose,
+                status,
+                thirdPartyVendor,
+                tags,
+                createdAt,
+                firstSeen,
+                lastSeen,
+                Nature.MACHINE,
+                null,
+                Map.of(),
+                null);
     }
 
     public Identity {
@@ -112,7 +132,11 @@ public record Identity(
                 tags,
                 createdAt,
                 firstSeen,
-                lastSeen);
+                lastSeen,
+                nature,
+                natureReason,
+                attributes,
+                removedAt);
     }
 
     public Identity withFirstSeen(Instant seen) {
@@ -133,6 +157,10 @@ public record Identity(
                 tags,
                 createdAt,
                 seen,
-                lastSeen);
+                lastSeen,
+                nature,
+                natureReason,
+                attributes,
+                removedAt);
     }
 }

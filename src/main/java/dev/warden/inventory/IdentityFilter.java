@@ -27,7 +27,8 @@ public record IdentityFilter(
         Nature nature) {
     public static final int MAX_TEXT = 256;
 
-    public static final IdentityFilter ALL = new IdentityFilter(null, null, null, null, null, null, null, null, null, null);
+    public static final IdentityFilter ALL =
+            new IdentityFilter(null, null, null, null, null, null, null, null, null, null);
 
     public IdentityFilter {
         source = bounded("source", source);

@@ -12,7 +12,11 @@ import java.util.Set;
  * {@link Part#IDENTITY} is missing, stored identity fields are kept where the record has none.
  */
 public record IdentityRecord(
-        Identity identity, List<Credential> credentials, List<Entitlement> entitlements, List<Trust> trusts, Set<Part> complete) {
+        Identity identity,
+        List<Credential> credentials,
+        List<Entitlement> entitlements,
+        List<Trust> trusts,
+        Set<Part> complete) {
 
     /** The parts of a record a source may know in full. */
     public enum Part {
@@ -36,7 +40,8 @@ public record IdentityRecord(
     }
 
     /** A record that carries everything about the identity. */
-    public static IdentityRecord whole(Identity identity, List<Credential> credentials, List<Entitlement> entitlements, List<Trust> trusts) {
+    public static IdentityRecord whole(
+            Identity identity, List<Credential> credentials, List<Entitlement> entitlements, List<Trust> trusts) {
         return new IdentityRecord(identity, credentials, entitlements, trusts, EnumSet.allOf(Part.class));
     }
 

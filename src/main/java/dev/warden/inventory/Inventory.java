@@ -70,8 +70,9 @@ public final class Inventory {
         Set<String> keys = new HashSet<>();
         for (IdentityRecord r : records) {
             if (!keys.add(InventoryStore.key(r.identity()))) {
-                throw new IllegalArgumentException("identity '" + InventoryText.shown(r.identity().externalId())
-                        + "' from " + r.identity().source() + " appears twice in one load");
+                throw new IllegalArgumentException(
+                        "identity '" + InventoryText.shown(r.identity().externalId()) + "' from "
+                                + r.identity().source() + " appears twice in one load");
             }
         }
         int added = 0;
@@ -92,7 +93,8 @@ public final class Inventory {
      * {@code sourceType}/{@code scope} (external id starting with {@code prefix}) that import
      * {@code importId} did not see.
      */
-    public int markRemoved(Handle h, String sourceType, String scope, IdentityKind kind, String prefix, String importId) {
+    public int markRemoved(
+            Handle h, String sourceType, String scope, IdentityKind kind, String prefix, String importId) {
         return store.markRemoved(h, sourceType, scope, kind, prefix, importId, clock.instant());
     }
 
@@ -106,7 +108,8 @@ public final class Inventory {
         }
         String why = nature == null ? null : InventoryText.required("reason", reason) + " (by " + actor + ")";
         Identity identity = show(idOrExternalId, null)
-                .orElseThrow(() -> new IllegalArgumentException("no identity '" + InventoryText.shown(idOrExternalId) + "'"))
+                .orElseThrow(
+                        () -> new IllegalArgumentException("no identity '" + InventoryText.shown(idOrExternalId) + "'"))
                 .identity();
         db.inTransaction(h -> {
             store.overrideNature(h, identity.id(), nature, why);

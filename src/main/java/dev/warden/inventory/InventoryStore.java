@@ -33,9 +33,13 @@ public final class InventoryStore {
 
     private static final int CHUNK = 500;
     private static final String UNSPECIFIED = "unspecified";
-    private static final String IDENTITY_COLUMNS = "id, kind, name, external_id, source_type, source_scope, environment,"
-            + " business_owner, technical_owner, ownership_provenance, workload, purpose, status, third_party_vendor,"
-            + " tags, created_at, first_seen, last_seen, nature, nature_reason, attributes, removed_at";
+    private static final String IDENTITY_COLUMNS =
+            "id, kind, name, external_id, source_type, source_scope, environment,"
+                    + " business_owner, technical_owner, ownership_provenance, workload, purpose, status, third_party_vendor,"
+                    + " tags, created_at, first_seen, last_seen, nature, nature_reason, nature_override, nature_override_reason,"
+                    + " attributes, removed_at";
+    /** The identity's nature as a person set it, else as its source says. */
+    private static final String EFFECTIVE_NATURE = "COALESCE(nature_override, nature)";
 
     private final Database db;
 
@@ -56,8 +60,9 @@ public final class InventoryStore {
         Map<String, IdentityRecord> byKey = new LinkedHashMap<>();
         for (IdentityRecord r : records) {
             if (byKey.put(key(r.identity()), r) != null) {
-                throw new IllegalArgumentException("identity '" + InventoryText.shown(r.identity().externalId())
-                        + "' from " + r.identity().source() + " appears twice in one load");
+                throw new IllegalArgumentException(
+                        "identity '" + InventoryText.shown(r.identity().externalId()) + "' from "
+                                + r.identity().source() + " appears twice in one load");
             }
         }
         Map<String, Existing> existing = findExisting(h, byKey.keySet(), byKey.values());
@@ -111,8 +116,14 @@ public final class InventoryStore {
      * Marks removed the identities inside {@code coverage} that import {@code importId} did not see;
      * returns how many.
      */
-    public int markRemoved(Handle h, String sourceType, String scope, IdentityKind kind, String externalIdPrefix,
-            String importId, Instant now) {
+    public int markRemoved(
+            Handle h,
+            String sourceType,
+            String scope,
+            IdentityKind kind,
+            String externalIdPrefix,
+            String importId,
+            Instant now) {
         String prefixClause = externalIdPrefix.isEmpty() ? "" : " AND external_id LIKE :prefix ESCAPE '!'";
         var update = h.createUpdate("UPDATE identities SET status = 'removed', removed_at = :now, updated_at = :now"
                         + " WHERE source_type = :type AND source_scope = :scope AND kind = :kind AND status <> 'removed'"
@@ -123,15 +134,16 @@ public final class InventoryStore {
                 .bind("kind", kind.value())
                 .bind("importId", importId);
         if (!externalIdPrefix.isEmpty()) {
-            update.bind("prefix", externalIdPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            update.bind(
+                    "prefix",
+                    externalIdPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
         }
         return update.execute();
     }
 
     /** Sets (or with null, clears) a person's classification of an identity; it outlives re-imports. */
     public boolean overrideNature(Handle h, String id, Nature nature, String reason) {
-        return h.createUpdate("UPDATE identities SET nature_override = :n, nature_override_reason = :r,"
-                                + " nature = COALESCE(:n, nature), nature_reason = COALESCE(:r, nature_reason) WHERE id = :id")
+        return h.createUpdate("UPDATE identities SET nature_override = :n, nature_override_reason = :r WHERE id = :id")
                         .bind("n", nature == null ? null : nature.value())
                         .bind("r", reason)
                         .bind("id", id)
@@ -154,13 +166,28 @@ public final class InventoryStore {
         tags.putAll(in.tags());
         Map<String, String> attributes = new TreeMap<>(stored.attributes());
         attributes.putAll(in.attributes());
-        return new Identity(in.id(), in.kind(), in.name(), in.externalId(), in.source(),
-                or(in.environment(), stored.environment()), or(in.businessOwner(), stored.businessOwner()),
-                or(in.technicalOwner(), stored.technicalOwner()), or(in.ownershipProvenance(), stored.ownershipProvenance()),
-                or(in.workload(), stored.workload()), or(in.purpose(), stored.purpose()), in.status(),
-                or(in.thirdPartyVendor(), stored.thirdPartyVendor()), tags, or(in.createdAt(), stored.createdAt()),
-                in.firstSeen(), in.lastSeen(), in.natureReason() != null ? in.nature() : stored.nature(),
-                or(in.natureReason(), stored.natureReason()), attributes, null);
+        return new Identity(
+                in.id(),
+                in.kind(),
+                in.name(),
+                in.externalId(),
+                in.source(),
+                or(in.environment(), stored.environment()),
+                or(in.businessOwner(), stored.businessOwner()),
+                or(in.technicalOwner(), stored.technicalOwner()),
+                or(in.ownershipProvenance(), stored.ownershipProvenance()),
+                or(in.workload(), stored.workload()),
+                or(in.purpose(), stored.purpose()),
+                in.status(),
+                or(in.thirdPartyVendor(), stored.thirdPartyVendor()),
+                tags,
+                or(in.createdAt(), stored.createdAt()),
+                in.firstSeen(),
+                in.lastSeen(),
+                in.natureReason() != null ? in.nature() : stored.nature(),
+                or(in.natureReason(), stored.natureReason()),
+                attributes,
+                null);
     }
 
     private static <T> T or(T a, T b) {
@@ -180,8 +207,14 @@ public final class InventoryStore {
                         Identity stored = identity(rs);
                         String k = key(stored);
                         if (keys.contains(k)) {
-                            found.put(k, new Existing(stored.id(), stored.firstSeen(), rs.getString("content_hash"),
-                                    stored.removedAt(), stored));
+                            found.put(
+                                    k,
+                                    new Existing(
+                                            stored.id(),
+                                            stored.firstSeen(),
+                                            rs.getString("content_hash"),
+                                            stored.removedAt(),
+                                            stored));
                         }
                         return 0;
                     })
@@ -191,24 +224,29 @@ public final class InventoryStore {
     }
 
     private static void writeIdentities(
-            Handle h, List<IdentityRecord> records, Map<String, String> hashes, Instant now, String importId, boolean insert) {
+            Handle h,
+            List<IdentityRecord> records,
+            Map<String, String> hashes,
+            Instant now,
+            String importId,
+            boolean insert) {
         if (records.isEmpty()) {
             return;
         }
-        // An update keeps a person's classification (nature_override) over the source's.
+        // nature is the source's classification; a person's (nature_override) is kept beside it.
         String sql = insert
-                ? "INSERT INTO identities (" + IDENTITY_COLUMNS + ", updated_at, last_import_id, content_hash) VALUES (:id,"
+                ? "INSERT INTO identities (" + IDENTITY_COLUMNS
+                        + ", updated_at, last_import_id, content_hash) VALUES (:id,"
                         + " :kind, :name, :externalId, :sourceType, :sourceScope, :environment, :businessOwner,"
                         + " :technicalOwner, :ownershipProvenance, :workload, :purpose, :status, :vendor, :tags,"
-                        + " :createdAt, :firstSeen, :lastSeen, :nature, :natureReason, :attributes, NULL, :now, :importId,"
-                        + " :hash)"
+                        + " :createdAt, :firstSeen, :lastSeen, :nature, :natureReason, NULL, NULL, :attributes, NULL, :now,"
+                        + " :importId, :hash)"
                 : "UPDATE identities SET kind = :kind, name = :name, environment = :environment,"
                         + " business_owner = :businessOwner, technical_owner = :technicalOwner,"
                         + " ownership_provenance = :ownershipProvenance, workload = :workload, purpose = :purpose,"
                         + " status = :status, third_party_vendor = :vendor, tags = :tags, created_at = :createdAt,"
                         + " first_seen = :firstSeen, last_seen = :lastSeen,"
-                        + " nature = COALESCE(nature_override, :nature),"
-                        + " nature_reason = CASE WHEN nature_override IS NULL THEN :natureReason ELSE nature_override_reason END,"
+                        + " nature = :nature, nature_reason = :natureReason,"
                         + " attributes = :attributes, removed_at = NULL, updated_at = :now, last_import_id = :importId,"
                         + " content_hash = :hash WHERE id = :id AND external_id = :externalId AND source_type = :sourceType"
                         + " AND source_scope = :sourceScope";
@@ -278,14 +316,18 @@ public final class InventoryStore {
         for (IdentityRecord r : updates) {
             String id = r.identity().id();
             if (r.isComplete(IdentityRecord.Part.CREDENTIALS)) {
-                wholeParts.computeIfAbsent("credentials", k -> new ArrayList<>()).add(id);
+                wholeParts
+                        .computeIfAbsent("credentials", k -> new ArrayList<>())
+                        .add(id);
             } else {
                 for (Credential c : r.credentials()) {
                     restatedCredentials.add(new String[] {id, c.kind().value(), c.externalId(), c.fingerprint()});
                 }
             }
             if (r.isComplete(IdentityRecord.Part.ENTITLEMENTS)) {
-                wholeParts.computeIfAbsent("entitlements", k -> new ArrayList<>()).add(id);
+                wholeParts
+                        .computeIfAbsent("entitlements", k -> new ArrayList<>())
+                        .add(id);
             }
             if (r.isComplete(IdentityRecord.Part.TRUSTS)) {
                 wholeParts.computeIfAbsent("trusts", k -> new ArrayList<>()).add(id);
@@ -300,10 +342,15 @@ public final class InventoryStore {
             }
         }
         if (!restatedCredentials.isEmpty()) {
-            PreparedBatch batch = h.prepareBatch("DELETE FROM credentials WHERE identity_id = :id AND kind = :kind AND"
-                    + " ((:externalId IS NOT NULL AND external_id = :externalId) OR (:externalId IS NULL AND fingerprint = :fingerprint))");
+            PreparedBatch batch = h.prepareBatch(
+                    "DELETE FROM credentials WHERE identity_id = :id AND kind = :kind AND"
+                            + " ((:externalId IS NOT NULL AND external_id = :externalId) OR (:externalId IS NULL AND fingerprint = :fingerprint))");
             for (String[] c : restatedCredentials) {
-                batch.bind("id", c[0]).bind("kind", c[1]).bind("externalId", c[2]).bind("fingerprint", c[3]).add();
+                batch.bind("id", c[0])
+                        .bind("kind", c[1])
+                        .bind("externalId", c[2])
+                        .bind("fingerprint", c[3])
+                        .add();
             }
             batch.execute();
         }
@@ -322,7 +369,8 @@ public final class InventoryStore {
                 if (!seen.add(natural)) {
                     throw new IllegalArgumentException("credential '"
                             + InventoryText.shown(c.externalId() != null ? c.externalId() : c.fingerprint())
-                            + "' appears twice on identity '" + InventoryText.shown(r.identity().externalId()) + "'");
+                            + "' appears twice on identity '"
+                            + InventoryText.shown(r.identity().externalId()) + "'");
                 }
                 batch.bind("id", previousIds.getOrDefault(natural, Ids.next()))
                         .bind("identityId", identityId)
@@ -344,8 +392,9 @@ public final class InventoryStore {
     }
 
     private static void writeEntitlements(Handle h, List<IdentityRecord> records) {
-        PreparedBatch batch = h.prepareBatch("INSERT INTO entitlements (identity_id, effect, action, resource,"
-                + " granted_via, condition) VALUES (:identityId, :effect, :action, :resource, :grantedVia, :condition)");
+        PreparedBatch batch = h.prepareBatch(
+                "INSERT INTO entitlements (identity_id, effect, action, resource,"
+                        + " granted_via, condition) VALUES (:identityId, :effect, :action, :resource, :grantedVia, :condition)");
         for (IdentityRecord r : records) {
             if (!r.isComplete(IdentityRecord.Part.ENTITLEMENTS)) {
                 continue;
@@ -366,8 +415,9 @@ public final class InventoryStore {
     }
 
     private static void writeTrusts(Handle h, List<IdentityRecord> records) {
-        PreparedBatch batch = h.prepareBatch("INSERT INTO trusts (identity_id, effect, principal_type, principal, action,"
-                + " condition) VALUES (:identityId, :effect, :principalType, :principal, :action, :condition)");
+        PreparedBatch batch =
+                h.prepareBatch("INSERT INTO trusts (identity_id, effect, principal_type, principal, action,"
+                        + " condition) VALUES (:identityId, :effect, :principalType, :principal, :action, :condition)");
         for (IdentityRecord r : records) {
             if (!r.isComplete(IdentityRecord.Part.TRUSTS)) {
                 continue;
@@ -395,18 +445,45 @@ public final class InventoryStore {
         Identity i = r.identity();
         StringBuilder b = new StringBuilder(512);
         field(b, r.complete().stream().map(Enum::name).sorted().toList());
-        field(b, i.kind().value(), i.name(), i.environment(), i.businessOwner(), i.technicalOwner(), i.ownershipProvenance(),
-                i.workload(), i.purpose(), i.status().value(), i.thirdPartyVendor(), JsonColumns.write(i.tags()),
-                String.valueOf(millis(i.createdAt())), i.nature().value(), i.natureReason(), JsonColumns.write(i.attributes()));
-        r.credentials().stream().sorted(Comparator.comparing(Credential::naturalKey)).forEach(c -> field(b, c.naturalKey(),
-                c.externalId(), c.fingerprint(), String.valueOf(millis(c.createdAt())), String.valueOf(millis(c.lastRotatedAt())),
-                String.valueOf(millis(c.expiresAt())), String.valueOf(millis(c.lastUsedAt())), c.status().value(),
-                JsonColumns.write(c.attributes())));
-        r.entitlements().forEach(e -> field(b, e.effect().value(), e.action(), e.resource(), e.grantedVia(), e.condition()));
-        r.trusts().forEach(t -> field(b, t.effect().value(), t.principalType(), t.principal(), t.action(), t.condition()));
+        field(
+                b,
+                i.kind().value(),
+                i.name(),
+                i.environment(),
+                i.businessOwner(),
+                i.technicalOwner(),
+                i.ownershipProvenance(),
+                i.workload(),
+                i.purpose(),
+                i.status().value(),
+                i.thirdPartyVendor(),
+                JsonColumns.write(i.tags()),
+                String.valueOf(millis(i.createdAt())),
+                i.nature().value(),
+                i.natureReason(),
+                JsonColumns.write(i.attributes()));
+        r.credentials().stream()
+                .sorted(Comparator.comparing(Credential::naturalKey))
+                .forEach(c -> field(
+                        b,
+                        c.naturalKey(),
+                        c.externalId(),
+                        c.fingerprint(),
+                        String.valueOf(millis(c.createdAt())),
+                        String.valueOf(millis(c.lastRotatedAt())),
+                        String.valueOf(millis(c.expiresAt())),
+                        String.valueOf(millis(c.lastUsedAt())),
+                        c.status().value(),
+                        JsonColumns.write(c.attributes())));
+        r.entitlements()
+                .forEach(e -> field(b, e.effect().value(), e.action(), e.resource(), e.grantedVia(), e.condition()));
+        r.trusts()
+                .forEach(
+                        t -> field(b, t.effect().value(), t.principalType(), t.principal(), t.action(), t.condition()));
         try {
             return java.util.HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8)));
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(b.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
@@ -426,7 +503,8 @@ public final class InventoryStore {
             return Optional.empty();
         }
         return db.withHandle(h -> {
-            Optional<Identity> identity = h.createQuery("SELECT " + IDENTITY_COLUMNS + " FROM identities WHERE id = :id")
+            Optional<Identity> identity = h.createQuery(
+                            "SELECT " + IDENTITY_COLUMNS + " FROM identities WHERE id = :id")
                     .bind("id", id)
                     .map((rs, ctx) -> identity(rs))
                     .findOne()
@@ -458,8 +536,8 @@ public final class InventoryStore {
         if (after != null) {
             where.add("id > :after", "after", after);
         }
-        List<Identity> rows = db.withHandle(h -> where.bindTo(h.createQuery("SELECT " + IDENTITY_COLUMNS
-                                + " FROM identities" + where.sql() + " ORDER BY id LIMIT :limit"))
+        List<Identity> rows = db.withHandle(h -> where.bindTo(h.createQuery(
+                        "SELECT " + IDENTITY_COLUMNS + " FROM identities" + where.sql() + " ORDER BY id LIMIT :limit"))
                 .bind("limit", limit + 1)
                 .map((rs, ctx) -> identity(rs))
                 .list());
@@ -479,10 +557,10 @@ public final class InventoryStore {
         Map<String, Long> byStatus = new TreeMap<>();
         long[] owned = new long[2];
         db.withHandle(h -> where.bindTo(h.createQuery("SELECT kind, source_type, environment, status,"
-                                + " CASE WHEN business_owner IS NULL AND technical_owner IS NULL THEN 0 ELSE 1 END AS owned,"
-                                + " COUNT(*) AS n FROM identities" + where.sql() + " GROUP BY kind, source_type,"
-                                + " environment, status, CASE WHEN business_owner IS NULL AND technical_owner IS NULL"
-                                + " THEN 0 ELSE 1 END"))
+                        + " CASE WHEN business_owner IS NULL AND technical_owner IS NULL THEN 0 ELSE 1 END AS owned,"
+                        + " COUNT(*) AS n FROM identities" + where.sql() + " GROUP BY kind, source_type,"
+                        + " environment, status, CASE WHEN business_owner IS NULL AND technical_owner IS NULL"
+                        + " THEN 0 ELSE 1 END"))
                 .map((rs, ctx) -> {
                     long n = rs.getLong("n");
                     byKind.merge(rs.getString("kind"), n, Long::sum);
@@ -495,13 +573,19 @@ public final class InventoryStore {
                 })
                 .list());
         return new InventoryStats(
-                owned[0] + owned[1], byKind, bySource, byEnvironment, byStatus,
+                owned[0] + owned[1],
+                byKind,
+                bySource,
+                byEnvironment,
+                byStatus,
                 new InventoryStats.Ownership(owned[1], owned[0]));
     }
 
     /** Number of identities stored. */
     public long count() {
-        return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM identities").mapTo(Long.class).one());
+        return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM identities")
+                .mapTo(Long.class)
+                .one());
     }
 
     private Where where(IdentityFilter f) {
@@ -525,9 +609,10 @@ public final class InventoryStore {
             w.add("(business_owner = :team OR technical_owner = :team)", "team", f.team());
         }
         if (f.owned() != null) {
-            w.add(f.owned()
-                    ? "(business_owner IS NOT NULL OR technical_owner IS NOT NULL)"
-                    : "(business_owner IS NULL AND technical_owner IS NULL)");
+            w.add(
+                    f.owned()
+                            ? "(business_owner IS NOT NULL OR technical_owner IS NOT NULL)"
+                            : "(business_owner IS NULL AND technical_owner IS NULL)");
         }
         if (f.environment() != null) {
             w.add("environment = :environment", "environment", f.environment());
@@ -539,13 +624,15 @@ public final class InventoryStore {
             w.add("external_id = :externalId", "externalId", f.externalId());
         }
         if (f.nature() != null) {
-            w.add("nature = :nature", "nature", f.nature().value());
+            w.add(EFFECTIVE_NATURE + " = :nature", "nature", f.nature().value());
         }
         if (f.text() != null) {
             String like = db.dialect().caseInsensitiveLike();
             // '!' rather than a backslash as the LIKE escape: JDBI's parser reads '\' as an escaped quote.
-            w.add("(name " + like + " :q ESCAPE '!' OR external_id " + like + " :q ESCAPE '!')",
-                    "q", "%" + f.text().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            w.add(
+                    "(name " + like + " :q ESCAPE '!' OR external_id " + like + " :q ESCAPE '!')",
+                    "q",
+                    "%" + f.text().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
         }
         return w;
     }
@@ -602,8 +689,8 @@ public final class InventoryStore {
                 instant(rs, "created_at"),
                 instant(rs, "first_seen"),
                 instant(rs, "last_seen"),
-                Nature.parse(rs.getString("nature")),
-                rs.getString("nature_reason"),
+                Nature.parse(rs.getString(rs.getString("nature_override") != null ? "nature_override" : "nature")),
+                rs.getString(rs.getString("nature_override") != null ? "nature_override_reason" : "nature_reason"),
                 JsonColumns.readStringMap(rs.getString("attributes")),
                 instant(rs, "removed_at"));
     }

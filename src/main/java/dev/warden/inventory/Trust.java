@@ -14,7 +14,8 @@ public record Trust(Effect effect, String principalType, String principal, Strin
         principal = InventoryText.required("principal", principal);
         action = InventoryText.required("action", action);
         if (condition != null && condition.length() > 16 * InventoryText.MAX_TEXT) {
-            throw new IllegalArgumentException("condition is longer than " + 16 * InventoryText.MAX_TEXT + " characters");
+            throw new IllegalArgumentException(
+                    "condition is longer than " + 16 * InventoryText.MAX_TEXT + " characters");
         }
     }
 }

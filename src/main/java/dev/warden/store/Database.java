@@ -52,6 +52,9 @@ public final class Database implements AutoCloseable {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new StoreException(
+                    "cannot create data directory " + dir + ": " + e.getFile() + " exists and is not a directory", e);
         } catch (java.io.IOException | SecurityException e) {
             throw new StoreException("cannot create data directory " + dir + ": " + describe(e), e);
         }
@@ -95,6 +98,8 @@ public final class Database implements AutoCloseable {
         }
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("connectTimeout", "5");
+        // A server that accepts the connection but never answers must not hang start-up.
+        hc.addDataSourceProperty("loginTimeout", "10");
         hc.addDataSourceProperty("socketTimeout", "300");
         hc.addDataSourceProperty("ApplicationName", "warden");
         hc.setMaximumPoolSize(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));

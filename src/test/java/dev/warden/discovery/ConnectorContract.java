@@ -33,7 +33,9 @@ public abstract class ConnectorContract {
 
     @Test
     void is_registered_as_a_built_in() {
-        assertThat(Connectors.builtIn().get(connector().name())).isPresent();
+        assertThat(Connectors.builtIn(java.time.Clock.systemUTC())
+                        .get(connector().name()))
+                .isPresent();
         assertThat(connector().description()).isNotBlank();
     }
 
@@ -45,10 +47,13 @@ public abstract class ConnectorContract {
         for (IdentityRecord r : d.records()) {
             Identity i = r.identity();
             assertThat(i.id()).as("connectors never assign ids").isNull();
-            assertThat(keys.add(i.source() + "|" + i.externalId())).as("duplicate %s", i.externalId()).isTrue();
+            assertThat(keys.add(i.source() + "|" + i.externalId()))
+                    .as("duplicate %s", i.externalId())
+                    .isTrue();
         }
         for (Coverage c : d.coverage()) {
-            assertThat(d.records()).as("coverage %s names a source the import returned", c)
+            assertThat(d.records())
+                    .as("coverage %s names a source the import returned", c)
                     .anySatisfy(r -> assertThat(r.identity().source().type()).isEqualTo(c.sourceType()));
         }
     }

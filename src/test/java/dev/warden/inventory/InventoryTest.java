@@ -162,9 +162,11 @@ class InventoryTest {
                     null,
                     null,
                     null,
-                    null, null);
+                    null,
+                    null);
             assertThat(inv.list(kubeTeam1, null, 1000).items()).hasSize(30);
-            IdentityFilter unownedDev = new IdentityFilter(null, "aws", null, false, "dev", null, null, null, null, null);
+            IdentityFilter unownedDev =
+                    new IdentityFilter(null, "aws", null, false, "dev", null, null, null, null, null);
             assertThat(inv.list(unownedDev, null, 1000).items())
                     .allSatisfy(i -> {
                         assertThat(i.hasOwner()).isFalse();
@@ -194,7 +196,8 @@ class InventoryTest {
                     "inventory.load",
                     Map.of());
             for (String hostile : List.of("' OR 1=1 --", "\"; DROP TABLE identities; --", "%", "_", "\\", "a_b")) {
-                IdentityFilter f = new IdentityFilter(null, hostile, hostile, null, hostile, null, hostile, null, null, null);
+                IdentityFilter f =
+                        new IdentityFilter(null, hostile, hostile, null, hostile, null, hostile, null, null, null);
                 assertThat(inv.list(f, null, 10).items()).isEmpty();
             }
             // LIKE wildcards in q are literal: "a_b" matches only a_b, not axb.

@@ -1,0 +1,100 @@
+package dev.warden.cli;
+
+import dev.warden.app.Json;
+import dev.warden.app.Warden;
+import dev.warden.discovery.ImportOptions;
+import dev.warden.discovery.ImportRun;
+import dev.warden.discovery.Input;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Import machine identities from a source in its native format. Re-importing updates in place;",
+            "identities a source no longer lists are marked removed. One import is one transaction.",
+            "Sources: aws, kubernetes, github, postgresql, certificates (see docs/discovery.md)."
+        })
+final class ImportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Parameters(
+            index = "0",
+            paramLabel = "SOURCE",
+            description = "aws, kubernetes, github, postgresql or certificates.")
+    String source;
+
+    @Parameters(
+            index = "1..*",
+            arity = "1..*",
+            paramLabel = "PATH|URL",
+            description = "Files, directories or URLs (postgresql://..., tls://host:port).")
+    List<String> inputs;
+
+    @Option(
+            names = "--environment",
+            paramLabel = "ENV",
+            description = "Environment of identities whose source does not say.")
+    String environment;
+
+    @Option(names = "--cluster", paramLabel = "NAME", description = "Kubernetes cluster name (kubernetes source).")
+    String cluster;
+
+    @Option(
+            names = "--password-env",
+            paramLabel = "VAR",
+            description = "Environment variable holding the PKCS#12/JKS password.")
+    String passwordEnv;
+
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
+            description = "table or json (default ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        char[] password = null;
+        if (passwordEnv != null) {
+            String value = System.getenv(passwordEnv);
+            if (value == null) {
+                throw new IllegalArgumentException("--password-env " + passwordEnv + ": the variable is not set");
+            }
+            password = value.toCharArray();
+        }
+        ImportOptions options = new ImportOptions(environment, cluster, password);
+        List<Input> in = inputs.stream().map(Input::parse).toList();
+        PrintWriter out = spec.commandLine().getOut();
+        try (Warden w = store.open()) {
+            ImportRun run = w.importer().run(source, in, options, TokenCommand.actor());
+            if (format == Format.json) {
+                out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(run));
+            } else {
+                print(out, run);
+            }
+        }
+        return Main.OK;
+    }
+
+    static void print(PrintWriter out, ImportRun run) {
+        out.println("import " + run.id() + " (" + run.source() + "): " + run.added() + " added, " + run.updated()
+                + " updated, " + run.unchanged() + " unchanged, " + run.removed() + " marked removed in "
+                + run.durationMs() + " ms");
+        for (String note : run.notes()) {
+            out.println("  note: " + note);
+        }
+    }
+}

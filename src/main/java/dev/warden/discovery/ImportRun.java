@@ -1,0 +1,35 @@
+package dev.warden.discovery;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One import as recorded at {@code GET /v1/imports}: what was read, by whom, what changed
+ * (identities added, updated, unchanged, marked removed), how long it took, and how it ended.
+ */
+public record ImportRun(
+        String id,
+        String source,
+        String actor,
+        List<String> inputs,
+        Map<String, String> options,
+        Instant startedAt,
+        Instant finishedAt,
+        long durationMs,
+        String status,
+        int added,
+        int updated,
+        int unchanged,
+        int removed,
+        String error,
+        List<String> notes) {
+    public static final String SUCCEEDED = "succeeded";
+    public static final String FAILED = "failed";
+
+    public ImportRun {
+        inputs = List.copyOf(inputs);
+        options = Map.copyOf(options);
+        notes = List.copyOf(notes);
+    }
+}

@@ -1,0 +1,270 @@
+package dev.warden.discovery.aws;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Streams {@code aws iam get-account-authorization-details} and {@code aws iam list-access-keys}
+ * output element by element (memory grows with the principals, not the file) into an {@link AwsEstate}.
+ */
+final class AuthorizationDetailsReader {
+    private final ObjectMapper mapper;
+    private final AwsEstate estate;
+
+    AuthorizationDetailsReader(ObjectMapper mapper, AwsEstate estate) {
+        this.mapper = mapper;
+        this.estate = estate;
+    }
+
+    /**
+     * Reads one JSON document positioned at its first token; returns false when it has none of the
+     * fields these commands print (so the caller can say what the file is not).
+     */
+    boolean read(JsonParser p, String name) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("expected a JSON object at the top level");
+        }
+        boolean known = false;
+        boolean truncated = false;
+        java.util.Set<String> accounts = new java.util.LinkedHashSet<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "UserDetailList", "GroupDetailList", "RoleDetailList", "Policies", "AccessKeyMetadata" -> {
+                    known = true;
+                    if (value != JsonToken.START_ARRAY) {
+                        throw new IllegalArgumentException(field + " must be an array");
+                    }
+                    int index = 0;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        long line = p.currentLocation().getLineNr();
+                        JsonNode element = mapper.readTree(p);
+                        String where = "/" + field + "/" + index++;
+                        try {
+                            element(field, element, accounts);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException(
+                                    "line " + line + " (" + where + "): " + e.getMessage(), e);
+                        }
+                    }
+                }
+                case "IsTruncated" -> truncated = value == JsonToken.VALUE_TRUE;
+                default -> p.skipChildren();
+            }
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT) {
+            throw new IllegalArgumentException("unexpected content after the top-level object");
+        }
+        if (truncated) {
+            estate.notes.add(
+                    name + ": IsTruncated is true (run the command again with --no-paginate or merge the pages);"
+                            + " identities missing from it are not marked removed");
+        } else {
+            estate.detailedAccounts.addAll(accounts);
+        }
+        return known;
+    }
+
+    private void element(String field, JsonNode e, java.util.Set<String> accounts) {
+        if (!e.isObject()) {
+            throw new IllegalArgumentException("expected an object");
+        }
+        switch (field) {
+            case "UserDetailList" -> user(e, accounts);
+            case "GroupDetailList" -> group(e);
+            case "RoleDetailList" -> role(e, accounts);
+            case "Policies" -> policy(e);
+            case "AccessKeyMetadata" -> accessKey(e);
+            default -> throw new IllegalStateException(field);
+        }
+    }
+
+    private void user(JsonNode e, java.util.Set<String> accounts) {
+        AwsEstate.User u = new AwsEstate.User();
+        u.arn = required(e, "Arn");
+        u.account = AwsEstate.accountOf(u.arn, "Arn");
+        u.name = required(e, "UserName");
+        u.path = optional(e, "Path", "/");
+        u.created = instant(e.get("CreateDate"), "CreateDate");
+        u.tags = tags(e.get("Tags"));
+        for (JsonNode ip : array(e, "UserPolicyList")) {
+            String policyName = required(ip, "PolicyName");
+            u.inline.add(new AwsEstate.Attached(
+                    "inline:" + policyName,
+                    PolicyDocument.parse(ip.get("PolicyDocument"), mapper, "UserPolicyList/" + policyName)));
+        }
+        for (JsonNode mp : array(e, "AttachedManagedPolicies")) {
+            u.managed.add(required(mp, "PolicyArn"));
+        }
+        for (JsonNode g : array(e, "GroupList")) {
+            if (!g.isTextual()) {
+                throw new IllegalArgumentException("GroupList must hold group names");
+            }
+            u.groups.add(g.asText());
+        }
+        JsonNode boundary = e.get("PermissionsBoundary");
+        if (boundary != null && boundary.isObject()) {
+            u.permissionsBoundary = optional(boundary, "PermissionsBoundaryArn", null);
+        }
+        u.fromAuthorizationDetails = true;
+        accounts.add(u.account);
+        estate.users.put(u.arn, u);
+    }
+
+    private void group(JsonNode e) {
+        AwsEstate.Group g = new AwsEstate.Group();
+        String arn = required(e, "Arn");
+        g.name = required(e, "GroupName");
+        for (JsonNode ip : array(e, "GroupPolicyList")) {
+            String policyName = required(ip, "PolicyName");
+            g.inline.add(new AwsEstate.Attached(
+                    "group:" + g.name + "/inline:" + policyName,
+                    PolicyDocument.parse(ip.get("PolicyDocument"), mapper, "GroupPolicyList/" + policyName)));
+        }
+        for (JsonNode mp : array(e, "AttachedManagedPolicies")) {
+            g.managed.add(required(mp, "PolicyArn"));
+        }
+        estate.groups.put(AwsEstate.groupKey(AwsEstate.accountOf(arn, "Arn"), g.name), g);
+    }
+
+    private void role(JsonNode e, java.util.Set<String> accounts) {
+        AwsEstate.Role r = new AwsEstate.Role();
+        r.arn = required(e, "Arn");
+        r.account = AwsEstate.accountOf(r.arn, "Arn");
+        r.name = required(e, "RoleName");
+        r.path = optional(e, "Path", "/");
+        r.description = optional(e, "Description", null);
+        r.created = instant(e.get("CreateDate"), "CreateDate");
+        r.tags = tags(e.get("Tags"));
+        r.trust = PolicyDocument.parse(e.get("AssumeRolePolicyDocument"), mapper, "AssumeRolePolicyDocument");
+        for (JsonNode ip : array(e, "RolePolicyList")) {
+            String policyName = required(ip, "PolicyName");
+            r.inline.add(new AwsEstate.Attached(
+                    "inline:" + policyName,
+                    PolicyDocument.parse(ip.get("PolicyDocument"), mapper, "RolePolicyList/" + policyName)));
+        }
+        for (JsonNode mp : array(e, "AttachedManagedPolicies")) {
+            r.managed.add(required(mp, "PolicyArn"));
+        }
+        for (JsonNode ip : array(e, "InstanceProfileList")) {
+            r.instanceProfiles.add(optional(ip, "InstanceProfileName", "?"));
+        }
+        JsonNode lastUsed = e.get("RoleLastUsed");
+        if (lastUsed != null && lastUsed.isObject()) {
+            r.lastUsed = instant(lastUsed.get("LastUsedDate"), "RoleLastUsed/LastUsedDate");
+            r.lastUsedRegion = optional(lastUsed, "Region", null);
+        }
+        JsonNode boundary = e.get("PermissionsBoundary");
+        if (boundary != null && boundary.isObject()) {
+            r.permissionsBoundary = optional(boundary, "PermissionsBoundaryArn", null);
+        }
+        JsonNode max = e.get("MaxSessionDuration");
+        if (max != null && max.canConvertToInt()) {
+            r.maxSessionDuration = max.asInt();
+        }
+        accounts.add(r.account);
+        estate.roles.put(r.arn, r);
+    }
+
+    private void policy(JsonNode e) {
+        String arn = required(e, "Arn");
+        String name = optional(e, "PolicyName", arn);
+        String defaultVersion = optional(e, "DefaultVersionId", null);
+        PolicyDocument doc = new PolicyDocument(java.util.List.of());
+        for (JsonNode v : array(e, "PolicyVersionList")) {
+            boolean isDefault = v.path("IsDefaultVersion").asBoolean(false)
+                    || (defaultVersion != null
+                            && defaultVersion.equals(v.path("VersionId").asText()));
+            if (isDefault) {
+                doc = PolicyDocument.parse(v.get("Document"), mapper, "Policies/" + name);
+            }
+        }
+        estate.managedPolicies.put(arn, new AwsEstate.Attached("managed:" + arn, doc));
+    }
+
+    private void accessKey(JsonNode e) {
+        String status = required(e, "Status");
+        if (!status.equals("Active") && !status.equals("Inactive") && !status.equals("Expired")) {
+            throw new IllegalArgumentException("Status must be Active, Inactive or Expired");
+        }
+        estate.accessKeys.add(new AwsEstate.AccessKey(
+                required(e, "UserName"),
+                required(e, "AccessKeyId"),
+                status.equals("Active"),
+                instant(e.get("CreateDate"), "CreateDate")));
+    }
+
+    private static String required(JsonNode e, String field) {
+        JsonNode v = e.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw new IllegalArgumentException(field + " is missing or not a string");
+        }
+        return v.asText();
+    }
+
+    private static String optional(JsonNode e, String field, String fallback) {
+        JsonNode v = e.get(field);
+        return v != null && v.isTextual() && !v.asText().isBlank() ? v.asText() : fallback;
+    }
+
+    private static Iterable<JsonNode> array(JsonNode e, String field) {
+        JsonNode v = e.get(field);
+        if (v == null || v.isNull()) {
+            return java.util.List.of();
+        }
+        if (!v.isArray()) {
+            throw new IllegalArgumentException(field + " must be an array");
+        }
+        return v;
+    }
+
+    private static Map<String, String> tags(JsonNode tags) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (tags == null || tags.isNull()) {
+            return out;
+        }
+        if (!tags.isArray()) {
+            throw new IllegalArgumentException("Tags must be an array of {Key, Value}");
+        }
+        Iterator<JsonNode> it = tags.elements();
+        while (it.hasNext()) {
+            JsonNode t = it.next();
+            out.put(required(t, "Key"), t.path("Value").asText(""));
+        }
+        return out;
+    }
+
+    /** ISO-8601 instants as the AWS CLI prints them ({@code 2024-01-02T03:04:05Z} or with an offset). */
+    static Instant instant(JsonNode v, String field) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException(field + " must be an ISO-8601 date-time string");
+        }
+        return parseInstant(v.asText(), field);
+    }
+
+    static Instant parseInstant(String text, String field) {
+        try {
+            Instant t = OffsetDateTime.parse(text).toInstant();
+            if (t.isBefore(Instant.parse("2006-01-01T00:00:00Z")) || t.isAfter(Instant.parse("2200-01-01T00:00:00Z"))) {
+                throw new IllegalArgumentException(field + " '" + text + "' is not a plausible AWS date");
+            }
+            return t;
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    field + " '" + dev.warden.inventory.InventoryText.shown(text) + "' is not an ISO-8601 date-time");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.warden.cli;
+
+import static dev.warden.cli.Cli.assertOk;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code warden demo --no-serve}: loads the demo estate into the store and exits. */
+class DemoCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void demo_no_serve_loads_a_few_hundred_identities_into_the_data_dir() {
+        Cli.Store store = Cli.Store.dataDir(dir.resolve("data"));
+
+        Cli.Loaded first = Cli.Loaded.parse(assertOk(store.run("demo", "--no-serve")));
+
+        assertThat(first.added()).isBetween(100, 2000);
+        assertThat(first.updated()).isZero();
+        assertThat(first.inStore()).isEqualTo(first.added());
+        assertThat(first.store()).isEqualTo("sqlite:" + dir.resolve("data").resolve("warden.db"));
+        assertThat(assertOk(store.run("identities", "list", "--format", "json", "--limit", "1000000"))
+                        .json())
+                .hasSize(first.added());
+    }
+
+    @Test
+    void loading_the_demo_twice_updates_in_place_and_adds_nothing() {
+        Cli.Store store = Cli.Store.dataDir(dir.resolve("data"));
+        Cli.Loaded first = Cli.Loaded.parse(assertOk(store.run("demo", "--no-serve")));
+        String idsBefore = ids(store);
+
+        Cli.Loaded second = Cli.Loaded.parse(assertOk(store.run("demo", "--no-serve")));
+
+        assertThat(second.added()).isZero();
+        assertThat(second.updated()).isEqualTo(first.added());
+        assertThat(second.inStore()).isEqualTo(first.inStore());
+        assertThat(ids(store)).as("same identities, same ids").isEqualTo(idsBefore);
+    }
+
+    @Test
+    void demo_leaves_an_intact_audit_entry_per_load() {
+        Cli.Store store = Cli.Store.dataDir(dir.resolve("data"));
+        assertOk(store.run("demo", "--no-serve"));
+        assertOk(store.run("demo", "--no-serve"));
+
+        Cli.Result r = assertOk(store.run("audit", "verify", "--format", "json"));
+
+        assertThat(r.json().get("intact").asBoolean()).isTrue();
+        assertThat(r.json().get("checked").asLong()).isEqualTo(2);
+    }
+
+    private static String ids(Cli.Store store) {
+        StringBuilder b = new StringBuilder();
+        assertOk(store.run("identities", "list", "--format", "json", "--limit", "1000000"))
+                .json()
+                .forEach(i -> b.append(i.get("id").asText())
+                        .append(' ')
+                        .append(i.get("externalId").asText())
+                        .append('\n'));
+        return b.toString();
+    }
+}
