@@ -97,8 +97,11 @@ public final class InventoryStore {
         writeIdentities(h, inserts, hashes, now, importId, true);
         writeIdentities(h, updates, hashes, now, importId, false);
         touch(h, touchOnly, now, importId);
-        Map<String, String> credentialIds = existingCredentialIds(h, updates);
-        replaceChildren(h, updates);
+        Map<String, List<Credential>> stored = storedCredentials(h, updates);
+        updates = resolveCredentials(updates, stored);
+        Map<String, String> credentialIds = new HashMap<>();
+        stored.values().forEach(list -> list.forEach(c -> credentialIds.put(c.identityId() + "|" + c.naturalKey(), c.id())));
+        replaceChildren(h, updates, stored);
         List<IdentityRecord> all = new ArrayList<>(inserts);
         all.addAll(updates);
         writeCredentials(h, all, credentialIds);
@@ -294,25 +297,68 @@ public final class InventoryStore {
         }
     }
 
-    private static Map<String, String> existingCredentialIds(Handle h, List<IdentityRecord> updates) {
-        Map<String, String> ids = new HashMap<>();
+    private static Map<String, List<Credential>> storedCredentials(Handle h, List<IdentityRecord> updates) {
+        Map<String, List<Credential>> byIdentity = new HashMap<>();
         List<String> identityIds = updates.stream().map(r -> r.identity().id()).toList();
         for (int i = 0; i < identityIds.size(); i += CHUNK) {
             h.createQuery("SELECT * FROM credentials WHERE identity_id IN (<ids>)")
                     .bindList("ids", identityIds.subList(i, Math.min(identityIds.size(), i + CHUNK)))
                     .map((rs, ctx) -> credential(rs))
-                    .forEach(c -> ids.put(c.identityId() + "|" + c.naturalKey(), c.id()));
+                    .forEach(c -> byIdentity.computeIfAbsent(c.identityId(), k -> new ArrayList<>()).add(c));
         }
-        return ids;
+        return byIdentity;
+    }
+
+    /**
+     * Sources know the same credential by different names: the AWS credential report knows an
+     * access key by its slot, list-access-keys by its id. On one identity, a credential known only
+     * by fingerprint and one with an external id, of the same kind and created in the same second,
+     * are one credential: the incoming one takes the stored external id, or supersedes the stored
+     * fingerprint-only one, keeping what only the other knew (last use, attributes).
+     */
+    private static List<IdentityRecord> resolveCredentials(List<IdentityRecord> updates, Map<String, List<Credential>> stored) {
+        List<IdentityRecord> out = new ArrayList<>(updates.size());
+        for (IdentityRecord r : updates) {
+            List<Credential> known = stored.getOrDefault(r.identity().id(), List.of());
+            if (known.isEmpty() || r.credentials().isEmpty()) {
+                out.add(r);
+                continue;
+            }
+            List<Credential> resolved = new ArrayList<>(r.credentials().size());
+            for (Credential c : r.credentials()) {
+                Credential twin = known.stream().filter(k -> twins(k, c)).findFirst().orElse(null);
+                resolved.add(twin == null ? c : merge(c, twin));
+            }
+            out.add(new IdentityRecord(r.identity(), resolved, r.entitlements(), r.trusts(), r.complete()));
+        }
+        return out;
+    }
+
+    /** One known only by fingerprint, the other by external id; same kind; created in the same second. */
+    private static boolean twins(Credential a, Credential b) {
+        return a.kind() == b.kind()
+                && (a.externalId() == null) != (b.externalId() == null)
+                && a.createdAt() != null
+                && b.createdAt() != null
+                && a.createdAt().getEpochSecond() == b.createdAt().getEpochSecond();
+    }
+
+    private static Credential merge(Credential incoming, Credential twin) {
+        Map<String, String> attributes = new TreeMap<>(twin.attributes());
+        attributes.putAll(incoming.attributes());
+        String externalId = or(incoming.externalId(), twin.externalId());
+        return new Credential(null, null, incoming.kind(), externalId, externalId != null ? null : incoming.fingerprint(),
+                incoming.createdAt(), or(incoming.lastRotatedAt(), twin.lastRotatedAt()), or(incoming.expiresAt(), twin.expiresAt()),
+                or(incoming.lastUsedAt(), twin.lastUsedAt()), incoming.status(), attributes);
     }
 
     /**
      * Deletes the stored children a load replaces: every credential, entitlement or trust of a part
      * the record carries in full; for credentials of a partial record, only those it restates.
      */
-    private static void replaceChildren(Handle h, List<IdentityRecord> updates) {
+    private static void replaceChildren(Handle h, List<IdentityRecord> updates, Map<String, List<Credential>> stored) {
         Map<String, List<String>> wholeParts = new HashMap<>();
-        List<String[]> restatedCredentials = new ArrayList<>();
+        List<String> restatedCredentials = new ArrayList<>();
         for (IdentityRecord r : updates) {
             String id = r.identity().id();
             if (r.isComplete(IdentityRecord.Part.CREDENTIALS)) {
@@ -320,8 +366,11 @@ public final class InventoryStore {
                         .computeIfAbsent("credentials", k -> new ArrayList<>())
                         .add(id);
             } else {
-                for (Credential c : r.credentials()) {
-                    restatedCredentials.add(new String[] {id, c.kind().value(), c.externalId(), c.fingerprint()});
+                // A partial record replaces the stored credentials it restates: same key, or a twin.
+                for (Credential k : stored.getOrDefault(id, List.of())) {
+                    if (r.credentials().stream().anyMatch(c -> c.naturalKey().equals(k.naturalKey()) || twins(k, c))) {
+                        restatedCredentials.add(k.id());
+                    }
                 }
             }
             if (r.isComplete(IdentityRecord.Part.ENTITLEMENTS)) {
@@ -341,18 +390,10 @@ public final class InventoryStore {
                         .execute();
             }
         }
-        if (!restatedCredentials.isEmpty()) {
-            PreparedBatch batch = h.prepareBatch(
-                    "DELETE FROM credentials WHERE identity_id = :id AND kind = :kind AND"
-                            + " ((:externalId IS NOT NULL AND external_id = :externalId) OR (:externalId IS NULL AND fingerprint = :fingerprint))");
-            for (String[] c : restatedCredentials) {
-                batch.bind("id", c[0])
-                        .bind("kind", c[1])
-                        .bind("externalId", c[2])
-                        .bind("fingerprint", c[3])
-                        .add();
-            }
-            batch.execute();
+        for (int i = 0; i < restatedCredentials.size(); i += CHUNK) {
+            h.createUpdate("DELETE FROM credentials WHERE id IN (<ids>)")
+                    .bindList("ids", restatedCredentials.subList(i, Math.min(restatedCredentials.size(), i + CHUNK)))
+                    .execute();
         }
     }
 
@@ -548,19 +589,23 @@ public final class InventoryStore {
         return new Page<>(page, Cursor.encode(page.get(limit - 1).id()));
     }
 
-    /** Counts of identities matching {@code filter}, in one pass over the table. */
+    /**
+     * Counts of identities matching {@code filter}, in one pass: over the {@code identities_stats}
+     * index (kind, source type, environment, status, unowned) when the filter only names those
+     * columns, else over the rows a selective filter (owner, scope, external id, text) picks.
+     */
     public InventoryStats stats(IdentityFilter filter) {
-        Where where = where(filter);
+        Where where = where(filter, !isSelective(filter));
         Map<String, Long> byKind = new TreeMap<>();
         Map<String, Long> bySource = new TreeMap<>();
         Map<String, Long> byEnvironment = new TreeMap<>();
         Map<String, Long> byStatus = new TreeMap<>();
-        long[] owned = new long[2];
-        db.withHandle(h -> where.bindTo(h.createQuery("SELECT kind, source_type, environment, status,"
-                        + " CASE WHEN business_owner IS NULL AND technical_owner IS NULL THEN 0 ELSE 1 END AS owned,"
-                        + " COUNT(*) AS n FROM identities" + where.sql() + " GROUP BY kind, source_type,"
-                        + " environment, status, CASE WHEN business_owner IS NULL AND technical_owner IS NULL"
-                        + " THEN 0 ELSE 1 END"))
+        long[] unowned = new long[1];
+        long[] total = new long[1];
+        db.withHandle(h -> where.bindTo(h.createQuery("SELECT kind, source_type, environment, status, COUNT(*) AS n,"
+                        + " SUM(CASE WHEN business_owner IS NULL AND technical_owner IS NULL THEN 1 ELSE 0 END)"
+                        + " AS unowned FROM identities" + where.sql()
+                        + " GROUP BY kind, source_type, environment, status"))
                 .map((rs, ctx) -> {
                     long n = rs.getLong("n");
                     byKind.merge(rs.getString("kind"), n, Long::sum);
@@ -568,17 +613,27 @@ public final class InventoryStore {
                     String env = rs.getString("environment");
                     byEnvironment.merge(env == null ? UNSPECIFIED : env, n, Long::sum);
                     byStatus.merge(rs.getString("status"), n, Long::sum);
-                    owned[rs.getInt("owned")] += n;
+                    unowned[0] += rs.getLong("unowned");
+                    total[0] += n;
                     return 0;
                 })
                 .list());
         return new InventoryStats(
-                owned[0] + owned[1],
+                total[0],
                 byKind,
                 bySource,
                 byEnvironment,
                 byStatus,
-                new InventoryStats.Ownership(owned[1], owned[0]));
+                new InventoryStats.Ownership(total[0] - unowned[0], unowned[0]));
+    }
+
+    /** True when the filter names a column that picks few rows, so that its index should drive the query. */
+    private static boolean isSelective(IdentityFilter f) {
+        return f.owner() != null
+                || f.team() != null
+                || f.externalId() != null
+                || f.text() != null
+                || (f.source() != null && f.source().indexOf(':') >= 0);
     }
 
     /** Number of identities stored. */
@@ -589,6 +644,17 @@ public final class InventoryStore {
     }
 
     private Where where(IdentityFilter f) {
+        return where(f, false);
+    }
+
+    /**
+     * The WHERE clause for {@code f}. With {@code scan}, equality on the low-selectivity columns is
+     * written ({@code column || ''}) so that no index matches it: SQLite, which keeps no column
+     * statistics, would otherwise walk that column's index and look up most of the table, where a
+     * scan of the much smaller stats index is several times faster.
+     */
+    private Where where(IdentityFilter f, boolean scan) {
+        String opaque = scan ? " || ''" : "";
         Where w = new Where();
         if (f.kind() != null) {
             w.add("kind = :kind", "kind", f.kind().value());
@@ -596,7 +662,7 @@ public final class InventoryStore {
         if (f.source() != null) {
             int colon = f.source().indexOf(':');
             if (colon < 0) {
-                w.add("source_type = :sourceType", "sourceType", f.source());
+                w.add("source_type" + opaque + " = :sourceType", "sourceType", f.source());
             } else {
                 w.add("source_type = :sourceType", "sourceType", f.source().substring(0, colon));
                 w.add("source_scope = :sourceScope", "sourceScope", f.source().substring(colon + 1));
@@ -609,16 +675,21 @@ public final class InventoryStore {
             w.add("(business_owner = :team OR technical_owner = :team)", "team", f.team());
         }
         if (f.owned() != null) {
-            w.add(
-                    f.owned()
-                            ? "(business_owner IS NOT NULL OR technical_owner IS NOT NULL)"
-                            : "(business_owner IS NULL AND technical_owner IS NULL)");
+            if (scan) {
+                // the stats index's own expression, so that the index answers it
+                w.add("(business_owner IS NULL AND technical_owner IS NULL) = " + (f.owned() ? "FALSE" : "TRUE"));
+            } else {
+                w.add(
+                        f.owned()
+                                ? "(business_owner IS NOT NULL OR technical_owner IS NOT NULL)"
+                                : "(business_owner IS NULL AND technical_owner IS NULL)");
+            }
         }
         if (f.environment() != null) {
-            w.add("environment = :environment", "environment", f.environment());
+            w.add("environment" + opaque + " = :environment", "environment", f.environment());
         }
         if (f.status() != null) {
-            w.add("status = :status", "status", f.status().value());
+            w.add("status" + opaque + " = :status", "status", f.status().value());
         }
         if (f.externalId() != null) {
             w.add("external_id = :externalId", "externalId", f.externalId());
