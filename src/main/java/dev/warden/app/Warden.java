@@ -7,19 +7,26 @@ import dev.warden.discovery.Importer;
 import dev.warden.http.HttpServer;
 import dev.warden.inventory.Inventory;
 import dev.warden.store.Database;
+import dev.warden.usage.Ingester;
+import dev.warden.usage.UsageParsers;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The composition root: builds every component with plain constructors, in dependency order, and
  * owns their shutdown. The CLI and the server both start here, so neither reimplements the other.
  */
 public final class Warden implements AutoCloseable {
+    /** How long raw usage events are kept; their daily aggregates are kept for good. */
+    static final Duration RAW_USAGE_RETENTION = Duration.ofDays(30);
+
     private final Database db;
     private final Clock clock;
     private final AuditLog audit;
     private final TokenService tokens;
     private final Inventory inventory;
     private final Importer importer;
+    private final Ingester ingester;
     private HttpServer http;
 
     private Warden(Database db, Clock clock) {
@@ -29,6 +36,7 @@ public final class Warden implements AutoCloseable {
         this.tokens = new TokenService(db, audit, clock);
         this.inventory = new Inventory(db, audit, clock);
         this.importer = new Importer(db, inventory, audit, Connectors.builtIn(clock), clock);
+        this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, RAW_USAGE_RETENTION);
     }
 
     /** Opens (and migrates) the store; nothing listens yet. */
@@ -48,7 +56,7 @@ public final class Warden implements AutoCloseable {
 
     /** The HTTP server over these components, built but not started. */
     public HttpServer httpServer() {
-        return new HttpServer(db, inventory, importer, tokens, audit, clock);
+        return new HttpServer(db, inventory, importer, ingester, tokens, audit, clock);
     }
 
     public Database db() {
@@ -73,6 +81,10 @@ public final class Warden implements AutoCloseable {
 
     public Importer importer() {
         return importer;
+    }
+
+    public Ingester ingester() {
+        return ingester;
     }
 
     @Override

@@ -15,6 +15,7 @@ import picocli.CommandLine.IVersionProvider;
             DemoCommand.class,
             ImportCommand.class,
             ImportsCommand.class,
+            IngestCommand.class,
             IdentitiesCommand.class,
             TokenCommand.class,
             AuditCommand.class,

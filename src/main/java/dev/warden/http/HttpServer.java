@@ -10,6 +10,7 @@ import dev.warden.discovery.Importer;
 import dev.warden.inventory.Inventory;
 import dev.warden.store.Database;
 import dev.warden.store.StoreException;
+import dev.warden.usage.Ingester;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -43,13 +44,20 @@ public final class HttpServer {
     private Javalin app;
 
     public HttpServer(
-            Database db, Inventory inventory, Importer importer, TokenService tokens, AuditLog audit, Clock clock) {
+            Database db,
+            Inventory inventory,
+            Importer importer,
+            Ingester ingester,
+            TokenService tokens,
+            AuditLog audit,
+            Clock clock) {
         this.tokens = tokens;
         this.metrics = new Metrics();
         List<Route> all = new ArrayList<>();
         all.addAll(new SystemRoutes(db, metrics, OpenApi.load(mapper)).routes());
         all.addAll(new IdentityRoutes(inventory, mapper).routes());
         all.addAll(new ImportRoutes(importer).routes());
+        all.addAll(new UsageRoutes(ingester).routes());
         all.addAll(new TokenRoutes(tokens, mapper).routes());
         all.addAll(new AuditRoutes(audit).routes());
         this.routes = List.copyOf(all);

@@ -4,14 +4,7 @@ import dev.warden.auth.Role.Permission;
 import dev.warden.discovery.ImportOptions;
 import dev.warden.discovery.ImportRun;
 import dev.warden.discovery.Importer;
-import dev.warden.discovery.Input;
 import io.javalin.http.Context;
-import io.javalin.http.UploadedFile;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,59 +62,23 @@ final class ImportRoutes {
                 ctx.queryParam("cluster"),
                 password == null ? null : password.toCharArray());
         ImportRun run = importer.run(
-                source, inputs(ctx, source), options, HttpServer.token(ctx).actor());
+                source,
+                Uploads.inputs(ctx, extension(ctx, source)),
+                options,
+                HttpServer.token(ctx).actor());
         ctx.status(201).json(run);
     }
 
-    private static List<Input> inputs(Context ctx, String source) {
-        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
-        List<Input> inputs = new ArrayList<>();
-        if (type.startsWith("multipart/form-data")) {
-            Map<String, Integer> names = new LinkedHashMap<>();
-            for (UploadedFile f : ctx.uploadedFiles()) {
-                String name = f.filename() == null || f.filename().isBlank()
-                        ? "upload"
-                        : f.filename().replaceAll("[^A-Za-z0-9._-]", "_");
-                int n = names.merge(name, 1, Integer::sum);
-                try (InputStream in = f.content()) {
-                    inputs.add(Input.content(n == 1 ? name : name + "#" + n, in.readAllBytes()));
-                } catch (IOException e) {
-                    throw Problem.badRequest("upload '" + name + "' could not be read");
-                }
-            }
-            if (inputs.isEmpty()) {
-                throw Problem.badRequest("multipart body has no files");
-            }
-        } else if (type.startsWith("text/uri-list")) {
-            for (String line : ctx.body().split("\r?\n")) {
-                String url = line.strip();
-                if (!url.isEmpty() && !url.startsWith("#")) {
-                    inputs.add(Input.url(url));
-                }
-            }
-            if (inputs.isEmpty()) {
-                throw Problem.badRequest("text/uri-list body has no URLs");
-            }
-        } else {
-            byte[] body = ctx.bodyAsBytes();
-            if (body.length == 0) {
-                throw Problem.badRequest(
-                        "request body is empty: send the file's content, a multipart upload, or text/uri-list");
-            }
-            inputs.add(Input.content("request-body." + extension(type, source), body));
-        }
-        return inputs;
-    }
-
     /** A file extension matching the content type, so connectors that look at names see the right kind. */
-    private static String extension(String type, String source) {
+    private static String extension(Context ctx, String source) {
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
         if (type.contains("csv")) {
             return "csv";
         }
         if (type.contains("yaml") || type.contains("yml")) {
             return "yaml";
         }
-        if (type.contains("pkcs12") || type.contains("x-pkcs12")) {
+        if (type.contains("pkcs12")) {
             return "p12";
         }
         if (type.contains("pem") || type.contains("x509")) {
@@ -131,9 +88,5 @@ final class ImportRoutes {
             return "der";
         }
         return "json";
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -100,7 +100,8 @@ public final class InventoryStore {
         Map<String, List<Credential>> stored = storedCredentials(h, updates);
         updates = resolveCredentials(updates, stored);
         Map<String, String> credentialIds = new HashMap<>();
-        stored.values().forEach(list -> list.forEach(c -> credentialIds.put(c.identityId() + "|" + c.naturalKey(), c.id())));
+        stored.values()
+                .forEach(list -> list.forEach(c -> credentialIds.put(c.identityId() + "|" + c.naturalKey(), c.id())));
         replaceChildren(h, updates, stored);
         List<IdentityRecord> all = new ArrayList<>(inserts);
         all.addAll(updates);
@@ -304,7 +305,9 @@ public final class InventoryStore {
             h.createQuery("SELECT * FROM credentials WHERE identity_id IN (<ids>)")
                     .bindList("ids", identityIds.subList(i, Math.min(identityIds.size(), i + CHUNK)))
                     .map((rs, ctx) -> credential(rs))
-                    .forEach(c -> byIdentity.computeIfAbsent(c.identityId(), k -> new ArrayList<>()).add(c));
+                    .forEach(c -> byIdentity
+                            .computeIfAbsent(c.identityId(), k -> new ArrayList<>())
+                            .add(c));
         }
         return byIdentity;
     }
@@ -316,7 +319,8 @@ public final class InventoryStore {
      * are one credential: the incoming one takes the stored external id, or supersedes the stored
      * fingerprint-only one, keeping what only the other knew (last use, attributes).
      */
-    private static List<IdentityRecord> resolveCredentials(List<IdentityRecord> updates, Map<String, List<Credential>> stored) {
+    private static List<IdentityRecord> resolveCredentials(
+            List<IdentityRecord> updates, Map<String, List<Credential>> stored) {
         List<IdentityRecord> out = new ArrayList<>(updates.size());
         for (IdentityRecord r : updates) {
             List<Credential> known = stored.getOrDefault(r.identity().id(), List.of());
@@ -326,7 +330,8 @@ public final class InventoryStore {
             }
             List<Credential> resolved = new ArrayList<>(r.credentials().size());
             for (Credential c : r.credentials()) {
-                Credential twin = known.stream().filter(k -> twins(k, c)).findFirst().orElse(null);
+                Credential twin =
+                        known.stream().filter(k -> twins(k, c)).findFirst().orElse(null);
                 resolved.add(twin == null ? c : merge(c, twin));
             }
             out.add(new IdentityRecord(r.identity(), resolved, r.entitlements(), r.trusts(), r.complete()));
@@ -347,9 +352,18 @@ public final class InventoryStore {
         Map<String, String> attributes = new TreeMap<>(twin.attributes());
         attributes.putAll(incoming.attributes());
         String externalId = or(incoming.externalId(), twin.externalId());
-        return new Credential(null, null, incoming.kind(), externalId, externalId != null ? null : incoming.fingerprint(),
-                incoming.createdAt(), or(incoming.lastRotatedAt(), twin.lastRotatedAt()), or(incoming.expiresAt(), twin.expiresAt()),
-                or(incoming.lastUsedAt(), twin.lastUsedAt()), incoming.status(), attributes);
+        return new Credential(
+                null,
+                null,
+                incoming.kind(),
+                externalId,
+                externalId != null ? null : incoming.fingerprint(),
+                incoming.createdAt(),
+                or(incoming.lastRotatedAt(), twin.lastRotatedAt()),
+                or(incoming.expiresAt(), twin.expiresAt()),
+                or(incoming.lastUsedAt(), twin.lastUsedAt()),
+                incoming.status(),
+                attributes);
     }
 
     /**

@@ -1,0 +1,50 @@
+package dev.warden.http;
+
+import dev.warden.auth.Role.Permission;
+import dev.warden.usage.Ingester;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code /v1/usage}: ingest activity logs (a body, gzip or not, or a multipart upload) and list ingestions. */
+final class UsageRoutes {
+    private final Ingester ingester;
+
+    UsageRoutes(Ingester ingester) {
+        this.ingester = ingester;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.post("/v1/usage/{format}", Permission.WRITE_INVENTORY, this::ingest),
+                Route.get("/v1/usage/ingests", Permission.READ_INVENTORY, ctx -> {
+                    Params.allowOnly(ctx, Set.of("limit"));
+                    ctx.json(Map.of("items", ingester.runs(Params.intParam(ctx, "limit", 50, 1, 1000))));
+                }));
+    }
+
+    private void ingest(Context ctx) {
+        Params.allowOnly(ctx, Set.of());
+        String format = ctx.pathParam("format");
+        if (ingester.parsers().get(format).isEmpty()) {
+            throw Problem.notFound("unknown log format '" + Params.shown(format) + "' (known: "
+                    + String.join(
+                            ", ",
+                            ingester.parsers().all().stream().map(p -> p.name()).toList()) + ")");
+        }
+        if (ctx.contentLength() > ImportRoutes.MAX_IMPORT) {
+            throw new Problem(413, "Content Too Large", "body exceeds " + ImportRoutes.MAX_IMPORT + " bytes");
+        }
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+        boolean gzip = type.contains("gzip") || "gzip".equalsIgnoreCase(ctx.header("Content-Encoding"));
+        String extension =
+                (type.contains("x-ndjson") || type.contains("jsonl") ? "jsonl" : "json") + (gzip ? ".gz" : "");
+        ctx.status(201)
+                .json(ingester.run(
+                        format,
+                        Uploads.inputs(ctx, extension),
+                        HttpServer.token(ctx).actor()));
+    }
+}

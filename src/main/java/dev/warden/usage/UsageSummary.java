@@ -1,0 +1,39 @@
+package dev.warden.usage;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the logs say about one identity up to an instant: first and last use, how often, and which
+ * actions, source addresses, user agents, credentials and event types, each with counts and when
+ * last seen (most frequent first). Day-granular: the instant's own day counts uses before it.
+ */
+public record UsageSummary(
+        String sourceType,
+        String scope,
+        String principal,
+        Instant firstUsed,
+        Instant lastUsed,
+        long events,
+        long errors,
+        List<Counted> actions,
+        List<Counted> sourceIps,
+        List<Counted> userAgents,
+        List<Counted> credentials,
+        List<Counted> eventTypes) {
+    public UsageSummary {
+        actions = List.copyOf(actions);
+        sourceIps = List.copyOf(sourceIps);
+        userAgents = List.copyOf(userAgents);
+        credentials = List.copyOf(credentials);
+        eventTypes = List.copyOf(eventTypes);
+    }
+
+    /** A value seen {@code count} times between {@code first} and {@code last}. */
+    public record Counted(String value, long count, Instant first, Instant last) {}
+
+    /** The identity key this summary belongs to, as the inventory keys identities. */
+    public String key() {
+        return sourceType + "\u0000" + scope + "\u0000" + principal;
+    }
+}
