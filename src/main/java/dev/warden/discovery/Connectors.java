@@ -20,7 +20,7 @@ public final class Connectors {
 
     /** Every connector Warden ships. */
     public static Connectors builtIn() {
-        return new Connectors(List.of());
+        return new Connectors(List.of(new dev.warden.discovery.postgresql.PostgresConnector()));
     }
 
     public Optional<Connector> get(String name) {
