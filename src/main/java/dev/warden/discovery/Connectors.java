@@ -20,7 +20,9 @@ public final class Connectors {
 
     /** Every connector Warden ships. */
     public static Connectors builtIn() {
-        return new Connectors(List.of(new dev.warden.discovery.postgresql.PostgresConnector()));
+        return new Connectors(List.of(
+                new dev.warden.discovery.postgresql.PostgresConnector(),
+                new dev.warden.discovery.certificates.CertificateConnector()));
     }
 
     public Optional<Connector> get(String name) {
