@@ -22,7 +22,10 @@ public final class Connectors {
 
     /** Every connector Warden ships. */
     public static Connectors builtIn(Clock clock) {
-        return new Connectors(List.of(new AwsConnector(clock)));
+        return new Connectors(List.of(
+                new AwsConnector(clock),
+                new dev.warden.discovery.postgresql.PostgresConnector(clock),
+                new dev.warden.discovery.certificates.CertificateConnector(clock)));
     }
 
     public Optional<Connector> get(String name) {

@@ -41,8 +41,24 @@ public final class Input {
         return argument.matches("[a-z][a-z0-9+.-]*://.*") ? url(argument) : path(Path.of(argument));
     }
 
-    private static String redact(String url) {
-        return url.replaceFirst("^([a-z][a-z0-9+.-]*://[^:/@]*):[^@/]*@", "$1:***@");
+    /**
+     * Hides the password of {@code scheme://user:password@host...}. The user info ends at the last
+     * '@' before any query, so a password with an unencoded '@' or '/' is hidden whole.
+     */
+    static String redact(String url) {
+        int start = url.indexOf("://");
+        if (start < 0) {
+            return url;
+        }
+        int end = url.indexOf('?', start);
+        int at = url.lastIndexOf('@', end < 0 ? url.length() : end);
+        if (at < start) {
+            return url;
+        }
+        String userInfo = url.substring(start + 3, at);
+        int colon = userInfo.indexOf(':');
+        String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+        return url.substring(0, start + 3) + user + (colon < 0 ? "" : ":***") + url.substring(at);
     }
 
     /** How errors and import records name this input; URLs have any password replaced by ***. */
