@@ -5,9 +5,9 @@ import dev.warden.auth.Role;
 import dev.warden.auth.TokenService;
 import dev.warden.demo.DemoEstate;
 import dev.warden.http.HttpServer;
-import dev.warden.inventory.Inventory;
+import dev.warden.discovery.ImportRun;
+import java.nio.file.Path;
 import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,14 +41,19 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Warden w = store.open();
         try {
-            Inventory.LoadResult loaded = w.inventory()
-                    .load(
-                            DemoEstate.generate(w.clock().instant()),
-                            "cli:demo",
-                            "inventory.load",
-                            Map.of("source", "demo estate"));
-            out.println("demo estate: " + loaded.added() + " identities added, " + loaded.updated() + " updated ("
+            Path sources = store.location().dataDir().resolve("demo-sources");
+            DemoEstate.write(sources, w.clock().instant());
+            int added = 0;
+            int updated = 0;
+            int unchanged = 0;
+            for (ImportRun run : DemoEstate.load(w.importer(), sources, "cli:demo")) {
+                added += run.added();
+                updated += run.updated();
+                unchanged += run.unchanged();
+            }
+            out.println("demo estate: " + added + " identities added, " + updated + " updated, " + unchanged + " unchanged ("
                     + w.inventory().count() + " in store " + w.db().url() + ")");
+            out.println("its source files (AWS CLI output, Kubernetes manifests, GitHub workflows, certificates) are in " + sources);
             if (noServe) {
                 w.close();
                 return Main.OK;

@@ -24,7 +24,7 @@ final class Cli {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final Pattern LOADED =
-            Pattern.compile("demo estate: (\\d+) identities added, (\\d+) updated \\((\\d+) in store (\\S+)\\)");
+            Pattern.compile("demo estate: (\\d+) identities added, (\\d+) updated, (\\d+) unchanged \\((\\d+) in store (\\S+)\\)");
 
     private Cli() {}
 
@@ -81,15 +81,16 @@ final class Cli {
     }
 
     /** What one {@code warden demo --no-serve} reported. */
-    record Loaded(int added, int updated, int inStore, String store) {
+    record Loaded(int added, int updated, int unchanged, int inStore, String store) {
         static Loaded parse(Cli.Result r) {
-            Matcher m = LOADED.matcher(r.out().strip());
+            Matcher m = LOADED.matcher(r.out().strip().lines().findFirst().orElse(""));
             assertThat(m.matches()).as("%s", r).isTrue();
             return new Loaded(
                     Integer.parseInt(m.group(1)),
                     Integer.parseInt(m.group(2)),
                     Integer.parseInt(m.group(3)),
-                    m.group(4));
+                    Integer.parseInt(m.group(4)),
+                    m.group(5));
         }
     }
 
