@@ -21,7 +21,8 @@ public final class Connectors {
     /** Every connector Warden ships. */
     public static Connectors builtIn() {
         return new Connectors(List.of(
-                new dev.warden.discovery.kubernetes.KubernetesConnector(java.time.Clock.systemUTC())));
+                new dev.warden.discovery.kubernetes.KubernetesConnector(java.time.Clock.systemUTC()),
+                new dev.warden.discovery.github.GithubConnector(java.time.Clock.systemUTC())));
     }
 
     public Optional<Connector> get(String name) {
