@@ -4,19 +4,24 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.ObjectCodec;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.warden.discovery.DiscoveryException;
 import java.io.BufferedInputStream;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.util.Locale;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.ScalarEvent;
 
 /**
  * JSON and YAML parsers configured for hostile input, and the one-line errors they turn into.
@@ -43,10 +48,8 @@ public final class SafeParsers {
             .build();
     private static final JsonFactory JSON =
             JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
-    private static final YAMLFactory YAML = YAMLFactory.builder()
-            .loaderOptions(loaderOptions())
-            .streamReadConstraints(CONSTRAINTS)
-            .build();
+    private static final YAMLFactory YAML = new AnchoredYamlFactory(
+            YAMLFactory.builder().loaderOptions(loaderOptions()).streamReadConstraints(CONSTRAINTS));
 
     private SafeParsers() {}
 
@@ -68,6 +71,47 @@ public final class SafeParsers {
         o.setProcessComments(false);
         o.setWrappedToRootException(false);
         return o;
+    }
+
+    /**
+     * Jackson's YAML parser reports the anchor ({@code &name}) of a mapping or sequence as its
+     * object id but drops that of a scalar ({@code image: &img nginx:1.25}); this one keeps it, so
+     * that {@link TreeReader} can expand {@code *img}.
+     */
+    public static final class AnchoredYamlParser extends YAMLParser {
+        AnchoredYamlParser(
+                IOContext ctxt,
+                int features,
+                int yamlFeatures,
+                LoaderOptions options,
+                ObjectCodec codec,
+                Reader reader) {
+            super(ctxt, features, yamlFeatures, options, codec, reader);
+        }
+
+        /** The anchor of the scalar at the current value token, or null. */
+        public String scalarAnchor() {
+            return _lastTagEvent instanceof ScalarEvent s ? s.getAnchor() : null;
+        }
+    }
+
+    private static final class AnchoredYamlFactory extends YAMLFactory {
+        private static final long serialVersionUID = 1L;
+
+        AnchoredYamlFactory(YAMLFactoryBuilder builder) {
+            super(builder);
+        }
+
+        @Override
+        protected YAMLParser _createParser(InputStream in, IOContext ctxt) throws IOException {
+            return new AnchoredYamlParser(
+                    ctxt,
+                    _parserFeatures,
+                    _yamlParserFeatures,
+                    _loaderOptions,
+                    _objectCodec,
+                    _createReader(in, null, ctxt));
+        }
     }
 
     public static YAMLParser yaml(InputStream in) throws IOException {

@@ -204,7 +204,10 @@ public final class TreeReader {
         if (yaml == null || t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY || t == JsonToken.FIELD_NAME) {
             return null;
         }
-        return yaml.getObjectId();
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+            return yaml.getObjectId();
+        }
+        return yaml instanceof SafeParsers.AnchoredYamlParser a ? a.scalarAnchor() : null;
     }
 
     private JsonNode alias(String name) throws IOException {

@@ -348,6 +348,34 @@ class GithubConnectorTest extends ConnectorContract {
     }
 
     @Test
+    void yaml_anchors_in_workflows_are_expanded_as_github_does() {
+        Discovery d = workflow("acme/site/.github/workflows/sync.yml", """
+                on: push
+                jobs:
+                  staging:
+                    runs-on: ubuntu-latest
+                    env: &aws
+                      AWS_ACCESS_KEY_ID: ${{ secrets.SYNC_KEY_ID }}
+                      AWS_SECRET_ACCESS_KEY: ${{ secrets.SYNC_SECRET }}
+                    steps:
+                      - run: aws s3 sync . s3://staging
+                  production:
+                    runs-on: &runner ubuntu-latest
+                    env: *aws
+                    steps:
+                      - run: aws s3 sync . s3://production
+                  report:
+                    runs-on: *runner
+                    steps:
+                      - run: echo done
+                """);
+        IdentityRecord r = record(d, "github:acme/site:.github/workflows/sync.yml");
+        assertThat(r.identity().attributes()).containsEntry("jobs", "production,staging");
+        assertThat(credential(r, "secrets.SYNC_SECRET@acme/site").attributes())
+                .containsEntry("jobs", "production,staging");
+    }
+
+    @Test
     void malformed_workflow_yaml_names_the_file_and_line() {
         assertThatThrownBy(() -> workflow("broken.yml", "on: push\njobs:\n  build:\n    steps: [\n      - run: x\n"))
                 .isInstanceOf(DiscoveryException.class)

@@ -349,7 +349,7 @@ class KubernetesConnectorTest extends ConnectorContract {
     }
 
     @Test
-    void anchors_aliases_and_merge_keys_work_in_moderation() {
+    void anchors_aliases_and_merge_keys_work_in_moderation_on_mappings_and_scalars() {
         Discovery d = yaml("""
                 apiVersion: v1
                 kind: ServiceAccount
@@ -367,7 +367,7 @@ class KubernetesConnectorTest extends ConnectorContract {
                   kind: ServiceAccount
                   metadata:
                     name: b
-                    namespace: ns
+                    namespace: &namespace ns
                     labels:
                       <<: *common
                       env: dev
@@ -375,7 +375,7 @@ class KubernetesConnectorTest extends ConnectorContract {
                   kind: ServiceAccount
                   metadata:
                     name: c
-                    namespace: ns
+                    namespace: *namespace
                     labels: *common
                 """);
         assertThat(d.records()).hasSize(3);
