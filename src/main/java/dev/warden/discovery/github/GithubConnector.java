@@ -55,6 +55,9 @@ public final class GithubConnector implements Connector {
 
     @Override
     public Discovery discover(List<Input> inputs, ImportOptions options) {
+        if (inputs.isEmpty()) {
+            throw new DiscoveryException("github: no repository checkout or workflow file given");
+        }
         Map<String, IdentityRecord> records = new TreeMap<>();
         Set<Coverage> coverage = new LinkedHashSet<>();
         List<String> notes = new ArrayList<>();

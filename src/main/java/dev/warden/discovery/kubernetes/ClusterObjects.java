@@ -95,7 +95,6 @@ final class ClusterObjects {
     final Set<String> workloadNamespaces = new HashSet<>();
     final Map<String, Long> skipped = new TreeMap<>();
     final Notes notes;
-    long objects;
 
     ClusterObjects(Notes notes) {
         this.notes = notes;
@@ -103,7 +102,6 @@ final class ClusterObjects {
 
     /** Takes one object; {@code where} is {@code file:line}. */
     void add(JsonNode o, String where) {
-        objects++;
         String kind = ManifestReader.text(o, "kind");
         String group = group(ManifestReader.text(o, "apiVersion"));
         try {
@@ -147,7 +145,8 @@ final class ClusterObjects {
     }
 
     private void skip(String kind) {
-        skipped.merge(Text.bounded(kind), 1L, Long::sum);
+        String k = Text.bounded(kind);
+        skipped.merge(skipped.size() < 100 || skipped.containsKey(k) ? k : "(other kinds)", 1L, Long::sum);
     }
 
     private void account(JsonNode o, String where) {

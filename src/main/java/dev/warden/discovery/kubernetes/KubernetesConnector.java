@@ -51,6 +51,9 @@ public final class KubernetesConnector implements Connector {
         if (options == null || options.cluster() == null) {
             throw new DiscoveryException("kubernetes: name the cluster these objects come from (--cluster NAME)");
         }
+        if (inputs.isEmpty()) {
+            throw new DiscoveryException("kubernetes: no input files given");
+        }
         Notes notes = new Notes();
         ClusterObjects objects = new ClusterObjects(notes);
         for (Input in : inputs) {

@@ -36,6 +36,8 @@ final class ManifestReader {
     private int document;
     private long listItems;
     private final List<Pending> pending = new ArrayList<>();
+    /** Items of a typed list read before the list's kind that are held until it comes. */
+    private static final int MAX_PENDING = 10_000;
 
     private record Pending(ObjectNode item, long line, long index) {}
 
@@ -143,8 +145,11 @@ final class ManifestReader {
             sink.object(item, input.name() + ":" + line);
         } else if (text(rootSoFar, "kind") != null) {
             typed((ObjectNode) item, rootSoFar, line, index);
-        } else {
+        } else if (pending.size() < MAX_PENDING) {
             pending.add(new Pending((ObjectNode) item, line, index));
+        } else {
+            throw DiscoveryException.at(
+                    input.name(), line, "more than " + MAX_PENDING + " items without a kind before the list's kind");
         }
     }
 

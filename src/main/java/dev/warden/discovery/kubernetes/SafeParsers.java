@@ -16,7 +16,9 @@ import java.io.BufferedInputStream;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -114,10 +116,18 @@ public final class SafeParsers {
         }
     }
 
-    public static YAMLParser yaml(InputStream in) throws IOException {
+    /** A YAML parser over UTF-8, or UTF-16 with a byte-order mark; {@code in} must support mark. */
+    public static YAMLParser yaml(BufferedInputStream in) throws IOException {
+        in.mark(2);
+        byte[] head = in.readNBytes(2);
+        in.reset();
+        if (utf16(head)) {
+            return (YAMLParser) YAML.createParser(new InputStreamReader(in, StandardCharsets.UTF_16));
+        }
         return (YAMLParser) YAML.createParser(in);
     }
 
+    /** A JSON parser; Jackson detects UTF-8, UTF-16 and UTF-32 itself. */
     public static JsonParser json(InputStream in) throws IOException {
         return JSON.createParser(in);
     }
@@ -130,21 +140,35 @@ public final class SafeParsers {
         in.mark(8192);
         byte[] head = in.readNBytes(8192);
         in.reset();
-        int first = -1;
-        for (int i = 0; i < head.length; i++) {
-            int b = head[i] & 0xff;
-            if (b == 0) {
+        String text;
+        if (utf16(head)) {
+            text = new String(head, 0, head.length & ~1, StandardCharsets.UTF_16);
+        } else {
+            for (byte b : head) {
+                if (b == 0) {
+                    return Format.BINARY;
+                }
+            }
+            text = new String(head, StandardCharsets.ISO_8859_1);
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean bom = c == '\uFEFF' || (i < 3 && (c == 0xEF || c == 0xBB || c == 0xBF));
+            if (c == 0) {
                 return Format.BINARY;
             }
-            boolean bom = i < 3 && (b == 0xEF || b == 0xBB || b == 0xBF);
-            if (first < 0 && !bom && b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                first = b;
+            if (!bom && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                return c == '{' || c == '[' ? Format.JSON : Format.YAML;
             }
         }
-        if (first < 0) {
-            return Format.EMPTY;
-        }
-        return first == '{' || first == '[' ? Format.JSON : Format.YAML;
+        return Format.EMPTY;
+    }
+
+    /** Whether {@code head} starts with a UTF-16 byte-order mark (PowerShell's {@code >} writes one). */
+    private static boolean utf16(byte[] head) {
+        return head.length >= 2
+                && (((head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF)
+                        || ((head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE));
     }
 
     /**

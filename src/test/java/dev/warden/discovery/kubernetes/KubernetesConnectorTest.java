@@ -512,6 +512,22 @@ class KubernetesConnectorTest extends ConnectorContract {
     }
 
     @Test
+    void utf16_files_as_powershell_redirection_writes_them_are_read() throws Exception {
+        byte[] json =
+                ("\uFEFF" + Files.readString(fixture("serviceaccount-list.json"))).getBytes(StandardCharsets.UTF_16LE);
+        byte[] yaml = "\uFEFFapiVersion: v1\nkind: ServiceAccount\nmetadata: {name: ps, namespace: win}\n"
+                .getBytes(StandardCharsets.UTF_16LE);
+        Discovery d =
+                connector().discover(List.of(Input.content("sa.json", json), Input.content("sa.yaml", yaml)), CLUSTER);
+        assertThat(d.records())
+                .extracting(r -> r.identity().externalId())
+                .containsExactly(
+                        "system:serviceaccount:batch:default",
+                        "system:serviceaccount:batch:etl",
+                        "system:serviceaccount:win:ps");
+    }
+
+    @Test
     void duplicate_keys_are_refused() {
         assertThat(failure("dup.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  name: b\n"))
                 .hasMessageStartingWith("dup.yaml:5:")
