@@ -24,6 +24,8 @@ public final class Connectors {
     public static Connectors builtIn(Clock clock) {
         return new Connectors(List.of(
                 new AwsConnector(clock),
+                new dev.warden.discovery.kubernetes.KubernetesConnector(clock),
+                new dev.warden.discovery.github.GithubConnector(clock),
                 new dev.warden.discovery.postgresql.PostgresConnector(clock),
                 new dev.warden.discovery.certificates.CertificateConnector(clock)));
     }

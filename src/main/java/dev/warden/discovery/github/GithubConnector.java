@@ -1,0 +1,159 @@
+package dev.warden.discovery.github;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.warden.discovery.Connector;
+import dev.warden.discovery.Coverage;
+import dev.warden.discovery.Discovery;
+import dev.warden.discovery.DiscoveryException;
+import dev.warden.discovery.ImportOptions;
+import dev.warden.discovery.Input;
+import dev.warden.discovery.kubernetes.SafeParsers;
+import dev.warden.discovery.kubernetes.TreeReader;
+import dev.warden.inventory.IdentityKind;
+import dev.warden.inventory.IdentityRecord;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * GitHub Actions workflows of a repository checkout (or its {@code .github/workflows/} directory,
+ * or single workflow files): each workflow that authenticates to a cloud becomes a CI integration
+ * identity, with how it authenticates (static secrets or OIDC federation), the secrets it
+ * references as credentials (names only) and the cloud roles it assumes as entitlements. See
+ * {@link Workflow} for what is recognised and {@link WorkflowRecords} for what becomes what.
+ *
+ * <p>Coverage: for a directory input, CI integrations of that repository ({@code
+ * github:OWNER/REPO:}) — a workflow deleted or no longer using cloud credentials is removed on
+ * re-import. A single file or content declares none.
+ */
+public final class GithubConnector implements Connector {
+    private final Clock clock;
+
+    public GithubConnector(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public String name() {
+        return "github";
+    }
+
+    @Override
+    public String description() {
+        return "GitHub Actions workflows that use cloud credentials (static secrets or OIDC), from a repository"
+                + " checkout or its .github/workflows directory";
+    }
+
+    @Override
+    public Discovery discover(List<Input> inputs, ImportOptions options) {
+        if (inputs.isEmpty()) {
+            throw new DiscoveryException("github: no repository checkout or workflow file given");
+        }
+        Map<String, IdentityRecord> records = new TreeMap<>();
+        Set<Coverage> coverage = new LinkedHashSet<>();
+        List<String> notes = new ArrayList<>();
+        String environment = options == null ? null : options.environment();
+        for (Input in : inputs) {
+            Repository repo = Repository.of(in);
+            if (repo.workflows().isEmpty()) {
+                notes.add(in.name() + ": " + repo.slug() + " has no workflows");
+            }
+            for (Input file : repo.workflows()) {
+                String path = ".github/workflows/" + fileName(file);
+                JsonNode root = parse(file, repo.whole());
+                if (root == null) {
+                    notes.add(file.name() + ": a mapping without jobs, not a workflow; skipped");
+                    continue;
+                }
+                Workflow w = Workflow.read(root);
+                if (!w.usesCloud()) {
+                    notes.add(file.name() + ": uses no cloud credentials; not an identity");
+                    continue;
+                }
+                IdentityRecord r;
+                try {
+                    r = new WorkflowRecords(repo, path, w, environment, clock.instant()).record();
+                } catch (IllegalArgumentException e) {
+                    throw new DiscoveryException(file.name() + ": " + e.getMessage(), e);
+                }
+                records.putIfAbsent(r.identity().externalId(), r);
+                notes.addAll(WorkflowRecords.notes(file.name(), w));
+            }
+            if (repo.whole()) {
+                coverage.add(new Coverage(
+                        "github", repo.owner(), IdentityKind.CI_INTEGRATION, "github:" + repo.slug() + ":"));
+            }
+        }
+        return new Discovery(new ArrayList<>(records.values()), new ArrayList<>(coverage), notes);
+    }
+
+    private static String fileName(Input file) {
+        if (file.isPath()) {
+            return file.path().getFileName().toString();
+        }
+        String n = file.name().replace('\\', '/');
+        String base = n.substring(n.lastIndexOf('/') + 1);
+        return base.isBlank() ? "workflow.yml" : base;
+    }
+
+    /**
+     * The workflow's one YAML document; null (with no error) when a file found in a directory is a
+     * mapping without {@code jobs}, which is not a workflow.
+     */
+    private static JsonNode parse(Input file, boolean inDirectory) {
+        JsonParser p = null;
+        try (InputStream raw = file.open();
+                BufferedInputStream in = new BufferedInputStream(raw)) {
+            SafeParsers.Format format = SafeParsers.sniff(in);
+            if (format == SafeParsers.Format.BINARY) {
+                throw new DiscoveryException(file.name() + ": binary content, not a YAML workflow");
+            }
+            if (format == SafeParsers.Format.EMPTY) {
+                throw new DiscoveryException(file.name() + ": empty, not a workflow");
+            }
+            p = SafeParsers.yaml(in);
+            TreeReader reader = new TreeReader(p, false, false);
+            if (p.nextToken() == null) {
+                throw new DiscoveryException(file.name() + ": empty, not a workflow");
+            }
+            long line = p.currentTokenLocation().getLineNr();
+            JsonNode root = reader.readRoot();
+            if (p.nextToken() != null) {
+                throw DiscoveryException.at(
+                        file.name(),
+                        p.currentTokenLocation().getLineNr(),
+                        "a second YAML document; a workflow is one document");
+            }
+            if (!root.isObject()) {
+                throw DiscoveryException.at(
+                        file.name(), line, "not a workflow: expected a mapping with 'on' and 'jobs'");
+            }
+            if (!root.path("jobs").isObject()) {
+                if (inDirectory && !root.has("jobs")) {
+                    return null;
+                }
+                throw DiscoveryException.at(file.name(), line, "not a workflow: 'jobs' is missing or not a mapping");
+            }
+            return root;
+        } catch (IOException | RuntimeException e) {
+            throw SafeParsers.error(file.name(), p, e);
+        } finally {
+            if (p != null) {
+                try {
+                    p.close();
+                } catch (IOException e) {
+                    // the stream is closed with its owner
+                }
+            }
+        }
+    }
+}
