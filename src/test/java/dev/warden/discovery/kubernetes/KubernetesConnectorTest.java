@@ -3,6 +3,7 @@ package dev.warden.discovery.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.warden.audit.AuditLog;
 import dev.warden.discovery.Connector;
 import dev.warden.discovery.ConnectorContract;
 import dev.warden.discovery.Coverage;
@@ -18,6 +19,10 @@ import dev.warden.inventory.Entitlement;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityRecord;
+import dev.warden.inventory.Inventory;
+import dev.warden.store.Database;
+import dev.warden.store.Dialect;
+import dev.warden.testing.TestStores;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +31,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -566,5 +572,30 @@ class KubernetesConnectorTest extends ConnectorContract {
         assertThat(d.notes())
                 .contains(
                         "skipped 3 objects of kinds that hold no service-account facts: ConfigMap 1, Role (example.com) 1, Service 1");
+    }
+
+    @Test
+    void the_sample_loads_into_the_real_store_and_loads_again_unchanged() {
+        Discovery d = sampleDiscovery();
+        try (Database db = Database.open(TestStores.fresh(Dialect.SQLITE, tmp))) {
+            Inventory inv = new Inventory(
+                    db, new AuditLog(db, Clock.fixed(NOW, ZoneOffset.UTC)), Clock.fixed(NOW, ZoneOffset.UTC));
+            assertThat(inv.load(d.records(), "test", "import", Map.of()).added())
+                    .isEqualTo(d.records().size());
+            assertThat(inv.load(sampleDiscovery().records(), "test", "import", Map.of())
+                            .unchanged())
+                    .isEqualTo(d.records().size());
+            IdentityRecord stored =
+                    inv.show("system:serviceaccount:shop:checkout", null).orElseThrow();
+            IdentityRecord found = record(d, "system:serviceaccount:shop:checkout");
+            assertThat(stored.entitlements()).containsExactlyInAnyOrderElementsOf(found.entitlements());
+            assertThat(stored.credentials())
+                    .extracting(Credential::externalId)
+                    .containsExactlyInAnyOrderElementsOf(found.credentials().stream()
+                            .map(Credential::externalId)
+                            .toList());
+            assertThat(stored.identity().ownershipProvenance())
+                    .isEqualTo(found.identity().ownershipProvenance());
+        }
     }
 }
