@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,10 +38,15 @@ final class DemoCertificates {
 
     void write(Path dir) throws IOException {
         try {
-            KeyPair ca = ec();
-            KeyPair ecLeaf = ec();
-            KeyPair rsa2048 = rsa(2048);
-            KeyPair rsa1024 = rsa(1024);
+            // Demo material only: keys and signatures come from a seeded generator so that the same
+            // day gives the same certificates (and a re-run imports as unchanged). Never do this for
+            // real keys.
+            SecureRandom seeded = SecureRandom.getInstance("SHA1PRNG");
+            seeded.setSeed(w.random.nextLong());
+            KeyPair ca = ec(seeded);
+            KeyPair ecLeaf = ec(seeded);
+            KeyPair rsa2048 = rsa(2048, seeded);
+            KeyPair rsa1024 = rsa(1024, seeded);
             X500Name issuer = new X500Name("CN=Acme Issuing CA 2,O=Acme,C=DE");
             Files.createDirectories(dir);
             for (int i = 0; i < COUNT; i++) {
@@ -60,7 +66,7 @@ final class DemoCertificates {
                     new GeneralName(GeneralName.dNSName, host),
                     new GeneralName(GeneralName.uniformResourceIdentifier, "spiffe://acme.internal/ns/" + svc.split("-")[0] + "/sa/" + svc)
                 }));
-                X509CertificateHolder cert = builder.build(new JcaContentSignerBuilder(algorithm).build(ca.getPrivate()));
+                X509CertificateHolder cert = builder.build(new JcaContentSignerBuilder(algorithm).setSecureRandom(seeded).build(ca.getPrivate()));
                 String pem = "-----BEGIN CERTIFICATE-----\n"
                         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(cert.getEncoded())
                         + "\n-----END CERTIFICATE-----\n";
@@ -71,15 +77,15 @@ final class DemoCertificates {
         }
     }
 
-    private static KeyPair ec() throws GeneralSecurityException {
+    private static KeyPair ec(SecureRandom random) throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
+        g.initialize(new ECGenParameterSpec("secp256r1"), random);
         return g.generateKeyPair();
     }
 
-    private static KeyPair rsa(int bits) throws GeneralSecurityException {
+    private static KeyPair rsa(int bits, SecureRandom random) throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(bits);
+        g.initialize(bits, random);
         return g.generateKeyPair();
     }
 }

@@ -587,12 +587,29 @@ public final class InventoryStore {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
         }
         String after = cursor == null || cursor.isEmpty() ? null : Cursor.decode(cursor);
-        Where where = where(filter);
-        if (after != null) {
-            where.add("id > :after", "after", after);
+        Where where;
+        String sql;
+        if (isOwnerDriven(filter)) {
+            // owner = X means either owner column: walk each column's (owner, id) index for its first
+            // rows and page through their union, rather than fetch and sort every row the team owns.
+            where = where(filter, false, "business_owner");
+            Where technical = where(filter, false, "technical_owner");
+            if (after != null) {
+                where.add("id > :after", "after", after);
+                technical.add("id > :after", "after", after);
+            }
+            sql = "SELECT " + IDENTITY_COLUMNS + " FROM identities WHERE id IN (SELECT id FROM (SELECT id FROM"
+                    + " identities" + where.sql() + " ORDER BY id LIMIT :limit) AS b UNION ALL SELECT id FROM"
+                    + " (SELECT id FROM identities" + technical.sql() + " ORDER BY id LIMIT :limit) AS t)"
+                    + " ORDER BY id LIMIT :limit";
+        } else {
+            where = where(filter);
+            if (after != null) {
+                where.add("id > :after", "after", after);
+            }
+            sql = "SELECT " + IDENTITY_COLUMNS + " FROM identities" + where.sql() + " ORDER BY id LIMIT :limit";
         }
-        List<Identity> rows = db.withHandle(h -> where.bindTo(h.createQuery(
-                        "SELECT " + IDENTITY_COLUMNS + " FROM identities" + where.sql() + " ORDER BY id LIMIT :limit"))
+        List<Identity> rows = db.withHandle(h -> where.bindTo(h.createQuery(sql))
                 .bind("limit", limit + 1)
                 .map((rs, ctx) -> identity(rs))
                 .list());
@@ -658,16 +675,35 @@ public final class InventoryStore {
     }
 
     private Where where(IdentityFilter f) {
-        return where(f, false);
+        return where(f, false, null);
+    }
+
+    private Where where(IdentityFilter f, boolean scan) {
+        return where(f, scan, null);
+    }
+
+    /**
+     * True when an owner (or a token's team) is the only indexed filter: then {@link #list} drives
+     * the query from the two owner indexes. With kind, source, environment, external id or text as
+     * well, the planner's choice among those indexes is kept.
+     */
+    private static boolean isOwnerDriven(IdentityFilter f) {
+        return (f.owner() != null || f.team() != null)
+                && f.kind() == null
+                && f.source() == null
+                && f.environment() == null
+                && f.externalId() == null
+                && f.text() == null;
     }
 
     /**
      * The WHERE clause for {@code f}. With {@code scan}, equality on the low-selectivity columns is
      * written ({@code column || ''}) so that no index matches it: SQLite, which keeps no column
      * statistics, would otherwise walk that column's index and look up most of the table, where a
-     * scan of the much smaller stats index is several times faster.
+     * scan of the much smaller stats index is several times faster. With {@code ownerColumn}, the
+     * owner (else the team) filter matches that one owner column instead of either.
      */
-    private Where where(IdentityFilter f, boolean scan) {
+    private Where where(IdentityFilter f, boolean scan, String ownerColumn) {
         String opaque = scan ? " || ''" : "";
         Where w = new Where();
         if (f.kind() != null) {
@@ -683,10 +719,20 @@ public final class InventoryStore {
             }
         }
         if (f.owner() != null) {
-            w.add("(business_owner = :owner OR technical_owner = :owner)", "owner", f.owner());
+            w.add(
+                    ownerColumn != null
+                            ? ownerColumn + " = :owner"
+                            : "(business_owner = :owner OR technical_owner = :owner)",
+                    "owner",
+                    f.owner());
         }
         if (f.team() != null) {
-            w.add("(business_owner = :team OR technical_owner = :team)", "team", f.team());
+            w.add(
+                    ownerColumn != null && f.owner() == null
+                            ? ownerColumn + " = :team"
+                            : "(business_owner = :team OR technical_owner = :team)",
+                    "team",
+                    f.team());
         }
         if (f.owned() != null) {
             if (scan) {

@@ -61,7 +61,10 @@ final class Cli {
             DbUrl pg = TestStores.freshPostgres();
             String redacted = pg.toString();
             String name = redacted.substring(redacted.lastIndexOf('/') + 1);
-            return new Store(Dialect.POSTGRESQL, List.of("--db", TestStores.postgresUrl(name)), pg);
+            // A data directory too: commands such as demo keep files there even when the store is PostgreSQL.
+            return new Store(Dialect.POSTGRESQL,
+                    List.of("--db", TestStores.postgresUrl(name), "--data-dir", dir.resolve("pgdata-" + COUNTER.incrementAndGet()).toString()),
+                    pg);
         }
 
         /** The SQLite store in data directory {@code dataDir} (created on first use). */
