@@ -1,6 +1,7 @@
 package dev.warden.usage;
 
 import dev.warden.inventory.InventoryText;
+import dev.warden.usage.cloudtrail.CloudTrailParser;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -22,7 +23,7 @@ public final class UsageParsers {
 
     /** The built-in formats; {@code clock} judges event timestamps (absurd ones are skipped). */
     public static UsageParsers builtIn(Clock clock) {
-        return new UsageParsers(List.of());
+        return new UsageParsers(List.of(new CloudTrailParser(clock)));
     }
 
     /**
