@@ -2,6 +2,7 @@ package dev.warden.usage;
 
 import dev.warden.inventory.InventoryText;
 import dev.warden.usage.cloudtrail.CloudTrailParser;
+import dev.warden.usage.k8saudit.KubernetesAuditParser;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ public final class UsageParsers {
 
     /** The built-in formats; {@code clock} judges event timestamps (absurd ones are skipped). */
     public static UsageParsers builtIn(Clock clock) {
-        return new UsageParsers(List.of(new CloudTrailParser(clock)));
+        return new UsageParsers(List.of(new CloudTrailParser(clock), new KubernetesAuditParser(clock)));
     }
 
     /**
