@@ -4,6 +4,7 @@ import dev.warden.app.Json;
 import dev.warden.app.Warden;
 import dev.warden.discovery.Input;
 import dev.warden.usage.IngestRun;
+import dev.warden.usage.UsageOptions;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,6 +41,12 @@ final class IngestCommand implements Callable<Integer> {
     List<String> inputs;
 
     @Option(
+            names = "--cluster",
+            paramLabel = "NAME",
+            description = "Kubernetes cluster the audit log comes from (k8s-audit; as given to import kubernetes).")
+    String cluster;
+
+    @Option(
             names = "--format",
             paramLabel = "FORMAT",
             defaultValue = "table",
@@ -49,9 +56,10 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        UsageOptions options = new UsageOptions(cluster);
         IngestRun run;
         try (Warden w = store.open()) {
-            run = w.ingester().run(format, inputs.stream().map(Input::parse).toList(), TokenCommand.actor());
+            run = w.ingester().run(format, inputs.stream().map(Input::parse).toList(), options, TokenCommand.actor());
         }
         if (output == Format.json) {
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(run));

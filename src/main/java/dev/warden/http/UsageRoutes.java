@@ -2,13 +2,17 @@ package dev.warden.http;
 
 import dev.warden.auth.Role.Permission;
 import dev.warden.usage.Ingester;
+import dev.warden.usage.UsageOptions;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code /v1/usage}: ingest activity logs (a body, gzip or not, or a multipart upload) and list ingestions. */
+/**
+ * {@code /v1/usage}: ingest activity logs (a body, gzip or not, or a multipart upload; {@code
+ * ?cluster=} names the cluster of a Kubernetes audit log) and list ingestions.
+ */
 final class UsageRoutes {
     private final Ingester ingester;
 
@@ -26,7 +30,7 @@ final class UsageRoutes {
     }
 
     private void ingest(Context ctx) {
-        Params.allowOnly(ctx, Set.of());
+        Params.allowOnly(ctx, Set.of("cluster"));
         String format = ctx.pathParam("format");
         if (ingester.parsers().get(format).isEmpty()) {
             throw Problem.notFound("unknown log format '" + Params.shown(format) + "' (known: "
@@ -41,10 +45,12 @@ final class UsageRoutes {
         boolean gzip = type.contains("gzip") || "gzip".equalsIgnoreCase(ctx.header("Content-Encoding"));
         String extension =
                 (type.contains("x-ndjson") || type.contains("jsonl") ? "jsonl" : "json") + (gzip ? ".gz" : "");
+        UsageOptions options = new UsageOptions(ctx.queryParam("cluster"));
         ctx.status(201)
                 .json(ingester.run(
                         format,
                         Uploads.inputs(ctx, extension),
+                        options,
                         HttpServer.token(ctx).actor()));
     }
 }

@@ -57,13 +57,19 @@ public final class Ingester {
         return store;
     }
 
-    /**
-     * Ingests {@code inputs} in {@code format}. A file the parser refuses is reported and skipped;
-     * the others apply.
-     *
-     * @throws IllegalArgumentException for an unknown format or when no input file exists
-     */
+    /** Ingests {@code inputs} in {@code format} with no options; see {@link #run(String, List, UsageOptions, String)}. */
     public IngestRun run(String format, List<Input> inputs, String actor) {
+        return run(format, inputs, UsageOptions.NONE, actor);
+    }
+
+    /**
+     * Ingests {@code inputs} in {@code format}, passing {@code options} to the parser. A file the
+     * parser refuses is reported and skipped; the others apply.
+     *
+     * @throws IllegalArgumentException for an unknown format, when no input file exists, or when the
+     *     format needs an option {@code options} lacks (nothing is applied then)
+     */
+    public IngestRun run(String format, List<Input> inputs, UsageOptions options, String actor) {
         UsageParser parser = parsers.require(format);
         List<Input> files = InputFiles.expand(inputs, EXTENSIONS);
         Instant started = clock.instant();
@@ -76,7 +82,7 @@ public final class Ingester {
         for (Input file : files) {
             Skips skips = new Skips();
             try {
-                long[] applied = db.inTransaction(h -> ingestFile(h, parser, file, skips, id));
+                long[] applied = db.inTransaction(h -> ingestFile(h, parser, file, options, skips, id));
                 events += applied[0];
                 unmatched += applied[1];
             } catch (UsageException e) {
@@ -135,7 +141,13 @@ public final class Ingester {
     }
 
     /** Returns {events applied, events of unknown identities}. */
-    private long[] ingestFile(org.jdbi.v3.core.Handle h, UsageParser parser, Input file, Skips skips, String ingestId) {
+    private long[] ingestFile(
+            org.jdbi.v3.core.Handle h,
+            UsageParser parser,
+            Input file,
+            UsageOptions options,
+            Skips skips,
+            String ingestId) {
         Map<String, UsageStore.Daily> daily = new HashMap<>();
         Map<List<String>, Long> byIdentity = new HashMap<>();
         List<UsageEvent> raw = new ArrayList<>(RAW_BATCH);
@@ -143,6 +155,7 @@ public final class Ingester {
         boolean keepRaw = !rawRetention.isZero();
         parser.parse(
                 file,
+                options,
                 e -> {
                     UsageStore.Daily d = new UsageStore.Daily(e);
                     daily.computeIfAbsent(d.hash(), k -> d).add(e);

@@ -10,9 +10,14 @@ import java.util.function.Consumer;
  * each well-formed record becomes zero or more events passed to {@code sink} in file order; a
  * record it cannot use (malformed, missing fields, absurd timestamp, oversized) is counted in
  * {@code skips} with its position and reason, and parsing goes on. Only an unreadable file (not
- * this format at all, corrupt compression) throws {@link UsageException}, naming the file; the
- * ingester then applies nothing from that file. Parsers never touch the store. Implementations
- * live in {@code usage/<format>/} and are listed in {@link UsageParsers}.
+ * this format at all, corrupt compression, JSON that breaks off) throws {@link UsageException},
+ * naming the file; the ingester then applies nothing from that file. Parsers never touch the store.
+ *
+ * <p>{@code options} carries what a format needs beyond the file (the Kubernetes cluster an audit
+ * log comes from); a format missing an option it needs throws {@link IllegalArgumentException} (a
+ * usage error, not a bad file) before reading anything. Parsers that judge timestamps are given a
+ * {@link java.time.Clock}. Implementations live in {@code usage/<format>/} and are listed in
+ * {@link UsageParsers}; each test class extends the shared {@code UsageParserContract}.
  */
 public interface UsageParser {
     /** The format name on the command line and in {@code /v1/usage/{format}}. */
@@ -20,5 +25,5 @@ public interface UsageParser {
 
     String description();
 
-    void parse(Input input, Consumer<UsageEvent> sink, Skips skips);
+    void parse(Input input, UsageOptions options, Consumer<UsageEvent> sink, Skips skips);
 }

@@ -1,6 +1,9 @@
 package dev.warden.usage;
 
 import dev.warden.inventory.InventoryText;
+import dev.warden.usage.cloudtrail.CloudTrailParser;
+import dev.warden.usage.k8saudit.KubernetesAuditParser;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +22,17 @@ public final class UsageParsers {
         }
     }
 
+    /** The built-in formats; {@code clock} judges event timestamps (absurd ones are skipped). */
+    public static UsageParsers builtIn(Clock clock) {
+        return new UsageParsers(List.of(new CloudTrailParser(clock), new KubernetesAuditParser(clock)));
+    }
+
+    /**
+     * The built-in formats judging timestamps by the system clock. The composition root should pass
+     * its own clock ({@link #builtIn(Clock)}); this remains for callers that have none.
+     */
     public static UsageParsers builtIn() {
-        return new UsageParsers(List.of());
+        return builtIn(Clock.systemUTC());
     }
 
     public Optional<UsageParser> get(String name) {

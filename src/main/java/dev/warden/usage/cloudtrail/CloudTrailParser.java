@@ -1,0 +1,292 @@
+package dev.warden.usage.cloudtrail;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.discovery.Input;
+import dev.warden.usage.LogFiles;
+import dev.warden.usage.Skips;
+import dev.warden.usage.UsageEvent;
+import dev.warden.usage.UsageException;
+import dev.warden.usage.UsageOptions;
+import dev.warden.usage.UsageParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * AWS CloudTrail log files as a trail delivers them to S3: one JSON object {@code {"Records":
+ * [...]}} per file, gzip-compressed ({@code .json.gz}) or not, in the layout {@code
+ * AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/} when a directory is given.
+ *
+ * <p>The file is streamed: a Jackson {@link JsonParser} walks to {@code Records} and each element is
+ * read as a tree on its own, so memory is bounded by one record, never by the file (a 100 MB file on
+ * one line reads like any other). A record larger than {@link #MAX_RECORD_BYTES} or nested deeper
+ * than {@link #MAX_RECORD_DEPTH} is skipped unread; a string longer than the record limit is cut
+ * before it reaches the parser ({@link StringCap}), so a 100 MB string costs a scan, not the heap.
+ * Records that are not objects, or that {@link CloudTrailRecords} cannot map, are skipped as
+ * {@code FILE Records[N]} (N counted from 0). JSON that breaks off or is malformed outside a record,
+ * corrupt gzip, or a file that is not a log file at all refuses the whole file. Digest files
+ * ({@code CloudTrail-Digest/}) hold no records and give no events.
+ */
+public final class CloudTrailParser implements UsageParser {
+    public static final String NAME = "cloudtrail";
+
+    /** The largest record read, in bytes of JSON; larger ones are skipped. */
+    public static final int MAX_RECORD_BYTES = 1024 * 1024;
+
+    /** The deepest nesting read inside a record; deeper ones are skipped. */
+    public static final int MAX_RECORD_DEPTH = 64;
+
+    /** Read-ahead of the JSON parser: the byte count may run this far past the token being read. */
+    private static final int READ_AHEAD = 64 * 1024;
+
+    /** Beyond these limits the parser cannot go on, so the file is refused (they are never reached by a string, see {@link StringCap}). */
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxStringLength(2 * MAX_RECORD_BYTES)
+            .maxNameLength(2 * MAX_RECORD_BYTES)
+            .maxNestingDepth(1000)
+            .maxNumberLength(1000)
+            .build();
+
+    private static final JsonFactory FACTORY =
+            JsonFactory.builder().streamReadConstraints(LIMITS).build();
+    private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
+    private final CloudTrailRecords records;
+
+    public CloudTrailParser(Clock clock) {
+        this.records = new CloudTrailRecords(clock);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "AWS CloudTrail log files ({\"Records\":[...]}, .json or .json.gz, or the AWSLogs/ directory layout)";
+    }
+
+    @Override
+    public void parse(Input input, UsageOptions options, Consumer<UsageEvent> sink, Skips skips) {
+        String name = input.name();
+        try (InputStream raw = LogFiles.open(input);
+                StringCap capped = new StringCap(raw, MAX_RECORD_BYTES);
+                JsonParser p = FACTORY.createParser(capped)) {
+            try {
+                readFile(p, capped, name, sink, skips);
+            } catch (StreamConstraintsException e) {
+                throw new UsageException(
+                        name + ": " + at(p.currentLocation()) + "beyond a parser limit: " + first(e), e);
+            }
+        } catch (LogFiles.CorruptGzipException e) {
+            throw new UsageException(name + ": corrupt gzip: " + e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new UsageException(name + ": " + at(e.getLocation()) + "malformed JSON: " + first(e), e);
+        } catch (IOException e) {
+            throw new UsageException(name + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private void readFile(JsonParser p, StringCap capped, String name, Consumer<UsageEvent> sink, Skips skips)
+            throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw new UsageException(name + ": empty file, not a CloudTrail log file");
+        }
+        if (t != JsonToken.START_OBJECT) {
+            throw new UsageException(name + ": not a CloudTrail log file (expected {\"Records\": [...]})");
+        }
+        boolean sawRecords = false;
+        boolean digest = false;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            t = p.nextToken();
+            if (field.equals("Records")) {
+                if (t != JsonToken.START_ARRAY || sawRecords) {
+                    throw new UsageException(name + ": Records is not one array");
+                }
+                sawRecords = true;
+                readRecords(p, capped, name, sink, skips);
+            } else {
+                digest |= field.equals("digestStartTime") || field.equals("logFiles");
+                p.skipChildren();
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new UsageException(name + ": not a CloudTrail log file (expected {\"Records\": [...]})");
+        }
+        if (p.nextToken() != null) {
+            throw new UsageException(name + ": " + at(p.currentTokenLocation()) + "content after the log object");
+        }
+        if (!sawRecords && !digest) {
+            throw new UsageException(name + ": no Records array, not a CloudTrail log file");
+        }
+    }
+
+    private void readRecords(JsonParser p, StringCap capped, String name, Consumer<UsageEvent> sink, Skips skips)
+            throws IOException {
+        JsonStreamContext array = p.getParsingContext();
+        RecordGuard guard = new RecordGuard(p, capped);
+        int index = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            String where = name + " Records[" + index++ + "]";
+            if (t != JsonToken.START_OBJECT) {
+                skips.skip(where, "not a JSON object");
+                p.skipChildren();
+                continue;
+            }
+            long start = p.currentTokenLocation().getByteOffset();
+            JsonNode record;
+            try {
+                guard.begin(start);
+                record = MAPPER.readTree(guard);
+            } catch (RecordLimitException e) {
+                skips.skip(where, e.getMessage());
+                while (p.getParsingContext() != array) {
+                    if (p.nextToken() == null) {
+                        throw new UsageException(name + ": JSON breaks off inside " + where);
+                    }
+                }
+                continue;
+            }
+            if (p.currentLocation().getByteOffset() - start > MAX_RECORD_BYTES) {
+                skips.skip(where, tooLarge());
+                continue;
+            }
+            records.map(record, where, sink, skips);
+        }
+    }
+
+    private static String tooLarge() {
+        return "record is larger than " + MAX_RECORD_BYTES / 1024 + " KiB";
+    }
+
+    private static String at(JsonLocation l) {
+        if (l == null || l.getByteOffset() < 0) {
+            return "";
+        }
+        return "byte " + l.getByteOffset() + ": ";
+    }
+
+    /** The parser's complaint, first line only, at most 160 characters, control characters shown as '?'. */
+    private static String first(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        String line = m.lines().findFirst().orElse("");
+        StringBuilder b = new StringBuilder();
+        line.codePoints().limit(160).forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
+        return line.codePointCount(0, line.length()) > 160 ? b + "…" : b.toString();
+    }
+
+    /** A record over a limit: reading it stops, the parser is left between tokens and can go on. */
+    private static final class RecordLimitException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RecordLimitException(String message) {
+            super(message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // control flow, not a failure: no stack trace to fill
+        }
+    }
+
+    /**
+     * The parser as the tree reader sees it: every step checks that the record stays within {@link
+     * #MAX_RECORD_BYTES} (counted on the bytes passed to the parser, which run at most {@link
+     * #READ_AHEAD} ahead; the exact size is checked once the record is read) and {@link
+     * #MAX_RECORD_DEPTH}.
+     */
+    private static final class RecordGuard extends JsonParserDelegate {
+        private final StringCap capped;
+        private long limit;
+        private int baseDepth;
+
+        RecordGuard(JsonParser p, StringCap capped) {
+            super(p);
+            this.capped = capped;
+        }
+
+        void begin(long start) {
+            limit = start + MAX_RECORD_BYTES + READ_AHEAD;
+            baseDepth = delegate.getParsingContext().getNestingDepth();
+        }
+
+        private JsonToken check(JsonToken t) throws RecordLimitException {
+            if (capped.passed() > limit) {
+                throw new RecordLimitException(tooLarge());
+            }
+            if ((t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)
+                    && delegate.getParsingContext().getNestingDepth() - baseDepth > MAX_RECORD_DEPTH) {
+                throw new RecordLimitException("record nests deeper than " + MAX_RECORD_DEPTH + " levels");
+            }
+            return t;
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            return check(delegate.nextToken());
+        }
+
+        @Override
+        public JsonToken nextValue() throws IOException {
+            return check(delegate.nextValue());
+        }
+
+        @Override
+        public String nextFieldName() throws IOException {
+            String n = delegate.nextFieldName();
+            check(delegate.currentToken());
+            return n;
+        }
+
+        @Override
+        public boolean nextFieldName(SerializableString str) throws IOException {
+            boolean b = delegate.nextFieldName(str);
+            check(delegate.currentToken());
+            return b;
+        }
+
+        @Override
+        public String nextTextValue() throws IOException {
+            String s = delegate.nextTextValue();
+            check(delegate.currentToken());
+            return s;
+        }
+
+        @Override
+        public int nextIntValue(int defaultValue) throws IOException {
+            int v = delegate.nextIntValue(defaultValue);
+            check(delegate.currentToken());
+            return v;
+        }
+
+        @Override
+        public long nextLongValue(long defaultValue) throws IOException {
+            long v = delegate.nextLongValue(defaultValue);
+            check(delegate.currentToken());
+            return v;
+        }
+
+        @Override
+        public Boolean nextBooleanValue() throws IOException {
+            Boolean v = delegate.nextBooleanValue();
+            check(delegate.currentToken());
+            return v;
+        }
+    }
+}
