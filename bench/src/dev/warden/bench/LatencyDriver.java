@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,6 +25,9 @@ final class LatencyDriver {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
+    private static final com.sun.management.OperatingSystemMXBean CPU =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final String base;
     private final String token;
@@ -41,6 +45,13 @@ final class LatencyDriver {
         long[] nanos = new long[0];
         int count;
         int rows = -1;
+        /** A shape that scans the table by design (substring search): sampled a tenth as often. */
+        boolean scan;
+        /**
+         * CPU time the whole JVM (client, server and SQLite) spent over the recorded requests: unlike
+         * latency, it hardly moves when other processes load the machine. PostgreSQL's own CPU is not in it.
+         */
+        long cpuNanos;
 
         Shape(String group, String label, String path) {
             this.group = group;
@@ -86,25 +97,35 @@ final class LatencyDriver {
         }
     }
 
-    /** Runs {@code warmupRounds} unrecorded rounds, then {@code samples} recorded rounds, over every shape. */
+    /**
+     * Runs {@code warmupRounds} unrecorded rounds, then {@code samples} recorded rounds, over every
+     * shape (a tenth of that for a {@link Shape#scan} shape, so that it does not dominate the run).
+     */
     void run(List<Shape> shapes, int warmupRounds, int samples) {
         for (Shape s : shapes) {
-            s.nanos = new long[samples];
+            s.nanos = new long[s.scan ? Math.max(10, samples / 10) : samples];
             s.count = 0;
+            s.cpuNanos = 0;
             JsonNode first = get(s.path);
             JsonNode items = first.get("items");
             s.rows = items != null ? items.size() : -1;
         }
         for (int round = 0; round < warmupRounds; round++) {
             for (Shape s : shapes) {
-                send(s.path);
+                if (!s.scan || round < 2) {
+                    send(s.path);
+                }
             }
         }
         for (int round = 0; round < samples; round++) {
             for (Shape s : shapes) {
-                long t0 = System.nanoTime();
-                send(s.path);
-                s.nanos[s.count++] = System.nanoTime() - t0;
+                if (s.count < s.nanos.length) {
+                    long c0 = CPU.getProcessCpuTime();
+                    long t0 = System.nanoTime();
+                    send(s.path);
+                    s.nanos[s.count++] = System.nanoTime() - t0;
+                    s.cpuNanos += CPU.getProcessCpuTime() - c0;
+                }
             }
         }
     }

@@ -14,7 +14,7 @@ final class Machine {
         Runtime rt = Runtime.getRuntime();
         return String.format(
                 Locale.ROOT,
-                "jdk %s (%s %s); jvm args %s; max heap %,d MB; gc %s; %d processors; memory %s",
+                "jdk %s (%s %s); jvm args %s; max heap %,d MB; gc %s; %d processors; memory %s; load average %s",
                 Runtime.version(),
                 System.getProperty("java.vm.vendor"),
                 System.getProperty("java.vm.name"),
@@ -26,7 +26,8 @@ final class Machine {
                                 .map(g -> g.getName())
                                 .toList()),
                 rt.availableProcessors(),
-                meminfo());
+                meminfo(),
+                loadAverage());
     }
 
     /** The process's peak resident set (VmHWM) and current RSS, from /proc. */
@@ -40,7 +41,8 @@ final class Machine {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith(key)) {
-                    long kb = Long.parseLong(line.substring(key.length()).strip().split("\\s+")[0]);
+                    long kb =
+                            Long.parseLong(line.substring(key.length()).strip().split("\\s+")[0]);
                     return String.format(Locale.ROOT, "%,.0f MB", kb / 1e3);
                 }
             }
@@ -48,6 +50,16 @@ final class Machine {
             return "n/a";
         }
         return "n/a";
+    }
+
+    /** The 1, 5 and 15 minute load averages: how busy the shared machine was. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private static String meminfo() {
