@@ -2,44 +2,97 @@ package dev.warden.app;
 
 import dev.warden.audit.AuditLog;
 import dev.warden.auth.TokenService;
+import dev.warden.broker.Broker;
 import dev.warden.http.HttpServer;
 import dev.warden.inventory.Inventory;
+import dev.warden.keys.SecretBox;
+import dev.warden.policy.SighupReload;
 import dev.warden.store.Database;
 import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds every component with plain constructors, in dependency order, and
  * owns their shutdown. The CLI and the server both start here, so neither reimplements the other.
  */
 public final class Warden implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Warden.class);
+
     private final Database db;
     private final Clock clock;
     private final AuditLog audit;
     private final TokenService tokens;
     private final Inventory inventory;
+    private final Broker broker;
+    private final WardenConfig config;
     private HttpServer http;
+    private ScheduledExecutorService scheduler;
 
-    private Warden(Database db, Clock clock) {
+    private Warden(Database db, Clock clock, StoreLocation location, WardenConfig config) {
         this.db = db;
         this.clock = clock;
         this.audit = new AuditLog(db, clock);
         this.tokens = new TokenService(db, audit, clock);
         this.inventory = new Inventory(db, audit, clock);
+        this.broker = config.broker() == null
+                ? null
+                : new Broker(config.broker(), db, audit, SecretBox.open(db, location.dataDir()), clock);
+        this.config = config;
     }
 
     /** Opens (and migrates) the store; nothing listens yet. */
     public static Warden open(StoreLocation location, Clock clock) {
-        return new Warden(Database.open(location.db()), clock);
+        return open(location, clock, WardenConfig.none());
     }
 
-    /** Starts the HTTP server on {@code bind:port} (port 0 picks a free port). */
+    /** Opens the store and builds the components {@code config} enables (the broker). */
+    public static Warden open(StoreLocation location, Clock clock, WardenConfig config) {
+        Database db = Database.open(location.db());
+        try {
+            return new Warden(db, clock, location, config);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** Starts the HTTP server on {@code bind:port} (port 0 picks a free port) and the background tasks. */
     public HttpServer serve(String bind, int port) {
         if (http != null) {
             throw new IllegalStateException("server already started");
         }
-        http = new HttpServer(db, inventory, tokens, audit, clock);
+        http = new HttpServer(db, inventory, tokens, audit, clock, broker, config.tls());
         http.start(bind, port);
+        if (broker != null) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "warden-scheduler");
+                t.setDaemon(true);
+                return t;
+            });
+            scheduler.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            broker.tick();
+                        } catch (RuntimeException e) {
+                            LOG.warn("event=broker_tick_failed error=\"{}\"", e.getMessage());
+                        }
+                    },
+                    1,
+                    1,
+                    TimeUnit.MINUTES);
+        }
         return http;
+    }
+
+    /** Reloads policies on SIGHUP (server processes only; optional where the JVM forbids it). */
+    public void installSignalHandlers() {
+        if (broker != null) {
+            SighupReload.install(broker.policies());
+        }
     }
 
     public Database db() {
@@ -62,10 +115,21 @@ public final class Warden implements AutoCloseable {
         return inventory;
     }
 
+    /** The broker, or null when {@code warden.yaml} does not configure one. */
+    public Broker broker() {
+        return broker;
+    }
+
     @Override
     public void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
         if (http != null) {
             http.stop();
+        }
+        if (broker != null) {
+            broker.close();
         }
         db.close();
     }

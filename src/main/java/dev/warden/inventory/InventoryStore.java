@@ -90,6 +90,51 @@ public final class InventoryStore {
         return new UpsertResult(inserts.size(), updates.size(), ids);
     }
 
+    /**
+     * Inserts or updates one identity, keeping its credentials and entitlements: for services that
+     * keep an identity current as they see it (the broker, on each issuance). On update the stored
+     * id and first-seen time stay, a null owner keeps the stored owner (with its provenance), and
+     * tags are merged with the given ones winning. Returns the identity's id.
+     */
+    public String touch(Handle h, Identity in, Instant now) {
+        Optional<Identity> old = h.createQuery("SELECT " + IDENTITY_COLUMNS + " FROM identities WHERE source_type ="
+                        + " :type AND source_scope = :scope AND external_id = :externalId")
+                .bind("type", in.source().type())
+                .bind("scope", in.source().scope())
+                .bind("externalId", in.externalId())
+                .map((rs, ctx) -> identity(rs))
+                .findOne();
+        if (old.isEmpty()) {
+            Identity stored = in.withId(Ids.next());
+            writeIdentities(h, List.of(new IdentityRecord(stored, List.of(), List.of())), now, true);
+            return stored.id();
+        }
+        Identity o = old.get();
+        Map<String, String> tags = new TreeMap<>(o.tags());
+        tags.putAll(in.tags());
+        boolean keepOwners = in.businessOwner() == null && in.technicalOwner() == null;
+        Identity merged = new Identity(
+                o.id(),
+                in.kind(),
+                in.name(),
+                in.externalId(),
+                in.source(),
+                in.environment() != null ? in.environment() : o.environment(),
+                keepOwners ? o.businessOwner() : in.businessOwner(),
+                keepOwners ? o.technicalOwner() : in.technicalOwner(),
+                keepOwners ? o.ownershipProvenance() : in.ownershipProvenance(),
+                in.workload() != null ? in.workload() : o.workload(),
+                in.purpose() != null ? in.purpose() : o.purpose(),
+                in.status(),
+                in.thirdPartyVendor() != null ? in.thirdPartyVendor() : o.thirdPartyVendor(),
+                tags,
+                o.createdAt() != null ? o.createdAt() : in.createdAt(),
+                o.firstSeen().isBefore(in.firstSeen()) ? o.firstSeen() : in.firstSeen(),
+                in.lastSeen().isAfter(o.lastSeen()) ? in.lastSeen() : o.lastSeen());
+        writeIdentities(h, List.of(new IdentityRecord(merged, List.of(), List.of())), now, false);
+        return o.id();
+    }
+
     /** The identity's natural key: source type, source scope, external id. */
     static String key(Identity i) {
         return i.source().type() + "\u0000" + i.source().scope() + "\u0000" + i.externalId();

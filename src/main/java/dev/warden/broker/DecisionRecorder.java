@@ -1,0 +1,275 @@
+package dev.warden.broker;
+
+import dev.warden.audit.AuditLog;
+import dev.warden.inventory.Identity;
+import dev.warden.inventory.Ids;
+import dev.warden.inventory.InventoryStore;
+import dev.warden.store.Database;
+import dev.warden.store.JsonColumns;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes every broker decision to the store before the caller gets an answer, with group commit:
+ * one writer thread takes whatever requests are waiting and writes them in one transaction (the
+ * replay-cache insert, the workload identity, the issuance and the audit entry of each), so a
+ * store commit is shared by many concurrent exchanges instead of one each. A request's future
+ * completes only after its transaction committed; a token is signed only after that.
+ *
+ * <p>The replay check is an {@code INSERT ... ON CONFLICT DO NOTHING} on the subject token's keyed
+ * {@code jti} fingerprint, so it holds across every server sharing one PostgreSQL. A replay is
+ * audited and recorded as a finding on the workload (and a tag on its identity).
+ */
+final class DecisionRecorder implements AutoCloseable {
+    static final int MAX_BATCH = 256;
+    static final int QUEUE = 8192;
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionRecorder.class);
+
+    enum Outcome {
+        RECORDED,
+        REPLAYED
+    }
+
+    /**
+     * One decision to record. {@code identity} is touched when non-null (issuances and replays);
+     * {@code issuance} is inserted when the decision allowed; {@code jtiKey} (when non-null) must be
+     * new or the entry is a replay.
+     */
+    record Entry(
+            String actor,
+            String workload,
+            String jtiKey,
+            Instant jtiExpiresAt,
+            Identity identity,
+            Issuance issuance,
+            String auditAction,
+            Map<String, String> auditDetails) {
+        Entry {
+            Objects.requireNonNull(actor, "actor");
+            Objects.requireNonNull(workload, "workload");
+            Objects.requireNonNull(auditAction, "auditAction");
+            auditDetails = Map.copyOf(auditDetails);
+        }
+    }
+
+    private record Pending(Entry entry, CompletableFuture<Outcome> result) {}
+
+    private final Database db;
+    private final AuditLog audit;
+    private final InventoryStore inventory;
+    private final Clock clock;
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final Thread writer;
+    private volatile boolean running = true;
+    private Instant lastPrune = Instant.MIN;
+
+    DecisionRecorder(Database db, AuditLog audit, Clock clock) {
+        this.db = db;
+        this.audit = audit;
+        this.inventory = new InventoryStore(db);
+        this.clock = clock;
+        this.writer = new Thread(this::run, "warden-broker-recorder");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** Queues {@code e}; the future fails when the queue is full or the store fails. */
+    CompletableFuture<Outcome> submit(Entry e) {
+        CompletableFuture<Outcome> f = new CompletableFuture<>();
+        if (!running || !queue.offer(new Pending(e, f))) {
+            f.completeExceptionally(new IllegalStateException("the broker's store writer is overloaded or stopped"));
+        }
+        return f;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    pruneIfDue();
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+                pruneIfDue();
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("event=recorder_error", e);
+            } finally {
+                batch.clear();
+            }
+        }
+        for (Pending p; (p = queue.poll()) != null; ) {
+            p.result().completeExceptionally(new IllegalStateException("the broker is shutting down"));
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        List<Outcome> outcomes;
+        try {
+            outcomes = db.inTransaction(h -> {
+                List<Outcome> out = new ArrayList<>(batch.size());
+                for (Pending p : batch) {
+                    out.add(record(h, p.entry()));
+                }
+                return out;
+            });
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.get(0).result().completeExceptionally(e);
+                return;
+            }
+            // One bad entry must not fail its neighbours: retry each alone.
+            for (Pending p : batch) {
+                try {
+                    p.result().complete(db.inTransaction(h -> record(h, p.entry())));
+                } catch (RuntimeException e2) {
+                    p.result().completeExceptionally(e2);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(outcomes.get(i));
+        }
+    }
+
+    private Outcome record(Handle h, Entry e) {
+        Instant now = clock.instant();
+        if (e.jtiKey() != null) {
+            int inserted = h.createUpdate("INSERT INTO broker_seen_jti (jti_key, workload, seen_at, expires_at)"
+                            + " VALUES (:k, :w, :now, :exp) ON CONFLICT (jti_key) DO NOTHING")
+                    .bind("k", e.jtiKey())
+                    .bind("w", e.workload())
+                    .bind("now", now.toEpochMilli())
+                    .bind("exp", e.jtiExpiresAt().toEpochMilli())
+                    .execute();
+            if (inserted == 0) {
+                replay(h, e, now);
+                return Outcome.REPLAYED;
+            }
+        }
+        String identityId = e.identity() == null ? null : inventory.touch(h, e.identity(), now);
+        if (e.issuance() != null) {
+            Issuance i = e.issuance();
+            Issuances.insert(
+                    h,
+                    new Issuance(
+                            i.jti(),
+                            identityId,
+                            i.workload(),
+                            i.attestor(),
+                            i.policy(),
+                            i.audience(),
+                            i.scopes(),
+                            i.actor(),
+                            i.subjectFingerprint(),
+                            i.sourceAddress(),
+                            i.issuedAt(),
+                            i.expiresAt(),
+                            null,
+                            null));
+        }
+        audit.append(h, e.actor(), e.auditAction(), "workload", e.workload(), e.auditDetails());
+        return Outcome.RECORDED;
+    }
+
+    private void replay(Handle h, Entry e, Instant now) {
+        String identityId = null;
+        if (e.identity() != null) {
+            Identity i = e.identity();
+            Map<String, String> tags = new LinkedHashMap<>(i.tags());
+            tags.put("finding.token_replay", now.toString());
+            identityId = inventory.touch(
+                    h,
+                    new Identity(
+                            null,
+                            i.kind(),
+                            i.name(),
+                            i.externalId(),
+                            i.source(),
+                            i.environment(),
+                            null,
+                            null,
+                            null,
+                            i.workload(),
+                            i.purpose(),
+                            i.status(),
+                            i.thirdPartyVendor(),
+                            tags,
+                            i.createdAt(),
+                            i.firstSeen(),
+                            i.lastSeen()),
+                    now);
+        }
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("subjectFingerprint", e.auditDetails().getOrDefault("subjectFingerprint", ""));
+        evidence.put("jtiFingerprint", e.jtiKey());
+        evidence.put("attestor", e.auditDetails().getOrDefault("attestor", ""));
+        evidence.put("sourceAddress", e.auditDetails().getOrDefault("sourceAddress", ""));
+        h.createUpdate("INSERT INTO broker_findings (id, identity_id, workload, kind, severity, evidence, at)"
+                        + " VALUES (:id, :identityId, :w, 'token_replay', 'high', :evidence, :at)")
+                .bind("id", Ids.next())
+                .bind("identityId", identityId)
+                .bind("w", e.workload())
+                .bind("evidence", JsonColumns.write(evidence))
+                .bind("at", now.toEpochMilli())
+                .execute();
+        Map<String, String> d = new LinkedHashMap<>(e.auditDetails());
+        d.put("decision", "deny");
+        d.put("reason", "subject token replayed (its jti was already accepted)");
+        d.put("jtiFingerprint", e.jtiKey());
+        d.remove("jti");
+        d.remove("ttlSeconds");
+        audit.append(h, e.actor(), "broker.replay", "workload", e.workload(), d);
+    }
+
+    private void pruneIfDue() {
+        Instant now = clock.instant();
+        if (now.isBefore(lastPrune.plus(PRUNE_EVERY))) {
+            return;
+        }
+        lastPrune = now;
+        try {
+            db.inTransaction(h -> h.createUpdate("DELETE FROM broker_seen_jti WHERE expires_at < :now")
+                    .bind("now", now.toEpochMilli())
+                    .execute());
+        } catch (RuntimeException e) {
+            LOG.warn("event=jti_prune_failed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(5_000);
+            if (writer.isAlive()) {
+                writer.interrupt();
+                writer.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
