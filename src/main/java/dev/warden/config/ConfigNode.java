@@ -58,7 +58,7 @@ public final class ConfigNode {
     }
 
     public ConfigException error(String key, String message) {
-        return child(key).error(message);
+        return new ConfigException(file + ": " + childPath(key) + ": " + message);
     }
 
     private String childPath(String key) {

@@ -11,6 +11,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerBuilder;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -55,7 +56,9 @@ final class PolicyCompiler {
             CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
     private static CelCompiler compiler() {
-        CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder().setResultType(SimpleType.BOOL);
+        CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder()
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .setResultType(SimpleType.BOOL);
         VARIABLES.forEach(b::addVar);
         return b.build();
     }
