@@ -67,6 +67,7 @@ public final class BrokerHarness implements AutoCloseable {
         this(dir, db, k8s, null);
     }
 
+    /** {@code extraYaml}: one more line inside the broker section, e.g. {@code signing: {algorithm: EdDSA}}. */
     public BrokerHarness(Path dir, DbUrl db, TestIssuer k8s, String extraYaml) {
         this.dir = dir;
         this.k8s = k8s;
@@ -88,7 +89,7 @@ public final class BrokerHarness implements AutoCloseable {
                           audiences: [warden]
                           algorithms: [RS256, ES256, EdDSA]
                           jwksUrl: %s
-                    %s
+                      %s
                     """.formatted(ISSUER, K8S, jwks, extraYaml == null ? "" : extraYaml));
             warden = Warden.open(new StoreLocation(dir, db), clock, WardenConfig.load(cfg));
         } catch (IOException e) {
