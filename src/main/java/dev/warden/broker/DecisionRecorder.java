@@ -45,9 +45,9 @@ final class DecisionRecorder implements AutoCloseable {
     }
 
     /**
-     * One decision to record. {@code identity} is touched when non-null (issuances and replays);
-     * {@code issuance} is inserted when the decision allowed; {@code jtiKey} (when non-null) must be
-     * new or the entry is a replay.
+     * One decision to record. {@code issuance} is inserted when the decision allowed, and then
+     * {@code identity} is created or updated; on a replay {@code identity} carries the finding.
+     * {@code jtiKey} (when non-null) must be new or the entry is a replay.
      */
     record Entry(
             String actor,
@@ -129,8 +129,9 @@ final class DecisionRecorder implements AutoCloseable {
         try {
             outcomes = db.inTransaction(h -> {
                 List<Outcome> out = new ArrayList<>(batch.size());
+                Map<String, String> touched = new java.util.HashMap<>();
                 for (Pending p : batch) {
-                    out.add(record(h, p.entry()));
+                    out.add(record(h, p.entry(), touched));
                 }
                 return out;
             });
@@ -142,7 +143,7 @@ final class DecisionRecorder implements AutoCloseable {
             // One bad entry must not fail its neighbours: retry each alone.
             for (Pending p : batch) {
                 try {
-                    p.result().complete(db.inTransaction(h -> record(h, p.entry())));
+                    p.result().complete(db.inTransaction(h -> record(h, p.entry(), new java.util.HashMap<>())));
                 } catch (RuntimeException e2) {
                     p.result().completeExceptionally(e2);
                 }
@@ -154,7 +155,8 @@ final class DecisionRecorder implements AutoCloseable {
         }
     }
 
-    private Outcome record(Handle h, Entry e) {
+    /** Records one entry; {@code touched} caches identity ids already written in this transaction. */
+    private Outcome record(Handle h, Entry e, Map<String, String> touched) {
         Instant now = clock.instant();
         if (e.jtiKey() != null) {
             int inserted = h.createUpdate("INSERT INTO broker_seen_jti (jti_key, workload, seen_at, expires_at)"
@@ -169,8 +171,17 @@ final class DecisionRecorder implements AutoCloseable {
                 return Outcome.REPLAYED;
             }
         }
-        String identityId = e.identity() == null ? null : inventory.touch(h, e.identity(), now);
         if (e.issuance() != null) {
+            String identityId = null;
+            if (e.identity() != null) {
+                String key = e.identity().source() + "\0" + e.identity().externalId() + "\0"
+                        + e.issuance().policy();
+                identityId = touched.get(key);
+                if (identityId == null) {
+                    identityId = inventory.touch(h, e.identity(), now);
+                    touched.put(key, identityId);
+                }
+            }
             Issuance i = e.issuance();
             Issuances.insert(
                     h,

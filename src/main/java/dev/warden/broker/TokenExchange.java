@@ -218,7 +218,7 @@ public final class TokenExchange {
                 subject.workload(),
                 jtiKey,
                 subject.proofExpiresAt().plus(JTI_GRACE),
-                d.allowed() || jtiKey != null ? identity : null,
+                identity,
                 issuance,
                 d.allowed() ? "broker.issue" : "broker.deny",
                 details);
