@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,14 +128,8 @@ final class DecisionRecorder implements AutoCloseable {
     private void write(List<Pending> batch) {
         List<Outcome> outcomes;
         try {
-            outcomes = db.inTransaction(h -> {
-                List<Outcome> out = new ArrayList<>(batch.size());
-                Map<String, String> touched = new java.util.HashMap<>();
-                for (Pending p : batch) {
-                    out.add(record(h, p.entry(), touched));
-                }
-                return out;
-            });
+            outcomes = db.inTransaction(
+                    h -> recordAll(h, batch.stream().map(Pending::entry).toList()));
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
                 batch.get(0).result().completeExceptionally(e);
@@ -143,7 +138,9 @@ final class DecisionRecorder implements AutoCloseable {
             // One bad entry must not fail its neighbours: retry each alone.
             for (Pending p : batch) {
                 try {
-                    p.result().complete(db.inTransaction(h -> record(h, p.entry(), new java.util.HashMap<>())));
+                    p.result()
+                            .complete(db.inTransaction(h -> recordAll(h, List.of(p.entry())))
+                                    .get(0));
                 } catch (RuntimeException e2) {
                     p.result().completeExceptionally(e2);
                 }
@@ -155,57 +152,99 @@ final class DecisionRecorder implements AutoCloseable {
         }
     }
 
-    /** Records one entry; {@code touched} caches identity ids already written in this transaction. */
-    private Outcome record(Handle h, Entry e, Map<String, String> touched) {
+    /**
+     * Records {@code entries} in the transaction of {@code h} with a handful of statements: one
+     * multi-row replay-cache insert, one identity write per distinct workload, one batched insert of
+     * issuances and one of audit entries (in entry order).
+     */
+    private List<Outcome> recordAll(Handle h, List<Entry> entries) {
         Instant now = clock.instant();
-        if (e.jtiKey() != null) {
-            int inserted = h.createUpdate("INSERT INTO broker_seen_jti (jti_key, workload, seen_at, expires_at)"
-                            + " VALUES (:k, :w, :now, :exp) ON CONFLICT (jti_key) DO NOTHING")
-                    .bind("k", e.jtiKey())
-                    .bind("w", e.workload())
-                    .bind("now", now.toEpochMilli())
-                    .bind("exp", e.jtiExpiresAt().toEpochMilli())
-                    .execute();
-            if (inserted == 0) {
-                replay(h, e, now);
-                return Outcome.REPLAYED;
+        boolean[] replayed = replays(h, entries, now);
+        List<Outcome> out = new ArrayList<>(entries.size());
+        List<AuditLog.Pending> auditEntries = new ArrayList<>(entries.size());
+        Map<String, String> touched = new java.util.HashMap<>();
+        PreparedBatch issuances = null;
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (replayed[i]) {
+                auditEntries.add(replay(h, e, now));
+                out.add(Outcome.REPLAYED);
+                continue;
             }
-        }
-        if (e.issuance() != null) {
-            String identityId = null;
-            if (e.identity() != null) {
-                String key = e.identity().source() + "\0" + e.identity().externalId() + "\0"
-                        + e.issuance().policy();
-                identityId = touched.get(key);
-                if (identityId == null) {
-                    identityId = inventory.touch(h, e.identity(), now);
-                    touched.put(key, identityId);
+            if (e.issuance() != null) {
+                String identityId = null;
+                if (e.identity() != null) {
+                    String key = e.identity().source() + "\0" + e.identity().externalId() + "\0"
+                            + e.issuance().policy();
+                    identityId = touched.get(key);
+                    if (identityId == null) {
+                        identityId = inventory.touch(h, e.identity(), now);
+                        touched.put(key, identityId);
+                    }
                 }
+                if (issuances == null) {
+                    issuances = Issuances.batch(h);
+                }
+                Issuances.add(issuances, e.issuance(), identityId);
             }
-            Issuance i = e.issuance();
-            Issuances.insert(
-                    h,
-                    new Issuance(
-                            i.jti(),
-                            identityId,
-                            i.workload(),
-                            i.attestor(),
-                            i.policy(),
-                            i.audience(),
-                            i.scopes(),
-                            i.actor(),
-                            i.subjectFingerprint(),
-                            i.sourceAddress(),
-                            i.issuedAt(),
-                            i.expiresAt(),
-                            null,
-                            null));
+            auditEntries.add(
+                    new AuditLog.Pending(e.actor(), e.auditAction(), "workload", e.workload(), e.auditDetails()));
+            out.add(Outcome.RECORDED);
         }
-        audit.append(h, e.actor(), e.auditAction(), "workload", e.workload(), e.auditDetails());
-        return Outcome.RECORDED;
+        if (issuances != null) {
+            issuances.execute();
+        }
+        audit.appendAll(h, auditEntries);
+        return out;
     }
 
-    private void replay(Handle h, Entry e, Instant now) {
+    /**
+     * Inserts the entries' jti keys into the replay cache; an entry is a replay when its key was
+     * already there or appeared earlier in the same batch.
+     */
+    private static boolean[] replays(Handle h, List<Entry> entries, Instant now) {
+        boolean[] replayed = new boolean[entries.size()];
+        StringBuilder sql =
+                new StringBuilder("INSERT INTO broker_seen_jti (jti_key, workload, seen_at, expires_at) VALUES ");
+        Map<String, Integer> first = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String k = entries.get(i).jtiKey();
+            if (k == null) {
+                continue;
+            }
+            if (first.containsKey(k)) {
+                replayed[i] = true;
+                continue;
+            }
+            sql.append(first.isEmpty() ? "" : ", ")
+                    .append("(:k")
+                    .append(i)
+                    .append(", :w")
+                    .append(i)
+                    .append(", :now, :e")
+                    .append(i)
+                    .append(')');
+            first.put(k, i);
+        }
+        if (first.isEmpty()) {
+            return replayed;
+        }
+        sql.append(" ON CONFLICT (jti_key) DO NOTHING RETURNING jti_key");
+        org.jdbi.v3.core.statement.Query q = h.createQuery(sql.toString()).bind("now", now.toEpochMilli());
+        for (int i : first.values()) {
+            Entry e = entries.get(i);
+            q.bind("k" + i, e.jtiKey())
+                    .bind("w" + i, e.workload())
+                    .bind("e" + i, e.jtiExpiresAt().toEpochMilli());
+        }
+        java.util.Set<String> inserted =
+                new java.util.HashSet<>(q.mapTo(String.class).list());
+        first.forEach((k, i) -> replayed[i] = !inserted.contains(k));
+        return replayed;
+    }
+
+    /** Records a replay: the finding, the tag on the workload's identity; returns its audit entry. */
+    private AuditLog.Pending replay(Handle h, Entry e, Instant now) {
         String identityId = null;
         if (e.identity() != null) {
             Identity i = e.identity();
@@ -252,7 +291,7 @@ final class DecisionRecorder implements AutoCloseable {
         d.put("jtiFingerprint", e.jtiKey());
         d.remove("jti");
         d.remove("ttlSeconds");
-        audit.append(h, e.actor(), "broker.replay", "workload", e.workload(), d);
+        return new AuditLog.Pending(e.actor(), "broker.replay", "workload", e.workload(), d);
     }
 
     private void pruneIfDue() {

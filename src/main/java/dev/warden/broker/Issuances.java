@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * SQL for the issuance log ({@code broker_issuances}). The seam for usage ingestion (issue 4):
@@ -25,12 +26,17 @@ public final class Issuances {
         this.audit = audit;
     }
 
-    static void insert(Handle h, Issuance i) {
-        h.createUpdate("INSERT INTO broker_issuances (jti, identity_id, workload, attestor, policy, audience, scope,"
-                        + " actor, subject_fingerprint, source_address, issued_at, expires_at) VALUES (:jti, :identityId,"
-                        + " :workload, :attestor, :policy, :audience, :scope, :actor, :fp, :source, :issued, :expires)")
-                .bind("jti", i.jti())
-                .bind("identityId", i.identityId())
+    /** A batch that inserts issuances ({@link #add}, then execute). */
+    static PreparedBatch batch(Handle h) {
+        return h.prepareBatch("INSERT INTO broker_issuances (jti, identity_id, workload, attestor, policy, audience,"
+                + " scope, actor, subject_fingerprint, source_address, issued_at, expires_at) VALUES (:jti, :identityId,"
+                + " :workload, :attestor, :policy, :audience, :scope, :actor, :fp, :source, :issued, :expires)");
+    }
+
+    /** Adds {@code i}, belonging to identity {@code identityId}, to {@code batch}. */
+    static void add(PreparedBatch batch, Issuance i, String identityId) {
+        batch.bind("jti", i.jti())
+                .bind("identityId", identityId)
                 .bind("workload", i.workload())
                 .bind("attestor", i.attestor())
                 .bind("policy", i.policy())
@@ -41,7 +47,7 @@ public final class Issuances {
                 .bind("source", i.sourceAddress())
                 .bind("issued", i.issuedAt().toEpochMilli())
                 .bind("expires", i.expiresAt().toEpochMilli())
-                .execute();
+                .add();
     }
 
     public Optional<Issuance> find(String jti) {

@@ -98,56 +98,63 @@ final class PolicyCompiler {
         return Boolean.TRUE.equals(program.eval(bindings));
     }
 
-    /** The variable values of one input, built once per decision and shared by every policy. */
+    /**
+     * The variable values of one input, computed when a condition first asks for them (most
+     * conditions read a few variables) and shared by every policy of one decision.
+     */
     static final class Bindings implements CelVariableResolver {
-        private final Map<String, Object> values;
+        private final PolicyInput in;
+        private Timestamp time;
+        private com.google.protobuf.Duration ttl;
 
         Bindings(PolicyInput in) {
-            Map<String, Object> m = new java.util.HashMap<>(32);
-            PolicyInput.Subject s = in.subject();
-            m.put("subject.id", s.id());
-            m.put("subject.attestor", s.attestor());
-            m.put("subject.kind", s.kind());
-            m.put("subject.issuer", s.issuer());
-            m.put("subject.spiffe_id", s.spiffeId());
-            m.put("subject.claims", s.claims());
-            m.put("subject.attributes", s.attributes());
-            PolicyInput.Request r = in.request();
-            m.put("request.audience", r.audience());
-            m.put("request.resource", r.resource());
-            m.put("request.scope", r.scopes());
-            java.time.Duration ttl = r.ttl() == null ? java.time.Duration.ZERO : r.ttl();
-            m.put(
-                    "request.ttl",
-                    com.google.protobuf.Duration.newBuilder()
-                            .setSeconds(ttl.getSeconds())
-                            .setNanos(ttl.getNano())
-                            .build());
-            m.put("request.actor", r.actor());
-            PolicyInput.Context c = in.context();
-            m.put(
-                    "context.time",
-                    Timestamp.newBuilder()
-                            .setSeconds(c.time().getEpochSecond())
-                            .setNanos(c.time().getNano())
-                            .build());
-            m.put("context.source_address", c.sourceAddress());
-            m.put("context.environment", c.environment());
-            this.values = m;
+            this.in = in;
         }
 
-        void ttl(java.time.Duration ttl) {
-            values.put(
-                    "request.ttl",
-                    com.google.protobuf.Duration.newBuilder()
-                            .setSeconds(ttl.getSeconds())
-                            .setNanos(ttl.getNano())
-                            .build());
+        void ttl(java.time.Duration granted) {
+            ttl = com.google.protobuf.Duration.newBuilder()
+                    .setSeconds(granted.getSeconds())
+                    .setNanos(granted.getNano())
+                    .build();
         }
 
         @Override
         public Optional<Object> find(String name) {
-            return Optional.ofNullable(values.get(name));
+            PolicyInput.Subject s = in.subject();
+            PolicyInput.Request r = in.request();
+            PolicyInput.Context c = in.context();
+            Object v = switch (name) {
+                case "subject.id" -> s.id();
+                case "subject.attestor" -> s.attestor();
+                case "subject.kind" -> s.kind();
+                case "subject.issuer" -> s.issuer();
+                case "subject.spiffe_id" -> s.spiffeId();
+                case "subject.claims" -> s.claims();
+                case "subject.attributes" -> s.attributes();
+                case "request.audience" -> r.audience();
+                case "request.resource" -> r.resource();
+                case "request.scope" -> r.scopes();
+                case "request.ttl" -> {
+                    if (ttl == null) {
+                        ttl(r.ttl() == null ? java.time.Duration.ZERO : r.ttl());
+                    }
+                    yield ttl;
+                }
+                case "request.actor" -> r.actor();
+                case "context.time" -> {
+                    if (time == null) {
+                        time = Timestamp.newBuilder()
+                                .setSeconds(c.time().getEpochSecond())
+                                .setNanos(c.time().getNano())
+                                .build();
+                    }
+                    yield time;
+                }
+                case "context.source_address" -> c.sourceAddress();
+                case "context.environment" -> c.environment();
+                default -> null;
+            };
+            return Optional.ofNullable(v);
         }
     }
 }

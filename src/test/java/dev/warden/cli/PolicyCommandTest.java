@@ -54,6 +54,17 @@ class PolicyCommandTest {
     }
 
     @Test
+    void the_shipped_example_policies_pass_their_fixtures_and_config_loads() {
+        Run r = run("policy", "test", "examples/broker/policies");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("2 policies, 4 cases: 4 passed, 0 failed");
+        assertThat(dev.warden.app.WardenConfig.load(Path.of("examples/broker/warden.yaml"))
+                        .broker()
+                        .attestors())
+                .hasSize(2);
+    }
+
+    @Test
     void passing_fixtures_exit_0_with_a_summary() throws Exception {
         Files.writeString(dir.resolve("payments.yaml"), POLICY);
         Files.writeString(dir.resolve("payments_test.yaml"), CASES);

@@ -261,6 +261,24 @@ class PolicyTest {
     }
 
     @Test
+    void sighup_reloads_the_policies() throws Exception {
+        write("deploy.yaml", DEPLOYER);
+        try (Warden w =
+                Warden.open(new StoreLocation(dir, DbUrl.sqlite(dir.resolve("w.db"))), new TestClock(Fixtures.T0))) {
+            PolicyEngine engine = new PolicyEngine(dir, w.audit());
+            assertThat(SighupReload.install(engine)).isTrue();
+            write("deploy.yaml", DEPLOYER.replace("payments-deployer", "after-hup"));
+            sun.misc.Signal.raise(new sun.misc.Signal("HUP"));
+            for (int i = 0;
+                    i < 500 && !engine.current().policies().get(0).name().equals("after-hup");
+                    i++) {
+                Thread.sleep(20); // the handler runs on its own thread
+            }
+            assertThat(engine.current().policies().get(0).name()).isEqualTo("after-hup");
+        }
+    }
+
+    @Test
     void a_failed_reload_keeps_the_old_set_and_both_outcomes_are_audited() throws Exception {
         write("deploy.yaml", DEPLOYER);
         try (Warden w =
