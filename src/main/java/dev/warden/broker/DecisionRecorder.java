@@ -77,6 +77,21 @@ final class DecisionRecorder implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
     private Instant lastPrune = Instant.MIN;
+    /**
+     * Identities written recently, by (source, external id, what was written): an unchanged identity
+     * is rewritten (its last-seen time) at most once per {@link #TOUCH_EVERY}, not on every issuance.
+     * Only the writer thread uses it; it is cleared whenever a transaction fails.
+     */
+    private final Map<String, Touched> recentlyTouched = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Touched> eldest) {
+            return size() > 10_000;
+        }
+    };
+
+    private record Touched(String identityId, Instant at) {}
+
+    static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
     DecisionRecorder(Database db, AuditLog audit, Clock clock) {
         this.db = db;
@@ -131,6 +146,7 @@ final class DecisionRecorder implements AutoCloseable {
             outcomes = db.inTransaction(
                     h -> recordAll(h, batch.stream().map(Pending::entry).toList()));
         } catch (RuntimeException e) {
+            recentlyTouched.clear(); // an identity may have been removed meanwhile: write them again
             if (batch.size() == 1) {
                 batch.get(0).result().completeExceptionally(e);
                 return;
@@ -142,6 +158,7 @@ final class DecisionRecorder implements AutoCloseable {
                             .complete(db.inTransaction(h -> recordAll(h, List.of(p.entry())))
                                     .get(0));
                 } catch (RuntimeException e2) {
+                    recentlyTouched.clear();
                     p.result().completeExceptionally(e2);
                 }
             }
@@ -174,11 +191,19 @@ final class DecisionRecorder implements AutoCloseable {
             if (e.issuance() != null) {
                 String identityId = null;
                 if (e.identity() != null) {
-                    String key = e.identity().source() + "\0" + e.identity().externalId() + "\0"
-                            + e.issuance().policy();
+                    Identity id = e.identity();
+                    String key = id.source() + "\0" + id.externalId() + "\0" + id.businessOwner() + "\0"
+                            + id.technicalOwner() + "\0" + id.ownershipProvenance() + "\0"
+                            + id.tags().hashCode();
                     identityId = touched.get(key);
                     if (identityId == null) {
-                        identityId = inventory.touch(h, e.identity(), now);
+                        Touched recent = recentlyTouched.get(key);
+                        if (recent != null && now.isBefore(recent.at().plus(TOUCH_EVERY))) {
+                            identityId = recent.identityId();
+                        } else {
+                            identityId = inventory.touch(h, id, now);
+                            recentlyTouched.put(key, new Touched(identityId, now));
+                        }
                         touched.put(key, identityId);
                     }
                 }

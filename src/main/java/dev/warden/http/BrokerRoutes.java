@@ -10,6 +10,7 @@ import dev.warden.broker.OAuthError;
 import dev.warden.broker.TokenExchange;
 import dev.warden.policy.PolicyException;
 import dev.warden.policy.PolicySet;
+import dev.warden.store.StoreException;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The broker's endpoints: OAuth 2.0 Token Exchange at {@code POST /oauth2/token} (RFC 8693),
@@ -39,6 +41,7 @@ import java.util.Set;
  * revoke that token by presenting it as the bearer.
  */
 final class BrokerRoutes {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BrokerRoutes.class);
     /** Largest form body accepted on the OAuth endpoints. */
     static final int MAX_FORM = 64 * 1024;
 
@@ -107,15 +110,33 @@ final class BrokerRoutes {
             body = h.handle(ctx, form(ctx));
         } catch (OAuthError e) {
             status = e.status();
-            Map<String, Object> err = new LinkedHashMap<>();
-            err.put("error", e.error());
-            err.put("error_description", e.description());
-            body = err;
+            body = error(e.error(), e.description());
             if (status == 401) {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"warden\", error=\"" + e.error() + "\"");
             }
+        } catch (IllegalArgumentException e) {
+            status = 400;
+            body = error("invalid_request", e.getMessage());
+        } catch (StoreException e) {
+            String ref = UUID.randomUUID().toString();
+            LOG.error("event=store_error ref={} path={} error=\"{}\"", ref, ctx.path(), e.getMessage(), e);
+            status = 503;
+            body = error(
+                    "temporarily_unavailable", "the store is unavailable; nothing was issued (reference " + ref + ")");
+        } catch (RuntimeException e) {
+            String ref = UUID.randomUUID().toString();
+            LOG.error("event=internal_error ref={} path={}", ref, ctx.path(), e);
+            status = 500;
+            body = error("server_error", "internal error (reference " + ref + ")");
         }
         ctx.status(status).contentType("application/json;charset=UTF-8").result(mapper.writeValueAsString(body));
+    }
+
+    private static Map<String, Object> error(String code, String description) {
+        Map<String, Object> err = new LinkedHashMap<>();
+        err.put("error", code);
+        err.put("error_description", description);
+        return err;
     }
 
     /** Reads an application/x-www-form-urlencoded body strictly. */
