@@ -62,10 +62,10 @@ public final class BrokerBench {
     public static void main(String[] args) throws Exception {
         if (args.length >= 3 && args[0].equals("prepare")) {
             prepare(Path.of(args[1]), Integer.parseInt(args[2]));
-        } else if (args.length >= 4 && args[0].equals("measure")) {
-            measure(Path.of(args[1]), Integer.parseInt(args[2]), args[3]);
+        } else if (args.length >= 5 && args[0].equals("measure")) {
+            measure(Path.of(args[1]), Integer.parseInt(args[2]), args[3], Long.parseLong(args[4]));
         } else {
-            System.err.println("usage: BrokerBench prepare DIR N | measure DIR PORT LABEL");
+            System.err.println("usage: BrokerBench prepare DIR N | measure DIR PORT LABEL SERVER_PID");
             System.exit(2);
         }
     }
@@ -163,7 +163,22 @@ public final class BrokerBench {
                 .build();
     }
 
-    static void measure(Path dir, int port, String label) throws Exception {
+    /**
+     * CPU time (user + system) the process {@code pid} has used, in seconds, from /proc. On a shared
+     * machine wall-clock rates measure the neighbours too; rates per CPU-second of the measured
+     * process, times the cores, estimate what two dedicated cores would do.
+     */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in USER_HZ (100)
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    static void measure(Path dir, int port, String label, long serverPid) throws Exception {
         List<String> rows = new ArrayList<>();
         List<String> tokens = Files.readAllLines(dir.resolve("tokens.txt"));
         int cores = Runtime.getRuntime().availableProcessors();
@@ -174,15 +189,26 @@ public final class BrokerBench {
                 ISSUER, Set.of("warden"), Set.of(JWSAlgorithm.RS256), Duration.ofSeconds(30), Duration.ofHours(24));
         ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("warden-1").generate();
         ECDSASigner es = new ECDSASigner(ec);
-        raw(tokens, keys, rules, es, 1, 3); // warm-up
-        double rawAll = raw(tokens, keys, rules, es, cores, 5);
-        double rawOne = raw(tokens, keys, rules, es, 1, 3);
+        raw(tokens, keys, rules, es, 1, 3, new double[1]); // warm-up
+        double[] rawCpu = new double[1];
+        double rawAll = raw(tokens, keys, rules, es, cores, 5, rawCpu);
+        double[] oneCpu = new double[1];
+        double rawOne = raw(tokens, keys, rules, es, 1, 3, oneCpu);
         rows.add(row(label, "raw bound: verify RS256 + sign ES256, " + cores + " threads", "-", rawAll, "-", "-"));
         rows.add(row(label, "raw bound: verify RS256 + sign ES256, 1 thread", "-", rawOne, "-", "-"));
+        double rawPerCpuSecond = rawCpu[0];
+        rows.add(row(
+                label,
+                "raw bound per CPU-second x " + cores + " cores (estimate)",
+                "-",
+                rawPerCpuSecond * cores,
+                "-",
+                "-"));
 
         // 2. CEL policy decisions on one core.
         PolicySet policies = PolicyLoader.load(dir.resolve("policies"));
-        double decisions = decisions(policies, 5);
+        double[] decisionsCpu = new double[1];
+        double decisions = decisions(policies, 5, decisionsCpu);
         rows.add(row(
                 label,
                 "policy decisions (CEL), 1 thread",
@@ -190,6 +216,7 @@ public final class BrokerBench {
                 decisions,
                 "-",
                 "-"));
+        rows.add(row(label, "policy decisions per CPU-second (one core, estimate)", "-", decisionsCpu[0], "-", "-"));
 
         // 3. Token exchange over loopback HTTP keep-alive.
         waitReady(port);
@@ -197,7 +224,9 @@ public final class BrokerBench {
         int conns = 64;
         LoadDriver.Result warm = driver.maxRate(conns, 5);
         check(warm, "warm-up");
+        double cpuBefore = cpuSeconds(serverPid);
         LoadDriver.Result max = driver.maxRate(conns, 10);
+        double serverCpu = cpuSeconds(serverPid) - cpuBefore;
         check(max, "max rate");
         rows.add(row(
                 label,
@@ -219,6 +248,21 @@ public final class BrokerBench {
                 ms(at80.percentileMillis(50)),
                 ms(at80.percentileMillis(99))));
         rows.add(row(label, "exchange max rate as % of the raw bound", "-", 100.0 * max.rate() / rawAll, "-", "-"));
+        double exchangesPerCpuSecond = max.requests() / serverCpu;
+        rows.add(row(
+                label,
+                "exchanges per server CPU-second x " + cores + " cores (estimate)",
+                "-",
+                exchangesPerCpuSecond * cores,
+                "-",
+                "-"));
+        rows.add(row(
+                label,
+                "same, as % of the raw bound per CPU-second",
+                "-",
+                100.0 * exchangesPerCpuSecond / rawPerCpuSecond,
+                "-",
+                "-"));
         Files.write(
                 dir.resolve("results.tsv"),
                 rows,
@@ -245,10 +289,18 @@ public final class BrokerBench {
         return String.join("\t", jdk, what, size, String.format(Locale.ROOT, "%.0f", rate), p50, p99);
     }
 
+    /** Wall-clock rate; {@code perCpuSecond[0]} gets the rate per CPU-second the threads used. */
     private static double raw(
-            List<String> tokens, KeySet keys, JwtRules rules, ECDSASigner signer, int threads, double seconds)
+            List<String> tokens,
+            KeySet keys,
+            JwtRules rules,
+            ECDSASigner signer,
+            int threads,
+            double seconds,
+            double[] perCpuSecond)
             throws InterruptedException {
         AtomicLong count = new AtomicLong();
+        AtomicLong cpuNanos = new AtomicLong();
         long end = System.nanoTime() + (long) (seconds * 1e9);
         Instant now = Instant.now();
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
@@ -261,6 +313,8 @@ public final class BrokerBench {
             int offset = t * 1000;
             Thread th = new Thread(() -> {
                 int i = offset;
+                long cpu0 =
+                        java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 while (System.nanoTime() < end) {
                     try {
                         JwtParts p = JwtParts.parse(tokens.get(i++ % tokens.size()));
@@ -284,6 +338,8 @@ public final class BrokerBench {
                         throw new IllegalStateException(e);
                     }
                 }
+                cpuNanos.addAndGet(
+                        java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
             });
             ts.add(th);
             th.start();
@@ -291,10 +347,11 @@ public final class BrokerBench {
         for (Thread th : ts) {
             th.join();
         }
+        perCpuSecond[0] = count.get() / (cpuNanos.get() / 1e9);
         return count.get() / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static double decisions(PolicySet set, double seconds) {
+    private static double decisions(PolicySet set, double seconds, double[] perCpuSecond) {
         List<PolicyInput> inputs = new ArrayList<>();
         Instant now = Instant.now();
         for (int i = 0; i < 100; i++) {
@@ -319,6 +376,8 @@ public final class BrokerBench {
             throw new IllegalStateException("bench inputs should all be allowed, " + allowed + " were");
         }
         long n = 0;
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = mx.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         while (System.nanoTime() < end) {
@@ -327,6 +386,7 @@ public final class BrokerBench {
             }
             n += 1000;
         }
+        perCpuSecond[0] = n / ((mx.getCurrentThreadCpuTime() - cpu0) / 1e9);
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
