@@ -2,15 +2,23 @@ package dev.warden.app;
 
 import dev.warden.audit.AuditLog;
 import dev.warden.auth.TokenService;
+import dev.warden.broker.Broker;
 import dev.warden.discovery.Connectors;
 import dev.warden.discovery.Importer;
 import dev.warden.http.HttpServer;
 import dev.warden.inventory.Inventory;
+import dev.warden.keys.SecretBox;
+import dev.warden.policy.SighupReload;
 import dev.warden.store.Database;
 import dev.warden.usage.Ingester;
 import dev.warden.usage.UsageParsers;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds every component with plain constructors, in dependency order, and
@@ -20,6 +28,8 @@ public final class Warden implements AutoCloseable {
     /** How long raw usage events are kept; their daily aggregates are kept for good. */
     static final Duration RAW_USAGE_RETENTION = Duration.ofDays(30);
 
+    private static final Logger LOG = LoggerFactory.getLogger(Warden.class);
+
     private final Database db;
     private final Clock clock;
     private final AuditLog audit;
@@ -27,9 +37,12 @@ public final class Warden implements AutoCloseable {
     private final Inventory inventory;
     private final Importer importer;
     private final Ingester ingester;
+    private final Broker broker;
+    private final WardenConfig config;
     private HttpServer http;
+    private ScheduledExecutorService scheduler;
 
-    private Warden(Database db, Clock clock) {
+    private Warden(Database db, Clock clock, StoreLocation location, WardenConfig config) {
         this.db = db;
         this.clock = clock;
         this.audit = new AuditLog(db, clock);
@@ -37,26 +50,66 @@ public final class Warden implements AutoCloseable {
         this.inventory = new Inventory(db, audit, clock);
         this.importer = new Importer(db, inventory, audit, Connectors.builtIn(clock), clock);
         this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, RAW_USAGE_RETENTION);
+        this.broker = config.broker() == null
+                ? null
+                : new Broker(config.broker(), db, audit, SecretBox.open(db, location.dataDir()), clock);
+        this.config = config;
     }
 
     /** Opens (and migrates) the store; nothing listens yet. */
     public static Warden open(StoreLocation location, Clock clock) {
-        return new Warden(Database.open(location.db()), clock);
+        return open(location, clock, WardenConfig.none());
     }
 
-    /** Starts the HTTP server on {@code bind:port} (port 0 picks a free port). */
+    /** Opens the store and builds the components {@code config} enables (the broker). */
+    public static Warden open(StoreLocation location, Clock clock, WardenConfig config) {
+        Database db = Database.open(location.db());
+        try {
+            return new Warden(db, clock, location, config);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** Starts the HTTP server on {@code bind:port} (port 0 picks a free port) and the background tasks. */
     public HttpServer serve(String bind, int port) {
         if (http != null) {
             throw new IllegalStateException("server already started");
         }
         http = httpServer();
         http.start(bind, port);
+        if (broker != null) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "warden-scheduler");
+                t.setDaemon(true);
+                return t;
+            });
+            scheduler.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            broker.tick();
+                        } catch (RuntimeException e) {
+                            LOG.warn("event=broker_tick_failed error=\"{}\"", e.getMessage());
+                        }
+                    },
+                    1,
+                    1,
+                    TimeUnit.MINUTES);
+        }
         return http;
     }
 
     /** The HTTP server over these components, built but not started. */
     public HttpServer httpServer() {
-        return new HttpServer(db, inventory, importer, ingester, tokens, audit, clock);
+        return new HttpServer(db, inventory, importer, ingester, tokens, audit, clock, broker, config.tls());
+    }
+
+    /** Reloads policies on SIGHUP (server processes only; optional where the JVM forbids it). */
+    public void installSignalHandlers() {
+        if (broker != null) {
+            SighupReload.install(broker.policies());
+        }
     }
 
     public Database db() {
@@ -87,10 +140,21 @@ public final class Warden implements AutoCloseable {
         return ingester;
     }
 
+    /** The broker, or null when {@code warden.yaml} does not configure one. */
+    public Broker broker() {
+        return broker;
+    }
+
     @Override
     public void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
         if (http != null) {
             http.stop();
+        }
+        if (broker != null) {
+            broker.close();
         }
         db.close();
     }

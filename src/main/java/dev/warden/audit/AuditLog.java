@@ -62,6 +62,48 @@ public final class AuditLog {
         return new AuditEntry(seq, at, actor, action, targetType, targetId, details, head.getValue(), hash);
     }
 
+    /** An entry to append: who did what to which target, with details (never secrets). */
+    public record Pending(
+            String actor, String action, String targetType, String targetId, Map<String, String> details) {}
+
+    /**
+     * Appends several entries, in order, in the transaction of {@code h}: one read of the chain's
+     * head and one batched insert, for writers that record many events at once.
+     */
+    public void appendAll(Handle h, List<Pending> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        db.lock(h, "warden.audit");
+        Map.Entry<Long, String> head = h.createQuery("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .map((rs, ctx) -> Map.entry(rs.getLong("seq"), rs.getString("hash")))
+                .findOne()
+                .orElse(Map.entry(0L, GENESIS));
+        long seq = head.getKey();
+        String prev = head.getValue();
+        long at = clock.instant().toEpochMilli();
+        org.jdbi.v3.core.statement.PreparedBatch batch = h.prepareBatch(
+                "INSERT INTO audit_log (seq, at, actor, action, target_type, target_id, details, prev_hash, hash)"
+                        + " VALUES (:seq, :at, :actor, :action, :targetType, :targetId, :details, :prev, :hash)");
+        for (Pending e : entries) {
+            seq++;
+            String detailsJson = JsonColumns.write(e.details());
+            String hash = hash(seq, at, e.actor(), e.action(), e.targetType(), e.targetId(), detailsJson, prev);
+            batch.bind("seq", seq)
+                    .bind("at", at)
+                    .bind("actor", e.actor())
+                    .bind("action", e.action())
+                    .bind("targetType", e.targetType())
+                    .bind("targetId", e.targetId())
+                    .bind("details", detailsJson)
+                    .bind("prev", prev)
+                    .bind("hash", hash)
+                    .add();
+            prev = hash;
+        }
+        batch.execute();
+    }
+
     /** Appends an entry in its own transaction. */
     public AuditEntry append(
             String actor, String action, String targetType, String targetId, Map<String, String> details) {

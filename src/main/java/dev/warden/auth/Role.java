@@ -24,7 +24,9 @@ public enum Role {
             case READ_INVENTORY -> true;
             case WRITE_INVENTORY -> this == ADMIN || this == OPERATOR;
             case READ_AUDIT -> this == ADMIN || this == AUDITOR;
-            case MANAGE_TOKENS -> this == ADMIN;
+            case MANAGE_TOKENS, MANAGE_POLICIES -> this == ADMIN;
+            case INTROSPECT_TOKENS -> true;
+            case REVOKE_CREDENTIALS -> this == ADMIN || this == OPERATOR;
         };
     }
 
@@ -43,6 +45,12 @@ public enum Role {
         READ_INVENTORY,
         WRITE_INVENTORY,
         READ_AUDIT,
-        MANAGE_TOKENS
+        MANAGE_TOKENS,
+        /** Reload the broker's policies. */
+        MANAGE_POLICIES,
+        /** Introspect tokens the broker issued (RFC 7662). */
+        INTROSPECT_TOKENS,
+        /** Revoke credentials the broker issued (RFC 7009). */
+        REVOKE_CREDENTIALS
     }
 }

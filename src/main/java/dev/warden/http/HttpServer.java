@@ -3,10 +3,12 @@ package dev.warden.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.app.Json;
+import dev.warden.app.WardenConfig;
 import dev.warden.audit.AuditLog;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.TokenService;
 import dev.warden.discovery.Importer;
+import dev.warden.broker.Broker;
 import dev.warden.inventory.Inventory;
 import dev.warden.store.Database;
 import dev.warden.store.StoreException;
@@ -41,8 +43,16 @@ public final class HttpServer {
     private final TokenService tokens;
     private final Metrics metrics;
     private final List<Route> routes;
+    private final Broker broker;
+    private final WardenConfig.TlsConfig tls;
     private Javalin app;
+    private org.eclipse.jetty.server.ServerConnector tlsConnector;
 
+    /**
+     * The server over these components; the broker's routes are served by {@code broker} (null:
+     * they answer that the broker is off) and, when {@code tls} is given, an HTTPS listener asks
+     * for client certificates issued by the x509 attestors' CAs.
+     */
     public HttpServer(
             Database db,
             Inventory inventory,
@@ -50,9 +60,13 @@ public final class HttpServer {
             Ingester ingester,
             TokenService tokens,
             AuditLog audit,
-            Clock clock) {
+            Clock clock,
+            Broker broker,
+            WardenConfig.TlsConfig tls) {
         this.tokens = tokens;
         this.metrics = new Metrics();
+        this.broker = broker;
+        this.tls = tls;
         List<Route> all = new ArrayList<>();
         all.addAll(new SystemRoutes(db, metrics, OpenApi.load(mapper)).routes());
         all.addAll(new IdentityRoutes(inventory, mapper).routes());
@@ -60,6 +74,7 @@ public final class HttpServer {
         all.addAll(new UsageRoutes(ingester).routes());
         all.addAll(new TokenRoutes(tokens, mapper).routes());
         all.addAll(new AuditRoutes(audit).routes());
+        all.addAll(new BrokerRoutes(broker, tokens, mapper).routes());
         this.routes = List.copyOf(all);
     }
 
@@ -84,6 +99,12 @@ public final class HttpServer {
                 hc.setRequestHeaderSize(16 * 1024);
             });
             config.requestLogger.http((ctx, ms) -> metrics.recordRequest(ctx, ms));
+            if (tls != null) {
+                config.jetty.addConnector((server, httpConfig) -> {
+                    tlsConnector = Tls.connector(server, httpConfig, tls, bind, clientCas());
+                    return tlsConnector;
+                });
+            }
             config.routes.before(ctx -> {
                 ctx.header("X-Content-Type-Options", "nosniff");
                 ctx.header("Cache-Control", "no-store");
@@ -123,6 +144,23 @@ public final class HttpServer {
 
     public int port() {
         return app.port();
+    }
+
+    /** The HTTPS port, or -1 without TLS. */
+    public int tlsPort() {
+        return tlsConnector == null ? -1 : tlsConnector.getLocalPort();
+    }
+
+    private List<java.security.cert.X509Certificate> clientCas() {
+        List<java.security.cert.X509Certificate> cas = new ArrayList<>();
+        if (broker != null) {
+            for (dev.warden.broker.attest.Attestor a : broker.attestors().all()) {
+                if (a instanceof dev.warden.broker.attest.x509.X509Attestor x) {
+                    cas.addAll(x.caCertificates());
+                }
+            }
+        }
+        return cas;
     }
 
     public void stop() {

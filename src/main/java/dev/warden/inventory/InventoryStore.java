@@ -96,7 +96,7 @@ public final class InventoryStore {
         }
         writeIdentities(h, inserts, hashes, now, importId, true);
         writeIdentities(h, updates, hashes, now, importId, false);
-        touch(h, touchOnly, now, importId);
+        markSeen(h, touchOnly, now, importId);
         Map<String, List<Credential>> stored = storedCredentials(h, updates);
         updates = resolveCredentials(updates, stored);
         Map<String, String> credentialIds = new HashMap<>();
@@ -153,6 +153,58 @@ public final class InventoryStore {
                         .bind("id", id)
                         .execute()
                 > 0;
+    }
+
+    /**
+     * Inserts or updates one identity, keeping its credentials and entitlements: for services that
+     * keep an identity current as they see it (the broker, on each issuance). On update the stored
+     * id and first-seen time stay, a null owner keeps the stored owner (with its provenance), and
+     * tags are merged with the given ones winning. Returns the identity's id.
+     */
+    public String touch(Handle h, Identity in, Instant now) {
+        Optional<Identity> old = h.createQuery("SELECT " + IDENTITY_COLUMNS + " FROM identities WHERE source_type ="
+                        + " :type AND source_scope = :scope AND external_id = :externalId")
+                .bind("type", in.source().type())
+                .bind("scope", in.source().scope())
+                .bind("externalId", in.externalId())
+                .map((rs, ctx) -> identity(rs))
+                .findOne();
+        if (old.isEmpty()) {
+            Identity stored = in.withId(Ids.next());
+            writeIdentities(h, List.of(new IdentityRecord(stored, List.of(), List.of())), Map.of(), now, null, true);
+            return stored.id();
+        }
+        Identity o = old.get();
+        Map<String, String> tags = new TreeMap<>(o.tags());
+        tags.putAll(in.tags());
+        Map<String, String> attributes = new TreeMap<>(o.attributes());
+        attributes.putAll(in.attributes());
+        boolean keepOwners = in.businessOwner() == null && in.technicalOwner() == null;
+        Identity merged = new Identity(
+                o.id(),
+                in.kind(),
+                in.name(),
+                in.externalId(),
+                in.source(),
+                in.environment() != null ? in.environment() : o.environment(),
+                keepOwners ? o.businessOwner() : in.businessOwner(),
+                keepOwners ? o.technicalOwner() : in.technicalOwner(),
+                keepOwners ? o.ownershipProvenance() : in.ownershipProvenance(),
+                in.workload() != null ? in.workload() : o.workload(),
+                in.purpose() != null ? in.purpose() : o.purpose(),
+                in.status(),
+                in.thirdPartyVendor() != null ? in.thirdPartyVendor() : o.thirdPartyVendor(),
+                tags,
+                o.createdAt() != null ? o.createdAt() : in.createdAt(),
+                o.firstSeen().isBefore(in.firstSeen()) ? o.firstSeen() : in.firstSeen(),
+                in.lastSeen().isAfter(o.lastSeen()) ? in.lastSeen() : o.lastSeen(),
+                in.natureReason() != null ? in.nature() : o.nature(),
+                in.natureReason() != null ? in.natureReason() : o.natureReason(),
+                attributes,
+                null);
+        // No content hash: the next import of this identity's source rewrites it in full.
+        writeIdentities(h, List.of(new IdentityRecord(merged, List.of(), List.of())), Map.of(), now, null, false);
+        return o.id();
     }
 
     /** The natural key of an identity: source type, source scope, external id. */
@@ -287,7 +339,7 @@ public final class InventoryStore {
     }
 
     /** Identities seen again unchanged: only when and by which import. */
-    private static void touch(Handle h, List<String> ids, Instant now, String importId) {
+    private static void markSeen(Handle h, List<String> ids, Instant now, String importId) {
         for (int i = 0; i < ids.size(); i += CHUNK) {
             h.createUpdate("UPDATE identities SET last_seen = CASE WHEN last_seen < :now THEN :now ELSE last_seen END,"
                             + " last_import_id = :importId WHERE id IN (<ids>)")

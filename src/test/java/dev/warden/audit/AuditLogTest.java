@@ -69,6 +69,28 @@ class AuditLogTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
+    void batched_appends_continue_the_chain_in_order(Dialect dialect) {
+        DbUrl url = withEntries(dialect, 3);
+        try (Database db = Database.open(url)) {
+            AuditLog log = new AuditLog(db, clock);
+            db.inTransaction(h -> {
+                log.appendAll(
+                        h,
+                        java.util.List.of(
+                                new AuditLog.Pending("a", "x.one", "thing", "t4", Map.of()),
+                                new AuditLog.Pending("b", "x.two", "thing", "t5", Map.of("k", "v"))));
+                return null;
+            });
+            log.append("c", "x.three", "thing", "t6", Map.of());
+            assertThat(log.list(3, 10).stream().map(AuditEntry::action)).containsExactly("x.one", "x.two", "x.three");
+        }
+        AuditLog.Verification v = verify(url);
+        assertThat(v.intact()).isTrue();
+        assertThat(v.checked()).isEqualTo(6);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
     void an_edited_field_is_caught_at_that_entry(Dialect dialect) throws Exception {
         for (String edit : List.of(
                 "actor = 'someone-else'",

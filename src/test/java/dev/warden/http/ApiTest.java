@@ -193,8 +193,17 @@ class ApiTest {
         for (Route route : server.routes()) {
             String path = route.path().replaceAll("\\{[a-z]+}", "01234567-89ab-7def-8123-456789abcdef");
             String method = route.method().name();
+            if (route.ownAuth()) {
+                continue; // authenticates its callers itself (OAuth introspection/revocation): see the broker's tests
+            }
             if (route.permission() == null) {
-                assertThat(api.raw(method, path, null).status()).as(path).isEqualTo(200);
+                int status = api.raw(method, path, null).status();
+                if (path.startsWith("/oauth2/") || path.startsWith("/.well-known/")) {
+                    // The broker is off in this server: public, but nothing to serve.
+                    assertThat(status).as(path).isNotIn(401, 403);
+                } else {
+                    assertThat(status).as(path).isEqualTo(200);
+                }
                 continue;
             }
             for (String auth : new String[] {

@@ -53,7 +53,14 @@ class OpenApiTest {
             for (Route r : server.routes()) {
                 JsonNode op =
                         doc.get("paths").get(r.path()).get(r.method().name().toLowerCase(Locale.ROOT));
-                if (r.permission() == null) {
+                if (r.ownAuth()) {
+                    assertThat(op.get("security"))
+                            .as(r.path() + " documents its own security")
+                            .isNotEmpty();
+                    assertThat(op.get("responses").has("401"))
+                            .as(r.path() + " documents 401")
+                            .isTrue();
+                } else if (r.permission() == null) {
                     assertThat(op.get("security")).as(r.path()).isNotNull().isEmpty();
                 } else {
                     assertThat(op.get("security")).as(r.path()).isNull();

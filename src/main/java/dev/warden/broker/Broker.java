@@ -1,0 +1,186 @@
+package dev.warden.broker;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import dev.warden.audit.AuditLog;
+import dev.warden.broker.attest.AttestationException;
+import dev.warden.broker.attest.Attestors;
+import dev.warden.broker.attest.JwtParts;
+import dev.warden.broker.attest.JwtRules;
+import dev.warden.keys.SecretBox;
+import dev.warden.policy.PolicyEngine;
+import dev.warden.store.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The broker as the server uses it: token exchange, the published keys and discovery document,
+ * introspection (RFC 7662) and revocation (RFC 7009) of the tokens it issued, and its policies.
+ * Built by the composition root from {@code warden.yaml}'s {@code broker} section.
+ */
+public final class Broker implements AutoCloseable {
+    /** Scope that lets a Warden-issued access token call the introspection endpoint. */
+    public static final String SCOPE_INTROSPECT = "warden:introspect";
+    /** Scope that lets a Warden-issued access token call the revocation endpoint. */
+    public static final String SCOPE_REVOKE = "warden:revoke";
+
+    private final BrokerConfig config;
+    private final PolicyEngine policies;
+    private final SigningKeys keys;
+    private final Issuances issuances;
+    private final DecisionRecorder recorder;
+    private final TokenExchange exchange;
+    private final Attestors attestors;
+    private final Clock clock;
+    private final JwtRules ownRules;
+
+    public Broker(BrokerConfig config, Database db, AuditLog audit, SecretBox box, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.attestors = Attestors.fromConfig(config.attestors(), clock);
+        this.policies = new PolicyEngine(config.policies(), audit);
+        this.keys = new SigningKeys(db, box, audit, clock, config.algorithm(), config.rotation());
+        this.issuances = new Issuances(db, audit);
+        this.recorder = new DecisionRecorder(db, audit, clock);
+        this.exchange = new TokenExchange(
+                config.issuer(), config.environment(), attestors, policies, keys, box, recorder, clock);
+        this.ownRules = new JwtRules(
+                config.issuer(),
+                Set.of("*"),
+                Set.of(JWSAlgorithm.ES256, JWSAlgorithm.EdDSA),
+                Duration.ofSeconds(30),
+                Duration.ofHours(1).plusMinutes(1));
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public TokenExchange exchange() {
+        return exchange;
+    }
+
+    public PolicyEngine policies() {
+        return policies;
+    }
+
+    public Attestors attestors() {
+        return attestors;
+    }
+
+    public Issuances issuances() {
+        return issuances;
+    }
+
+    public SigningKeys keys() {
+        return keys;
+    }
+
+    /** Periodic work: key rotation and pick-up of keys other servers created. */
+    public void tick() {
+        keys.refresh();
+    }
+
+    /** The public keys, as {@code /.well-known/jwks.json} serves them. */
+    public String jwks() {
+        return keys.jwks();
+    }
+
+    /** The OpenID Provider / OAuth authorization server metadata (RFC 8414) Warden supports. */
+    public Map<String, Object> discovery() {
+        String iss = config.issuer();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("issuer", iss);
+        m.put("token_endpoint", iss + "/oauth2/token");
+        m.put("jwks_uri", iss + "/.well-known/jwks.json");
+        m.put("introspection_endpoint", iss + "/oauth2/introspect");
+        m.put("revocation_endpoint", iss + "/oauth2/revoke");
+        m.put("grant_types_supported", List.of(TokenExchange.GRANT_TYPE));
+        m.put("token_endpoint_auth_methods_supported", List.of("none", "tls_client_auth"));
+        m.put("introspection_endpoint_auth_methods_supported", List.of("bearer"));
+        m.put("revocation_endpoint_auth_methods_supported", List.of("bearer"));
+        m.put("response_types_supported", List.of());
+        m.put("subject_types_supported", List.of("public"));
+        m.put("id_token_signing_alg_values_supported", List.of(keys.algorithm().getName()));
+        m.put(
+                "token_endpoint_auth_signing_alg_values_supported",
+                List.of(keys.algorithm().getName()));
+        m.put(
+                "scopes_supported",
+                policies.current().policies().stream()
+                        .flatMap(p -> p.scopes().stream())
+                        .distinct()
+                        .sorted()
+                        .toList());
+        m.put("tls_client_certificate_bound_access_tokens", true);
+        return m;
+    }
+
+    /** A token Warden issued, verified (signature, issuer; expiry not checked), with its claims. */
+    public record OwnToken(Map<String, Object> claims, Issuance issuance) {}
+
+    /** Verifies that {@code token} is one of Warden's; empty when it is not (or is malformed). */
+    public Optional<OwnToken> own(String token) {
+        if (token == null || token.length() > JwtParts.MAX_BYTES) {
+            return Optional.empty();
+        }
+        try {
+            JwtParts parts = JwtParts.parse(token);
+            ownRules.verifySignatureOnly(parts, keys.verifiers());
+            if (!config.issuer().equals(parts.string("iss")) || parts.string("jti") == null) {
+                return Optional.empty();
+            }
+            return issuances.find(parts.string("jti")).map(i -> new OwnToken(parts.claims(), i));
+        } catch (AttestationException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The RFC 7662 introspection response for {@code token}. */
+    public Map<String, Object> introspect(String token) {
+        Instant now = clock.instant();
+        Optional<OwnToken> own = own(token);
+        if (own.isEmpty() || !own.get().issuance().activeAt(now)) {
+            return Map.of("active", false);
+        }
+        Map<String, Object> c = own.get().claims();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("active", true);
+        for (String k : List.of("scope", "client_id", "sub", "aud", "iss", "exp", "iat", "jti", "act", "cnf")) {
+            if (c.containsKey(k)) {
+                out.put(k, c.get(k));
+            }
+        }
+        out.put("token_type", "Bearer");
+        return out;
+    }
+
+    /**
+     * The active Warden-issued access token {@code bearer} when it grants {@code scope} for
+     * Warden itself (its audience is the issuer): how resource servers authenticate to the
+     * introspection and revocation endpoints without a static secret.
+     */
+    public Optional<OwnToken> authorizedCaller(String bearer, String scope) {
+        Instant now = clock.instant();
+        return own(bearer)
+                .filter(t -> t.issuance().activeAt(now)
+                        && t.issuance().scopes().contains(scope)
+                        && t.issuance().audience().contains(config.issuer()));
+    }
+
+    /** Revokes one of Warden's tokens (RFC 7009: unknown or invalid tokens are not an error). */
+    public boolean revoke(String token, String actor) {
+        Optional<OwnToken> own = own(token);
+        return own.isPresent() && issuances.revoke(own.get().issuance().jti(), actor, clock.instant());
+    }
+
+    @Override
+    public void close() {
+        recorder.close();
+    }
+}

@@ -1,0 +1,350 @@
+package dev.warden.broker;
+
+import dev.warden.audit.AuditLog;
+import dev.warden.inventory.Identity;
+import dev.warden.inventory.Ids;
+import dev.warden.inventory.InventoryStore;
+import dev.warden.store.Database;
+import dev.warden.store.JsonColumns;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes every broker decision to the store before the caller gets an answer, with group commit:
+ * one writer thread takes whatever requests are waiting and writes them in one transaction (the
+ * replay-cache insert, the workload identity, the issuance and the audit entry of each), so a
+ * store commit is shared by many concurrent exchanges instead of one each. A request's future
+ * completes only after its transaction committed; a token is signed only after that.
+ *
+ * <p>The replay check is an {@code INSERT ... ON CONFLICT DO NOTHING} on the subject token's keyed
+ * {@code jti} fingerprint, so it holds across every server sharing one PostgreSQL. A replay is
+ * audited and recorded as a finding on the workload (and a tag on its identity).
+ */
+final class DecisionRecorder implements AutoCloseable {
+    static final int MAX_BATCH = 256;
+    static final int QUEUE = 8192;
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionRecorder.class);
+
+    enum Outcome {
+        RECORDED,
+        REPLAYED
+    }
+
+    /**
+     * One decision to record. {@code issuance} is inserted when the decision allowed, and then
+     * {@code identity} is created or updated; on a replay {@code identity} carries the finding.
+     * {@code jtiKey} (when non-null) must be new or the entry is a replay.
+     */
+    record Entry(
+            String actor,
+            String workload,
+            String jtiKey,
+            Instant jtiExpiresAt,
+            Identity identity,
+            Issuance issuance,
+            String auditAction,
+            Map<String, String> auditDetails) {
+        Entry {
+            Objects.requireNonNull(actor, "actor");
+            Objects.requireNonNull(workload, "workload");
+            Objects.requireNonNull(auditAction, "auditAction");
+            auditDetails = Map.copyOf(auditDetails);
+        }
+    }
+
+    private record Pending(Entry entry, CompletableFuture<Outcome> result) {}
+
+    private final Database db;
+    private final AuditLog audit;
+    private final InventoryStore inventory;
+    private final Clock clock;
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final Thread writer;
+    private volatile boolean running = true;
+    private Instant lastPrune = Instant.MIN;
+    /**
+     * Identities written recently, by (source, external id, what was written): an unchanged identity
+     * is rewritten (its last-seen time) at most once per {@link #TOUCH_EVERY}, not on every issuance.
+     * Only the writer thread uses it; it is cleared whenever a transaction fails.
+     */
+    private final Map<String, Touched> recentlyTouched = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Touched> eldest) {
+            return size() > 10_000;
+        }
+    };
+
+    private record Touched(String identityId, Instant at) {}
+
+    static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+
+    DecisionRecorder(Database db, AuditLog audit, Clock clock) {
+        this.db = db;
+        this.audit = audit;
+        this.inventory = new InventoryStore(db);
+        this.clock = clock;
+        this.writer = new Thread(this::run, "warden-broker-recorder");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** Queues {@code e}; the future fails when the queue is full or the store fails. */
+    CompletableFuture<Outcome> submit(Entry e) {
+        CompletableFuture<Outcome> f = new CompletableFuture<>();
+        if (!running || !queue.offer(new Pending(e, f))) {
+            f.completeExceptionally(new IllegalStateException("the broker's store writer is overloaded or stopped"));
+        }
+        return f;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    pruneIfDue();
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+                pruneIfDue();
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("event=recorder_error", e);
+            } finally {
+                batch.clear();
+            }
+        }
+        for (Pending p; (p = queue.poll()) != null; ) {
+            p.result().completeExceptionally(new IllegalStateException("the broker is shutting down"));
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        List<Outcome> outcomes;
+        try {
+            outcomes = db.inTransaction(
+                    h -> recordAll(h, batch.stream().map(Pending::entry).toList()));
+        } catch (RuntimeException e) {
+            recentlyTouched.clear(); // an identity may have been removed meanwhile: write them again
+            if (batch.size() == 1) {
+                batch.get(0).result().completeExceptionally(e);
+                return;
+            }
+            // One bad entry must not fail its neighbours: retry each alone.
+            for (Pending p : batch) {
+                try {
+                    p.result()
+                            .complete(db.inTransaction(h -> recordAll(h, List.of(p.entry())))
+                                    .get(0));
+                } catch (RuntimeException e2) {
+                    recentlyTouched.clear();
+                    p.result().completeExceptionally(e2);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(outcomes.get(i));
+        }
+    }
+
+    /**
+     * Records {@code entries} in the transaction of {@code h} with a handful of statements: one
+     * multi-row replay-cache insert, one identity write per distinct workload, one batched insert of
+     * issuances and one of audit entries (in entry order).
+     */
+    private List<Outcome> recordAll(Handle h, List<Entry> entries) {
+        Instant now = clock.instant();
+        boolean[] replayed = replays(h, entries, now);
+        List<Outcome> out = new ArrayList<>(entries.size());
+        List<AuditLog.Pending> auditEntries = new ArrayList<>(entries.size());
+        Map<String, String> touched = new java.util.HashMap<>();
+        PreparedBatch issuances = null;
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (replayed[i]) {
+                auditEntries.add(replay(h, e, now));
+                out.add(Outcome.REPLAYED);
+                continue;
+            }
+            if (e.issuance() != null) {
+                String identityId = null;
+                if (e.identity() != null) {
+                    Identity id = e.identity();
+                    String key = id.source() + "\0" + id.externalId() + "\0" + id.businessOwner() + "\0"
+                            + id.technicalOwner() + "\0" + id.ownershipProvenance() + "\0"
+                            + id.tags().hashCode();
+                    identityId = touched.get(key);
+                    if (identityId == null) {
+                        Touched recent = recentlyTouched.get(key);
+                        if (recent != null && now.isBefore(recent.at().plus(TOUCH_EVERY))) {
+                            identityId = recent.identityId();
+                        } else {
+                            identityId = inventory.touch(h, id, now);
+                            recentlyTouched.put(key, new Touched(identityId, now));
+                        }
+                        touched.put(key, identityId);
+                    }
+                }
+                if (issuances == null) {
+                    issuances = Issuances.batch(h);
+                }
+                Issuances.add(issuances, e.issuance(), identityId);
+            }
+            auditEntries.add(
+                    new AuditLog.Pending(e.actor(), e.auditAction(), "workload", e.workload(), e.auditDetails()));
+            out.add(Outcome.RECORDED);
+        }
+        if (issuances != null) {
+            issuances.execute();
+        }
+        audit.appendAll(h, auditEntries);
+        return out;
+    }
+
+    /**
+     * Inserts the entries' jti keys into the replay cache; an entry is a replay when its key was
+     * already there or appeared earlier in the same batch.
+     */
+    private static boolean[] replays(Handle h, List<Entry> entries, Instant now) {
+        boolean[] replayed = new boolean[entries.size()];
+        StringBuilder sql =
+                new StringBuilder("INSERT INTO broker_seen_jti (jti_key, workload, seen_at, expires_at) VALUES ");
+        Map<String, Integer> first = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String k = entries.get(i).jtiKey();
+            if (k == null) {
+                continue;
+            }
+            if (first.containsKey(k)) {
+                replayed[i] = true;
+                continue;
+            }
+            sql.append(first.isEmpty() ? "" : ", ")
+                    .append("(:k")
+                    .append(i)
+                    .append(", :w")
+                    .append(i)
+                    .append(", :now, :e")
+                    .append(i)
+                    .append(')');
+            first.put(k, i);
+        }
+        if (first.isEmpty()) {
+            return replayed;
+        }
+        sql.append(" ON CONFLICT (jti_key) DO NOTHING RETURNING jti_key");
+        org.jdbi.v3.core.statement.Query q = h.createQuery(sql.toString()).bind("now", now.toEpochMilli());
+        for (int i : first.values()) {
+            Entry e = entries.get(i);
+            q.bind("k" + i, e.jtiKey())
+                    .bind("w" + i, e.workload())
+                    .bind("e" + i, e.jtiExpiresAt().toEpochMilli());
+        }
+        java.util.Set<String> inserted =
+                new java.util.HashSet<>(q.mapTo(String.class).list());
+        first.forEach((k, i) -> replayed[i] = !inserted.contains(k));
+        return replayed;
+    }
+
+    /** Records a replay: the finding, the tag on the workload's identity; returns its audit entry. */
+    private AuditLog.Pending replay(Handle h, Entry e, Instant now) {
+        String identityId = null;
+        if (e.identity() != null) {
+            Identity i = e.identity();
+            Map<String, String> tags = new LinkedHashMap<>(i.tags());
+            tags.put("finding.token_replay", now.toString());
+            identityId = inventory.touch(
+                    h,
+                    new Identity(
+                            null,
+                            i.kind(),
+                            i.name(),
+                            i.externalId(),
+                            i.source(),
+                            i.environment(),
+                            null,
+                            null,
+                            null,
+                            i.workload(),
+                            i.purpose(),
+                            i.status(),
+                            i.thirdPartyVendor(),
+                            tags,
+                            i.createdAt(),
+                            i.firstSeen(),
+                            i.lastSeen()),
+                    now);
+        }
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("subjectFingerprint", e.auditDetails().getOrDefault("subjectFingerprint", ""));
+        evidence.put("jtiFingerprint", e.jtiKey());
+        evidence.put("attestor", e.auditDetails().getOrDefault("attestor", ""));
+        evidence.put("sourceAddress", e.auditDetails().getOrDefault("sourceAddress", ""));
+        h.createUpdate("INSERT INTO broker_findings (id, identity_id, workload, kind, severity, evidence, at)"
+                        + " VALUES (:id, :identityId, :w, 'token_replay', 'high', :evidence, :at)")
+                .bind("id", Ids.next())
+                .bind("identityId", identityId)
+                .bind("w", e.workload())
+                .bind("evidence", JsonColumns.write(evidence))
+                .bind("at", now.toEpochMilli())
+                .execute();
+        Map<String, String> d = new LinkedHashMap<>(e.auditDetails());
+        d.put("decision", "deny");
+        d.put("reason", "subject token replayed (its jti was already accepted)");
+        d.put("jtiFingerprint", e.jtiKey());
+        d.remove("jti");
+        d.remove("ttlSeconds");
+        return new AuditLog.Pending(e.actor(), "broker.replay", "workload", e.workload(), d);
+    }
+
+    private void pruneIfDue() {
+        Instant now = clock.instant();
+        if (now.isBefore(lastPrune.plus(PRUNE_EVERY))) {
+            return;
+        }
+        lastPrune = now;
+        try {
+            db.inTransaction(h -> h.createUpdate("DELETE FROM broker_seen_jti WHERE expires_at < :now")
+                    .bind("now", now.toEpochMilli())
+                    .execute());
+        } catch (RuntimeException e) {
+            LOG.warn("event=jti_prune_failed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(5_000);
+            if (writer.isAlive()) {
+                writer.interrupt();
+                writer.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

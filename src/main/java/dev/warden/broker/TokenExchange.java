@@ -1,0 +1,425 @@
+package dev.warden.broker;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.warden.broker.attest.Attestation;
+import dev.warden.broker.attest.AttestationException;
+import dev.warden.broker.attest.Attestors;
+import dev.warden.broker.attest.JwtParts;
+import dev.warden.broker.attest.Proof;
+import dev.warden.broker.attest.x509.X509Attestor;
+import dev.warden.inventory.Identity;
+import dev.warden.inventory.IdentityKind;
+import dev.warden.inventory.IdentityStatus;
+import dev.warden.inventory.Ids;
+import dev.warden.inventory.Source;
+import dev.warden.keys.SecretBox;
+import dev.warden.policy.Decision;
+import dev.warden.policy.PolicyEngine;
+import dev.warden.policy.PolicyInput;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OAuth 2.0 Token Exchange (RFC 8693) for workloads: attest the subject token (and the actor token
+ * when one is given), decide by policy, record the decision — and on allow the issuance and the
+ * workload identity — then sign a short-lived JWT access token (RFC 9068 shape). Transport-free:
+ * the HTTP route hands in the form parameters and gets a response or an {@link OAuthError}.
+ */
+public final class TokenExchange {
+    public static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    public static final String TYPE_JWT = "urn:ietf:params:oauth:token-type:jwt";
+    public static final String TYPE_ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token";
+    public static final String TYPE_ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
+    /** Warden's subject token type for mTLS: the token is the presented certificate's x5t#S256. */
+    public static final String TYPE_TLS_CERT = "urn:warden:params:oauth:token-type:tls-client-certificate";
+
+    static final String SOURCE_TYPE = "broker";
+    private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration JTI_GRACE = Duration.ofSeconds(60);
+    private static final Logger LOG = LoggerFactory.getLogger(TokenExchange.class);
+
+    private final String issuer;
+    private final String environment;
+    private final Attestors attestors;
+    private final PolicyEngine policies;
+    private final SigningKeys keys;
+    private final SecretBox box;
+    private final DecisionRecorder recorder;
+    private final Clock clock;
+
+    TokenExchange(
+            String issuer,
+            String environment,
+            Attestors attestors,
+            PolicyEngine policies,
+            SigningKeys keys,
+            SecretBox box,
+            DecisionRecorder recorder,
+            Clock clock) {
+        this.issuer = issuer;
+        this.environment = environment;
+        this.attestors = attestors;
+        this.policies = policies;
+        this.keys = keys;
+        this.box = box;
+        this.recorder = recorder;
+        this.clock = clock;
+    }
+
+    /**
+     * A token request: single-valued form parameters (the route rejects repeats), the caller's
+     * address and the client certificate chain of the TLS connection (empty without mTLS).
+     */
+    public record Request(Map<String, String> params, String sourceAddress, List<X509Certificate> clientCertificate) {
+        public Request {
+            params = Map.copyOf(params);
+            clientCertificate = clientCertificate == null ? List.of() : List.copyOf(clientCertificate);
+        }
+    }
+
+    /** The RFC 8693 §2.2.1 response. */
+    public record Response(
+            String accessToken, String issuedTokenType, String tokenType, long expiresIn, String scope) {}
+
+    public Response exchange(Request req) throws OAuthError {
+        Map<String, String> p = req.params();
+        String grant = p.get("grant_type");
+        if (grant == null) {
+            throw OAuthError.invalidRequest("grant_type is required");
+        }
+        if (!grant.equals(GRANT_TYPE)) {
+            throw OAuthError.unsupportedGrantType("grant_type must be " + GRANT_TYPE);
+        }
+        String subjectToken = required(p, "subject_token");
+        String subjectType = required(p, "subject_token_type");
+        String requestedType = p.getOrDefault("requested_token_type", TYPE_ACCESS_TOKEN);
+        if (!requestedType.equals(TYPE_ACCESS_TOKEN) && !requestedType.equals(TYPE_JWT)) {
+            throw OAuthError.invalidRequest("requested_token_type must be " + TYPE_ACCESS_TOKEN + " or " + TYPE_JWT);
+        }
+        String audience = p.get("audience");
+        String resource = p.get("resource");
+        if (audience == null && resource == null) {
+            throw OAuthError.invalidRequest("audience or resource is required (one target per exchange)");
+        }
+        if (audience != null && (audience.isEmpty() || audience.length() > 1024)) {
+            throw OAuthError.invalidTarget("audience must be 1-1024 characters");
+        }
+        if (resource != null) {
+            checkResource(resource);
+        }
+        List<String> scopes = scopes(p.get("scope"));
+        Duration ttl = ttl(p.get("ttl"));
+        Instant now = clock.instant();
+        String fingerprint = box.fingerprint(subjectToken);
+
+        Attestation subject;
+        try {
+            subject = attestors.attest(proof(subjectToken, subjectType, req.clientCertificate()));
+        } catch (AttestationException e) {
+            denyUnattested(fingerprint, e, req.sourceAddress());
+            throw OAuthError.invalidRequest("subject_token: " + e.getMessage());
+        }
+        Attestation actor = null;
+        String actorToken = p.get("actor_token");
+        if (actorToken != null || p.containsKey("actor_token_type")) {
+            if (actorToken == null) {
+                throw OAuthError.invalidRequest("actor_token_type is given without actor_token");
+            }
+            String actorType = required(p, "actor_token_type");
+            if (!actorType.equals(TYPE_JWT) && !actorType.equals(TYPE_ID_TOKEN)) {
+                throw OAuthError.invalidRequest("actor_token_type must be " + TYPE_JWT + " or " + TYPE_ID_TOKEN);
+            }
+            try {
+                actor = attestors.attest(new Proof.Jwt(JwtParts.parse(actorToken)));
+            } catch (AttestationException e) {
+                denyUnattested(box.fingerprint(actorToken), e, req.sourceAddress());
+                throw OAuthError.invalidRequest("actor_token: " + e.getMessage());
+            }
+        }
+
+        PolicyInput input = new PolicyInput(
+                new PolicyInput.Subject(
+                        subject.workload(),
+                        subject.attestor(),
+                        subject.kind(),
+                        subject.issuer(),
+                        subject.spiffeId(),
+                        subject.claims(),
+                        subject.attributes()),
+                new PolicyInput.Request(audience, resource, scopes, ttl, actor == null ? null : actor.workload()),
+                new PolicyInput.Context(now, req.sourceAddress(), environment));
+        Decision d = policies.decide(input);
+
+        String jti = Ids.next();
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("decision", d.allowed() ? "allow" : "deny");
+        details.put("policy", d.policy() == null ? "" : d.policy());
+        details.put("reason", d.reason());
+        details.put("policyDigest", policies.current().digest());
+        details.put("subjectFingerprint", fingerprint);
+        details.put("attestor", subject.attestor());
+        details.put("target", String.join(" ", input.request().targets()));
+        details.put("scope", String.join(" ", d.allowed() ? d.scopes() : scopes));
+        details.put("sourceAddress", req.sourceAddress() == null ? "" : req.sourceAddress());
+        if (actor != null) {
+            details.put("actor", actor.workload());
+        }
+        Identity identity;
+        try {
+            identity = identity(subject, d, now);
+        } catch (IllegalArgumentException e) {
+            throw OAuthError.invalidRequest("subject_token: its claims cannot be recorded (" + e.getMessage() + ")");
+        }
+        Issuance issuance = null;
+        Instant expires = null;
+        if (d.allowed()) {
+            expires = now.plus(d.ttl());
+            details.put("jti", jti);
+            details.put("ttlSeconds", Long.toString(d.ttl().toSeconds()));
+            issuance = new Issuance(
+                    jti,
+                    null,
+                    subject.workload(),
+                    subject.attestor(),
+                    d.policy(),
+                    input.request().targets(),
+                    d.scopes(),
+                    actor == null ? null : actor.workload(),
+                    fingerprint,
+                    req.sourceAddress(),
+                    now,
+                    expires,
+                    null,
+                    null);
+        }
+        String jtiKey = subject.proofId() == null
+                ? null
+                : box.fingerprint(subject.attestor() + "\0" + subject.issuer() + "\0" + subject.proofId());
+        DecisionRecorder.Entry entry = new DecisionRecorder.Entry(
+                "workload:" + subject.attestor() + "/" + subject.workload(),
+                subject.workload(),
+                jtiKey,
+                subject.proofExpiresAt().plus(JTI_GRACE),
+                identity,
+                issuance,
+                d.allowed() ? "broker.issue" : "broker.deny",
+                details);
+        DecisionRecorder.Outcome outcome = await(recorder.submit(entry));
+        if (outcome == DecisionRecorder.Outcome.REPLAYED) {
+            throw OAuthError.invalidRequest("subject_token was already used (its jti was accepted before)");
+        }
+        if (!d.allowed()) {
+            throw new OAuthError(400, d.oauthError(), d.reason());
+        }
+        String token = sign(subject, actor, input.request().targets(), d, jti, now, expires);
+        return new Response(
+                token,
+                requestedType,
+                "Bearer",
+                d.ttl().toSeconds(),
+                d.scopes().isEmpty() ? null : String.join(" ", d.scopes()));
+    }
+
+    private Proof proof(String token, String type, List<X509Certificate> chain)
+            throws AttestationException, OAuthError {
+        if (type.equals(TYPE_JWT) || type.equals(TYPE_ID_TOKEN)) {
+            return new Proof.Jwt(JwtParts.parse(token));
+        }
+        if (type.equals(TYPE_TLS_CERT)) {
+            if (chain.isEmpty()) {
+                throw OAuthError.invalidRequest(
+                        "subject_token_type " + TYPE_TLS_CERT + " needs a client certificate in the TLS handshake");
+            }
+            if (!token.equals(X509Attestor.thumbprint(chain.get(0)))) {
+                throw OAuthError.invalidRequest("subject_token must be the base64url SHA-256 thumbprint of the client"
+                        + " certificate presented");
+            }
+            return new Proof.Certificate(chain);
+        }
+        throw OAuthError.invalidRequest("unsupported subject_token_type (supported: " + TYPE_JWT + ", " + TYPE_ID_TOKEN
+                + ", " + TYPE_TLS_CERT + ")");
+    }
+
+    private void denyUnattested(String fingerprint, AttestationException e, String source) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("decision", "deny");
+        d.put("policy", "");
+        d.put("reason", e.code() + ": " + e.getMessage());
+        d.put("subjectFingerprint", fingerprint);
+        d.put("sourceAddress", source == null ? "" : source);
+        try {
+            // Audited without waiting: the caller's answer does not depend on it.
+            recorder.submit(
+                    new DecisionRecorder.Entry("anonymous", "unattested", null, null, null, null, "broker.deny", d));
+        } catch (RuntimeException ex) {
+            LOG.warn("event=audit_queue_full action=broker.deny");
+        }
+    }
+
+    private static DecisionRecorder.Outcome await(java.util.concurrent.CompletableFuture<DecisionRecorder.Outcome> f)
+            throws OAuthError {
+        try {
+            return f.get(RECORD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.error(
+                    "event=broker_record_failed error=\"{}\"",
+                    e.getCause() == null ? e : e.getCause().getMessage());
+            throw OAuthError.unavailable("the decision could not be recorded; nothing was issued (retry later)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw OAuthError.unavailable("interrupted; nothing was issued");
+        }
+    }
+
+    private String sign(
+            Attestation subject, Attestation actor, List<String> aud, Decision d, String jti, Instant now, Instant exp)
+            throws OAuthError {
+        JWTClaimsSet.Builder c = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject(subject.workload())
+                .audience(aud)
+                .expirationTime(Date.from(exp))
+                .issueTime(Date.from(now))
+                .jwtID(jti)
+                .claim("client_id", subject.workload());
+        if (!d.scopes().isEmpty()) {
+            c.claim("scope", String.join(" ", d.scopes()));
+        }
+        if (actor != null) {
+            c.claim("act", Map.of("sub", actor.workload()));
+        }
+        if (subject.certificateThumbprint() != null) {
+            c.claim("cnf", Map.of("x5t#S256", subject.certificateThumbprint()));
+        }
+        SigningKeys.Snapshot k = keys.current();
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(k.alg())
+                        .keyID(k.kid())
+                        .type(new JOSEObjectType("at+jwt"))
+                        .build(),
+                c.build());
+        try {
+            jwt.sign(k.signer());
+        } catch (JOSEException e) {
+            LOG.error("event=sign_failed kid={}", k.kid(), e);
+            throw OAuthError.unavailable("the token could not be signed");
+        }
+        return jwt.serialize();
+    }
+
+    private static Identity identity(Attestation a, Decision d, Instant now) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("attestor", a.attestor());
+        tags.put("attestor.kind", a.kind());
+        tags.put("issuer", a.issuer());
+        if (a.spiffeId() != null) {
+            tags.put("spiffe_id", a.spiffeId());
+        }
+        a.attributes().forEach((k, v) -> {
+            if (tags.size() < 64
+                    && k.length() <= 64
+                    && v.length() <= 512
+                    && v.chars().noneMatch(Character::isISOControl)) {
+                tags.put("attested." + k, v);
+            }
+        });
+        String owner = d.allowed() ? d.owner() : null;
+        String tech = d.allowed() ? d.technicalOwner() : null;
+        return new Identity(
+                null,
+                IdentityKind.WORKLOAD,
+                a.workload(),
+                a.workload(),
+                Source.of(SOURCE_TYPE, a.attestor()),
+                null,
+                owner,
+                tech,
+                owner != null || tech != null ? "policy:" + d.policy() : null,
+                a.workload(),
+                "just-in-time credentials from the Warden broker",
+                IdentityStatus.ACTIVE,
+                null,
+                tags,
+                null,
+                now,
+                now);
+    }
+
+    private static String required(Map<String, String> p, String name) throws OAuthError {
+        String v = p.get(name);
+        if (v == null || v.isEmpty()) {
+            throw OAuthError.invalidRequest(name + " is required");
+        }
+        return v;
+    }
+
+    private static void checkResource(String resource) throws OAuthError {
+        try {
+            URI u = new URI(resource);
+            if (!u.isAbsolute() || u.getFragment() != null || resource.length() > 1024) {
+                throw OAuthError.invalidTarget("resource must be an absolute URI without a fragment (RFC 8707)");
+            }
+        } catch (URISyntaxException e) {
+            throw OAuthError.invalidTarget("resource must be an absolute URI without a fragment (RFC 8707)");
+        }
+    }
+
+    /** Parses a space-delimited scope list; every token must be NQCHARs (RFC 6749 §3.3). */
+    static List<String> scopes(String scope) throws OAuthError {
+        if (scope == null || scope.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String s : scope.split(" ")) {
+            if (s.isEmpty()) {
+                continue;
+            }
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x21 || c == 0x22 || c == 0x5c || c > 0x7e) {
+                    throw OAuthError.invalidScope("scope contains a character RFC 6749 section 3.3 does not allow");
+                }
+            }
+            if (!out.contains(s)) {
+                out.add(s);
+            }
+        }
+        if (out.size() > 64) {
+            throw OAuthError.invalidScope("more than 64 scopes requested");
+        }
+        return out;
+    }
+
+    private static Duration ttl(String ttl) throws OAuthError {
+        if (ttl == null) {
+            return null;
+        }
+        try {
+            long s = Long.parseLong(ttl);
+            if (s >= 1 && s <= 86_400) {
+                return Duration.ofSeconds(s);
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw OAuthError.invalidRequest("ttl must be a number of seconds between 1 and 86400");
+    }
+}

@@ -1,0 +1,82 @@
+package dev.warden.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.warden.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** warden.yaml is validated eagerly; every error names the file and the key. */
+class WardenConfigTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws Exception {
+        return Files.writeString(dir.resolve("warden.yaml"), yaml);
+    }
+
+    private void refused(String yaml, String... fragments) throws Exception {
+        Path f = write(yaml);
+        assertThatThrownBy(() -> WardenConfig.load(f))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> {
+                    assertThat(e.getMessage()).startsWith(f.toString());
+                    for (String s : fragments) {
+                        assertThat(e.getMessage()).contains(s);
+                    }
+                });
+    }
+
+    @Test
+    void a_complete_broker_section_loads() throws Exception {
+        WardenConfig c = WardenConfig.load(write("""
+                broker:
+                  issuer: https://warden.example.com
+                  environment: prod
+                  policies: policies
+                  signing: {algorithm: EdDSA, rotation: 12h}
+                  trustedProxies: [127.0.0.1]
+                  attestors:
+                    - {name: gh, kind: oidc, issuer: "https://token.actions.githubusercontent.com", audiences: [warden], jwksUrl: "https://token.actions.githubusercontent.com/.well-known/jwks"}
+                """));
+        assertThat(c.broker().issuer()).isEqualTo("https://warden.example.com");
+        assertThat(c.broker().policies()).isEqualTo(dir.resolve("policies"));
+        assertThat(c.broker().rotation().toHours()).isEqualTo(12);
+        assertThat(c.tls()).isNull();
+    }
+
+    @Test
+    void no_broker_section_means_no_broker() throws Exception {
+        assertThat(WardenConfig.load(write("# nothing\n")).broker()).isNull();
+    }
+
+    @Test
+    void errors_name_the_key() throws Exception {
+        refused("broker: {issuer: 'ftp://x', policies: p, attestors: [{name: a}]}", "broker.issuer", "https URL");
+        refused(
+                "broker: {issuer: 'https://x/', policies: p, attestors: [{name: a}]}",
+                "broker.issuer",
+                "must not end with '/'");
+        refused("broker: {issuer: 'https://x', attestors: [{name: a}]}", "broker.policies: is required");
+        refused("broker: {issuer: 'https://x', policies: p}", "broker.attestors: must list at least one attestor");
+        refused(
+                "broker: {issuer: 'https://x', policies: p, signing: {algorithm: RS256}, attestors: [{name: a}]}",
+                "broker.signing.algorithm: must be ES256 or EdDSA");
+        refused(
+                "broker: {issuer: 'https://x', policies: p, signing: {rotation: 1h}, attestors: [{name: a}]}",
+                "broker.signing.rotation");
+        refused("server: {tls: {certificate: c.pem}}", "server.tls.privateKey: is required");
+        refused("brokers: {}", "brokers: unknown key");
+        refused("broker: [1, 2]", "broker: must be a mapping");
+        refused("broker:\n  issuer: a\n  issuer: b\n", "Duplicate field 'issuer'");
+    }
+
+    @Test
+    void a_missing_file_is_named() {
+        assertThatThrownBy(() -> WardenConfig.load(dir.resolve("nope.yaml")))
+                .hasMessageContaining("nope.yaml: configuration file not found");
+    }
+}
