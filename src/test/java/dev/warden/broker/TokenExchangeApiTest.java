@@ -157,7 +157,7 @@ class TokenExchangeApiTest {
                         .inventory()
                         .list(
                                 new IdentityFilter(
-                                        IdentityKind.WORKLOAD, null, null, null, null, null, null, null, null),
+                                        IdentityKind.WORKLOAD, null, null, null, null, null, null, null, null, null),
                                 null,
                                 10)
                         .items())
