@@ -26,7 +26,8 @@ final class BenchPostgres implements AutoCloseable {
     private final String adminDb;
     private final String database;
 
-    private BenchPostgres(EmbeddedPostgres embedded, String host, int port, String user, String password, String adminDb) {
+    private BenchPostgres(
+            EmbeddedPostgres embedded, String host, int port, String user, String password, String adminDb) {
         this.embedded = embedded;
         this.host = host;
         this.port = port;
@@ -40,8 +41,12 @@ final class BenchPostgres implements AutoCloseable {
         String external = System.getenv("WARDEN_BENCH_PG_URL");
         if (external != null && !external.isBlank()) {
             URI u = URI.create(external.strip().replaceFirst("^jdbc:", ""));
-            String[] info = u.getUserInfo() == null ? new String[] {"postgres"} : u.getUserInfo().split(":", 2);
-            String db = u.getPath() == null || u.getPath().length() <= 1 ? "postgres" : u.getPath().substring(1);
+            String[] info = u.getUserInfo() == null
+                    ? new String[] {"postgres"}
+                    : u.getUserInfo().split(":", 2);
+            String db = u.getPath() == null || u.getPath().length() <= 1
+                    ? "postgres"
+                    : u.getPath().substring(1);
             return new BenchPostgres(
                     null,
                     u.getHost(),

@@ -97,9 +97,11 @@ public final class CoreBench {
             }
             load(store, w.inventory(), estate);
             long bytes = w.db().dialect() == Dialect.POSTGRESQL ? pgDatabaseSize(w) : size.bytes();
-            rows.add(Row.info(store, "store size on disk", sizeLabel(), String.format(Locale.ROOT, "%,.0f MB", bytes / 1e6)));
+            rows.add(Row.info(
+                    store, "store size on disk", sizeLabel(), String.format(Locale.ROOT, "%,.0f MB", bytes / 1e6)));
             Heap afterLoad = Heap.afterFullGc();
-            rows.add(Row.info(store, "heap used after full GC, loaded, before serve", sizeLabel(), afterLoad.toString()));
+            rows.add(Row.info(
+                    store, "heap used after full GC, loaded, before serve", sizeLabel(), afterLoad.toString()));
 
             var http = w.serve("127.0.0.1", 0);
             String token = w.tokens().create(Role.ADMIN, null, "bench", "bench").token();
@@ -108,7 +110,8 @@ public final class CoreBench {
             List<LatencyDriver.Shape> stats = Shapes.stats();
             System.out.printf(Locale.ROOT, "%s: %d list shapes x %d samples...%n", store, list.size(), opt.listSamples);
             driver.run(list, opt.warmupRounds, opt.listSamples);
-            System.out.printf(Locale.ROOT, "%s: %d stats shapes x %d samples...%n", store, stats.size(), opt.statsSamples);
+            System.out.printf(
+                    Locale.ROOT, "%s: %d stats shapes x %d samples...%n", store, stats.size(), opt.statsSamples);
             driver.run(stats, Math.max(2, opt.warmupRounds / 4), opt.statsSamples);
             for (LatencyDriver.Shape s : list) {
                 rows.add(Row.latency(store, s, TARGET_LIST_P99_MS));
@@ -117,7 +120,8 @@ public final class CoreBench {
                 rows.add(Row.latency(store, s, TARGET_STATS_P99_MS));
             }
             Heap afterServe = Heap.afterFullGc();
-            rows.add(Row.info(store, "heap used after full GC, serving (same JVM)", sizeLabel(), afterServe.toString()));
+            rows.add(
+                    Row.info(store, "heap used after full GC, serving (same JVM)", sizeLabel(), afterServe.toString()));
             rows.add(Row.info(store, "JVM peak RSS so far (VmHWM)", sizeLabel(), Machine.peakRss()));
         }
     }
@@ -203,9 +207,8 @@ public final class CoreBench {
 
     private static String pgSettings(Warden w) {
         return w.db().withHandle(h -> {
-            StringBuilder b = new StringBuilder(h.createQuery("SHOW server_version")
-                    .mapTo(String.class)
-                    .one());
+            StringBuilder b = new StringBuilder(
+                    h.createQuery("SHOW server_version").mapTo(String.class).one());
             for (String s : new String[] {"shared_buffers", "work_mem", "synchronous_commit", "max_wal_size"}) {
                 b.append(", ")
                         .append(s)
@@ -308,8 +311,10 @@ public final class CoreBench {
                 }
                 String v = args[++i];
                 switch (a) {
-                    case "--identities" -> o.identities = Long.parseLong(v.replace("_", "").replace(",", ""));
-                    case "--chunk" -> o.chunk = Integer.parseInt(v.replace("_", "").replace(",", ""));
+                    case "--identities" ->
+                        o.identities = Long.parseLong(v.replace("_", "").replace(",", ""));
+                    case "--chunk" ->
+                        o.chunk = Integer.parseInt(v.replace("_", "").replace(",", ""));
                     case "--seed" -> o.seed = Long.parseLong(v);
                     case "--list-samples" -> o.listSamples = Integer.parseInt(v);
                     case "--stats-samples" -> o.statsSamples = Integer.parseInt(v);

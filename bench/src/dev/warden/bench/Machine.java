@@ -40,7 +40,8 @@ final class Machine {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith(key)) {
-                    long kb = Long.parseLong(line.substring(key.length()).strip().split("\\s+")[0]);
+                    long kb =
+                            Long.parseLong(line.substring(key.length()).strip().split("\\s+")[0]);
                     return String.format(Locale.ROOT, "%,.0f MB", kb / 1e3);
                 }
             }

@@ -19,7 +19,13 @@ record Row(String store, String what, String size, String value, String target, 
                 "GET " + s.group + ": " + s.label,
                 "",
                 String.format(
-                        Locale.ROOT, "p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  (n=%d%s)", p50, p99, max, s.count, rows),
+                        Locale.ROOT,
+                        "p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  (n=%d%s)",
+                        p50,
+                        p99,
+                        max,
+                        s.count,
+                        rows),
                 String.format(Locale.ROOT, "p99 <= %.0f ms", targetP99Ms),
                 p99 <= targetP99Ms ? "met" : "MISSED");
     }

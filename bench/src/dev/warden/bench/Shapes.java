@@ -20,7 +20,10 @@ final class Shapes {
         String bigTeam = SyntheticEstate.TEAMS[0];
         String smallTeam = SyntheticEstate.TEAMS[SyntheticEstate.TEAMS.length - 3];
         s.add(shape("list", "no filter", path(LIST, "limit", LIMIT)));
-        s.add(shape("list", "kind=kubernetes_service_account", path(LIST, "kind", "kubernetes_service_account", "limit", LIMIT)));
+        s.add(shape(
+                "list",
+                "kind=kubernetes_service_account",
+                path(LIST, "kind", "kubernetes_service_account", "limit", LIMIT)));
         s.add(shape("list", "environment=staging", path(LIST, "environment", "staging", "limit", LIMIT)));
         s.add(shape("list", "owner=" + bigTeam + " (largest team)", path(LIST, "owner", bigTeam, "limit", LIMIT)));
         s.add(shape("list", "owner=" + smallTeam + " (small team)", path(LIST, "owner", smallTeam, "limit", LIMIT)));
@@ -28,21 +31,40 @@ final class Shapes {
         String account = SyntheticEstate.AWS_PROD[0];
         s.add(shape("list", "source=aws:" + account, path(LIST, "source", "aws:" + account, "limit", LIMIT)));
         s.add(shape("list", "status=removed", path(LIST, "status", "removed", "limit", LIMIT)));
-        s.add(shape("list", "kind=cloud_role&environment=prod", path(LIST, "kind", "cloud_role", "environment", "prod", "limit", LIMIT)));
-        s.add(shape("list", "owned=false&environment=dev", path(LIST, "owned", "false", "environment", "dev", "limit", LIMIT)));
+        s.add(shape(
+                "list",
+                "kind=cloud_role&environment=prod",
+                path(LIST, "kind", "cloud_role", "environment", "prod", "limit", LIMIT)));
+        s.add(shape(
+                "list",
+                "owned=false&environment=dev",
+                path(LIST, "owned", "false", "environment", "dev", "limit", LIMIT)));
         s.add(shape(
                 "list",
                 "kind=database_role&environment=sandbox&owner=" + SyntheticEstate.TEAMS[2],
-                path(LIST, "kind", "database_role", "environment", "sandbox", "owner", SyntheticEstate.TEAMS[2], "limit", LIMIT)));
+                path(
+                        LIST,
+                        "kind",
+                        "database_role",
+                        "environment",
+                        "sandbox",
+                        "owner",
+                        SyntheticEstate.TEAMS[2],
+                        "limit",
+                        LIMIT)));
         s.add(shape(
                 "list",
                 "source=kubernetes:" + SyntheticEstate.K8S_PROD[1] + "&owner=" + bigTeam,
                 path(LIST, "source", "kubernetes:" + SyntheticEstate.K8S_PROD[1], "owner", bigTeam, "limit", LIMIT)));
-        s.add(page2(driver, "kind=cloud_role&environment=prod", path(LIST, "kind", "cloud_role", "environment", "prod", "limit", LIMIT)));
+        s.add(page2(
+                driver,
+                "kind=cloud_role&environment=prod",
+                path(LIST, "kind", "cloud_role", "environment", "prod", "limit", LIMIT)));
         s.add(page2(driver, "owner=" + bigTeam, path(LIST, "owner", bigTeam, "limit", LIMIT)));
         Identity probe = estate.record(identities / 2).identity();
         s.add(shape("list", "externalId=<one identity>", path(LIST, "externalId", probe.externalId(), "limit", LIMIT)));
-        s.add(shape("list", "q=<one identity's name> (substring search)", path(LIST, "q", probe.name(), "limit", LIMIT)));
+        s.add(shape(
+                "list", "q=<one identity's name> (substring search)", path(LIST, "q", probe.name(), "limit", LIMIT)));
         return s;
     }
 

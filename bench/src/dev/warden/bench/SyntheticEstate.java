@@ -50,8 +50,17 @@ final class SyntheticEstate {
     private static final String[] GITHUB_ORGS = {"acme", "acme-labs", "acme-oss"};
     private static final String[] VENDORS = {"datadog", "snyk", "pagerduty", "stripe", "twilio", "sendgrid", "openai"};
     private static final String[] AWS_ACTIONS = {
-        "s3:GetObject", "s3:PutObject", "s3:ListBucket", "sqs:SendMessage", "sqs:ReceiveMessage", "dynamodb:GetItem",
-        "dynamodb:PutItem", "kms:Decrypt", "secretsmanager:GetSecretValue", "logs:PutLogEvents", "sts:AssumeRole"
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:ListBucket",
+        "sqs:SendMessage",
+        "sqs:ReceiveMessage",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "kms:Decrypt",
+        "secretsmanager:GetSecretValue",
+        "logs:PutLogEvents",
+        "sts:AssumeRole"
     };
     private static final String[] K8S_VERBS = {"get", "list", "watch", "create", "update", "patch", "delete"};
     private static final String[] K8S_RESOURCES = {"pods", "configmaps", "secrets", "deployments", "services", "jobs"};
@@ -92,12 +101,20 @@ final class SyntheticEstate {
         } else if (source < 78) {
             k = postgres(r, i, env, svc);
         } else if (source < 86) {
-            k = new Kind(IdentityKind.CERTIFICATE, svc + "-" + i + ".acme.internal", hex(r, 64), Source.of("certificate", ""));
+            k = new Kind(
+                    IdentityKind.CERTIFICATE,
+                    svc + "-" + i + ".acme.internal",
+                    hex(r, 64),
+                    Source.of("certificate", ""));
         } else if (source < 91) {
             k = new Kind(IdentityKind.SSH_KEY, "deploy@" + svc + "-" + i, "SHA256:" + hex(r, 43), Source.of("ssh", ""));
         } else if (source < 97) {
             String vendor = VENDORS[r.nextInt(VENDORS.length)];
-            k = new Kind(IdentityKind.API_KEY, vendor + "-" + svc + "-" + i, vendor + ":key/" + i, Source.of("saas", vendor));
+            k = new Kind(
+                    IdentityKind.API_KEY,
+                    vendor + "-" + svc + "-" + i,
+                    vendor + ":key/" + i,
+                    Source.of("saas", vendor));
         } else {
             k = new Kind(
                     IdentityKind.WORKLOAD,
@@ -118,9 +135,11 @@ final class SyntheticEstate {
             }
         }
         Instant firstSeen = now.minus(Duration.ofMinutes(r.nextInt(2 * 365 * 24 * 60)));
-        Instant lastSeen = firstSeen.plus(Duration.ofMinutes(r.nextLong(Duration.between(firstSeen, now).toMinutes() + 1)));
+        Instant lastSeen = firstSeen.plus(
+                Duration.ofMinutes(r.nextLong(Duration.between(firstSeen, now).toMinutes() + 1)));
         int st = r.nextInt(100);
-        IdentityStatus status = st < 90 ? IdentityStatus.ACTIVE : st < 97 ? IdentityStatus.DISABLED : IdentityStatus.REMOVED;
+        IdentityStatus status =
+                st < 90 ? IdentityStatus.ACTIVE : st < 97 ? IdentityStatus.DISABLED : IdentityStatus.REMOVED;
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("service", svc);
         if (team != null && r.nextBoolean()) {
@@ -158,12 +177,16 @@ final class SyntheticEstate {
     }
 
     private static Kind aws(SplittableRandom r, long i, String env, String svc) {
-        String account = pick(r, env == null ? AWS_SANDBOX : switch (env) {
-            case "prod" -> AWS_PROD;
-            case "staging" -> AWS_STAGING;
-            case "dev" -> AWS_DEV;
-            default -> AWS_SANDBOX;
-        });
+        String account = pick(
+                r,
+                env == null
+                        ? AWS_SANDBOX
+                        : switch (env) {
+                            case "prod" -> AWS_PROD;
+                            case "staging" -> AWS_STAGING;
+                            case "dev" -> AWS_DEV;
+                            default -> AWS_SANDBOX;
+                        });
         boolean role = r.nextInt(100) < 65;
         String name = (role ? "" : "svc-") + svc + "-" + i;
         String arn = "arn:aws:iam::" + account + ":" + (role ? "role/" : "user/automation/") + name;
@@ -171,12 +194,16 @@ final class SyntheticEstate {
     }
 
     private static Kind kubernetes(SplittableRandom r, long i, String env, String svc) {
-        String cluster = pick(r, env == null ? K8S_SANDBOX : switch (env) {
-            case "prod" -> K8S_PROD;
-            case "staging" -> K8S_STAGING;
-            case "dev" -> K8S_DEV;
-            default -> K8S_SANDBOX;
-        });
+        String cluster = pick(
+                r,
+                env == null
+                        ? K8S_SANDBOX
+                        : switch (env) {
+                            case "prod" -> K8S_PROD;
+                            case "staging" -> K8S_STAGING;
+                            case "dev" -> K8S_DEV;
+                            default -> K8S_SANDBOX;
+                        });
         String ns = svc.split("-")[0] + "-" + (i % 97);
         String name = svc + "-" + i;
         return new Kind(
@@ -281,7 +308,11 @@ final class SyntheticEstate {
                         null));
             } else {
                 out.add(new Entitlement(
-                        Effect.ALLOW, pick(r, new String[] {"read", "write", "admin"}), type + ":" + svc, "scope", null));
+                        Effect.ALLOW,
+                        pick(r, new String[] {"read", "write", "admin"}),
+                        type + ":" + svc,
+                        "scope",
+                        null));
             }
         }
         return out;

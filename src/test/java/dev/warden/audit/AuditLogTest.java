@@ -50,7 +50,8 @@ class AuditLogTest {
     }
 
     private static void tamper(DbUrl url, String sql) throws Exception {
-        try (Connection c = TestStores.connect(url); Statement st = c.createStatement()) {
+        try (Connection c = TestStores.connect(url);
+                Statement st = c.createStatement()) {
             assertThat(st.executeUpdate(sql)).as(sql).isGreaterThan(0);
         }
     }
@@ -69,8 +70,12 @@ class AuditLogTest {
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void an_edited_field_is_caught_at_that_entry(Dialect dialect) throws Exception {
-        for (String edit : List.of("actor = 'someone-else'", "action = 'nothing'", "target_id = 'other'",
-                "details = '{\"n\":\"9\"}'", "at = at + 1")) {
+        for (String edit : List.of(
+                "actor = 'someone-else'",
+                "action = 'nothing'",
+                "target_id = 'other'",
+                "details = '{\"n\":\"9\"}'",
+                "at = at + 1")) {
             DbUrl url = withEntries(dialect, 5);
             tamper(url, "UPDATE audit_log SET " + edit + " WHERE seq = 3");
             AuditLog.Verification v = verify(url);
@@ -108,11 +113,19 @@ class AuditLogTest {
     void a_recomputed_hash_without_relinking_is_caught_at_the_next_entry(Dialect dialect) throws Exception {
         DbUrl url = withEntries(dialect, 4);
         List<String> hashes = new ArrayList<>();
-        try (Connection c = TestStores.connect(url); Statement st = c.createStatement();
+        try (Connection c = TestStores.connect(url);
+                Statement st = c.createStatement();
                 var rs = st.executeQuery("SELECT * FROM audit_log WHERE seq = 2")) {
             rs.next();
-            String forged = AuditLog.hash(2, rs.getLong("at"), "forger", rs.getString("action"), rs.getString("target_type"),
-                    rs.getString("target_id"), rs.getString("details"), rs.getString("prev_hash"));
+            String forged = AuditLog.hash(
+                    2,
+                    rs.getLong("at"),
+                    "forger",
+                    rs.getString("action"),
+                    rs.getString("target_type"),
+                    rs.getString("target_id"),
+                    rs.getString("details"),
+                    rs.getString("prev_hash"));
             hashes.add(forged);
         }
         tamper(url, "UPDATE audit_log SET actor = 'forger', hash = '" + hashes.get(0) + "' WHERE seq = 2");
@@ -123,7 +136,8 @@ class AuditLogTest {
     @Test
     void concurrent_appends_from_two_pools_on_one_postgresql_keep_one_chain() throws Exception {
         DbUrl url = TestStores.freshPostgres();
-        try (Database a = Database.open(url); Database b = Database.open(url)) {
+        try (Database a = Database.open(url);
+                Database b = Database.open(url)) {
             AuditLog la = new AuditLog(a, clock);
             AuditLog lb = new AuditLog(b, clock);
             ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -48,14 +48,17 @@ class TokenServiceTest {
             assertThat(ts.authenticate(issued.token())).get().satisfies(t -> {
                 assertThat(t.role()).isEqualTo(Role.OPERATOR);
                 assertThat(t.team()).isEqualTo("payments");
-                assertThat(t.hint()).isEqualTo(issued.token().substring(issued.token().length() - 4));
+                assertThat(t.hint())
+                        .isEqualTo(issued.token().substring(issued.token().length() - 4));
             });
-            try (Connection c = TestStores.connect(url); Statement st = c.createStatement()) {
+            try (Connection c = TestStores.connect(url);
+                    Statement st = c.createStatement()) {
                 for (String table : List.of("api_tokens", "audit_log", "settings")) {
                     try (ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
                         while (rs.next()) {
                             for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                                assertThat(String.valueOf(rs.getObject(i))).doesNotContain(issued.token().substring(4, 40));
+                                assertThat(String.valueOf(rs.getObject(i)))
+                                        .doesNotContain(issued.token().substring(4, 40));
                             }
                         }
                     }
@@ -75,8 +78,12 @@ class TokenServiceTest {
             char last = good.charAt(20);
             String typo = good.substring(0, 20) + (last == 'a' ? 'b' : 'a') + good.substring(21);
             assertThat(TokenService.isWellFormed(good)).isTrue();
-            assertThat(TokenService.isWellFormed(typo)).as("checksum catches a typo").isFalse();
-            for (String bad : new String[] {null, "", "wdn_", good + "x", good.substring(1), "WDN_" + good.substring(4), "' OR 1=1 --"}) {
+            assertThat(TokenService.isWellFormed(typo))
+                    .as("checksum catches a typo")
+                    .isFalse();
+            for (String bad : new String[] {
+                null, "", "wdn_", good + "x", good.substring(1), "WDN_" + good.substring(4), "' OR 1=1 --"
+            }) {
                 assertThat(ts.authenticate(bad)).as(String.valueOf(bad)).isEmpty();
             }
         }
@@ -87,8 +94,10 @@ class TokenServiceTest {
         try (Database db = Database.open(TestStores.fresh(Dialect.SQLITE, dir))) {
             TokenService ts = tokens(db, clock);
             assertThatThrownBy(() -> ts.create(Role.ADMIN, "a b", null, "t")).hasMessageContaining("team must be");
-            assertThatThrownBy(() -> ts.create(Role.ADMIN, "x".repeat(200), null, "t")).hasMessageContaining("team must be");
-            assertThatThrownBy(() -> ts.create(Role.ADMIN, null, "d".repeat(201), "t")).hasMessageContaining("description");
+            assertThatThrownBy(() -> ts.create(Role.ADMIN, "x".repeat(200), null, "t"))
+                    .hasMessageContaining("team must be");
+            assertThatThrownBy(() -> ts.create(Role.ADMIN, null, "d".repeat(201), "t"))
+                    .hasMessageContaining("description");
             assertThatThrownBy(() -> Role.parse("root")).hasMessageContaining("unknown role");
             assertThat(ts.list()).isEmpty();
         }
@@ -111,7 +120,8 @@ class TokenServiceTest {
     @Test
     void two_servers_starting_together_on_postgresql_bootstrap_exactly_one_token() throws Exception {
         DbUrl url = TestStores.freshPostgres();
-        try (Database a = Database.open(url); Database b = Database.open(url)) {
+        try (Database a = Database.open(url);
+                Database b = Database.open(url)) {
             TokenService ta = tokens(a, clock);
             TokenService tb = tokens(b, clock);
             ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -37,7 +37,8 @@ class ApiTest {
         warden = Warden.open(new StoreLocation(dir, TestStores.fresh(dialect, dir)), new TestClock(Fixtures.T0));
         List<IdentityRecord> records = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            records.add(Fixtures.awsUser("svc-" + i, i % 5 == 0 ? null : "team-" + (i % 2), i % 2 == 0 ? "prod" : "dev"));
+            records.add(
+                    Fixtures.awsUser("svc-" + i, i % 5 == 0 ? null : "team-" + (i % 2), i % 2 == 0 ? "prod" : "dev"));
         }
         records.add(Fixtures.serviceAccount("prod-1", "web", "api", "team-web"));
         warden.inventory().load(records, "test", "inventory.load", Map.of());
@@ -63,7 +64,10 @@ class ApiTest {
         assertThat(p.get("status").asInt()).isEqualTo(status);
         assertThat(p.get("title").asText()).isNotBlank();
         assertThat(p.get("detail").asText()).containsIgnoringCase(detailFragment);
-        assertThat(r.body()).doesNotContain("Exception").doesNotContain("at dev.warden").doesNotContain("at io.javalin");
+        assertThat(r.body())
+                .doesNotContain("Exception")
+                .doesNotContain("at dev.warden")
+                .doesNotContain("at io.javalin");
     }
 
     @ParameterizedTest
@@ -79,20 +83,31 @@ class ApiTest {
         Set<String> ids = new HashSet<>();
         String cursor = null;
         do {
-            JsonNode page = api.get("/v1/identities?limit=4" + (cursor == null ? "" : "&cursor=" + cursor), admin).json();
-            page.get("items").forEach(i -> assertThat(ids.add(i.get("id").asText())).isTrue());
-            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+            JsonNode page = api.get("/v1/identities?limit=4" + (cursor == null ? "" : "&cursor=" + cursor), admin)
+                    .json();
+            page.get("items")
+                    .forEach(i -> assertThat(ids.add(i.get("id").asText())).isTrue());
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asText();
         } while (cursor != null);
         assertThat(ids).hasSize(26);
 
-        JsonNode prodTeam1 = api.get("/v1/identities?kind=cloud_user&environment=dev&owner=team-1&source=aws:111122223333", admin).json();
+        JsonNode prodTeam1 = api.get(
+                        "/v1/identities?kind=cloud_user&environment=dev&owner=team-1&source=aws:111122223333", admin)
+                .json();
         assertThat(prodTeam1.get("items")).isNotEmpty().allSatisfy(i -> {
             assertThat(i.get("environment").asText()).isEqualTo("dev");
             assertThat(i.get("businessOwner").asText()).isEqualTo("team-1");
         });
-        assertThat(api.get("/v1/identities?owned=false", admin).json().get("items")).hasSize(5);
-        JsonNode sa = api.get("/v1/identities?externalId=" + enc("system:serviceaccount:web:api"), admin).json();
-        assertThat(sa.get("items")).singleElement().satisfies(i -> assertThat(i.get("source").get("scope").asText()).isEqualTo("prod-1"));
+        assertThat(api.get("/v1/identities?owned=false", admin).json().get("items"))
+                .hasSize(5);
+        JsonNode sa = api.get("/v1/identities?externalId=" + enc("system:serviceaccount:web:api"), admin)
+                .json();
+        assertThat(sa.get("items"))
+                .singleElement()
+                .satisfies(
+                        i -> assertThat(i.get("source").get("scope").asText()).isEqualTo("prod-1"));
         assertThat(api.get("/v1/identities?q=SVC-1", admin).json().get("items")).isNotEmpty();
     }
 
@@ -100,7 +115,12 @@ class ApiTest {
     @EnumSource(Dialect.class)
     void shows_one_identity_with_credentials_and_entitlements(Dialect dialect) {
         start(dialect);
-        String id = api.get("/v1/identities?q=svc-3&limit=1", admin).json().get("items").get(0).get("id").asText();
+        String id = api.get("/v1/identities?q=svc-3&limit=1", admin)
+                .json()
+                .get("items")
+                .get(0)
+                .get("id")
+                .asText();
         ApiClient.Response r = api.get("/v1/identities/" + id, admin);
         assertThat(r.status()).isEqualTo(200);
         JsonNode body = r.json();
@@ -128,7 +148,11 @@ class ApiTest {
         assertThat(s.get("bySource").get("aws").asLong()).isEqualTo(25);
         assertThat(s.get("owner").get("present").asLong()).isEqualTo(21);
         assertThat(s.get("owner").get("absent").asLong()).isEqualTo(5);
-        assertThat(api.get("/v1/stats?environment=dev", admin).json().get("total").asLong()).isEqualTo(12);
+        assertThat(api.get("/v1/stats?environment=dev", admin)
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(12);
     }
 
     @ParameterizedTest
@@ -161,9 +185,11 @@ class ApiTest {
     @EnumSource(Dialect.class)
     void every_route_but_health_and_metrics_needs_a_valid_token(Dialect dialect) {
         start(dialect);
-        HttpServer server = new HttpServer(warden.db(), warden.inventory(), warden.tokens(), warden.audit(), warden.clock());
+        HttpServer server =
+                new HttpServer(warden.db(), warden.inventory(), warden.tokens(), warden.audit(), warden.clock());
         String revoked = token(Role.ADMIN, null);
-        String revokedId = warden.tokens().list().get(warden.tokens().list().size() - 1).id();
+        String revokedId =
+                warden.tokens().list().get(warden.tokens().list().size() - 1).id();
         assertThat(warden.tokens().revoke(revokedId, "test")).isTrue();
         for (Route route : server.routes()) {
             String path = route.path().replace("{id}", "01234567-89ab-7def-8123-456789abcdef");
@@ -172,8 +198,15 @@ class ApiTest {
                 assertThat(api.raw(method, path, null).status()).as(path).isEqualTo(200);
                 continue;
             }
-            for (String auth : new String[] {null, "Bearer", "Basic YWRtaW46YWRtaW4=", "Bearer wdn_short", "Bearer " + admin + "x",
-                    "Bearer " + admin.substring(0, admin.length() - 1) + (admin.endsWith("A") ? "B" : "A"), "Bearer " + revoked}) {
+            for (String auth : new String[] {
+                null,
+                "Bearer",
+                "Basic YWRtaW46YWRtaW4=",
+                "Bearer wdn_short",
+                "Bearer " + admin + "x",
+                "Bearer " + admin.substring(0, admin.length() - 1) + (admin.endsWith("A") ? "B" : "A"),
+                "Bearer " + revoked
+            }) {
                 ApiClient.Response r = api.raw(method, path, auth);
                 assertThat(r.status()).as(method + " " + path + " with " + auth).isEqualTo(401);
                 assertThat(r.contentType()).startsWith("application/problem+json");
@@ -192,7 +225,8 @@ class ApiTest {
         assertProblem(api.get("/v1/audit", operator), 403, "role 'operator' may not read audit");
         assertThat(api.get("/v1/audit", auditor).status()).isEqualTo(200);
         assertProblem(api.get("/v1/tokens", operator), 403, "manage tokens");
-        assertProblem(api.post("/v1/tokens", auditor, "application/json", "{\"role\":\"admin\"}"), 403, "manage tokens");
+        assertProblem(
+                api.post("/v1/tokens", auditor, "application/json", "{\"role\":\"admin\"}"), 403, "manage tokens");
         assertProblem(api.delete("/v1/tokens/01234567-89ab-7def-8123-456789abcdef", auditor), 403, "manage tokens");
     }
 
@@ -202,18 +236,29 @@ class ApiTest {
         start(dialect);
         String team1 = token(Role.AUDITOR, "team-1");
         JsonNode items = api.get("/v1/identities", team1).json().get("items");
-        assertThat(items).isNotEmpty().allSatisfy(i -> assertThat(i.get("businessOwner").asText()).isEqualTo("team-1"));
+        assertThat(items)
+                .isNotEmpty()
+                .allSatisfy(i -> assertThat(i.get("businessOwner").asText()).isEqualTo("team-1"));
         assertThat(api.get("/v1/stats", team1).json().get("total").asLong()).isEqualTo(items.size());
-        String other = api.get("/v1/identities?owner=team-0&limit=1", admin).json().get("items").get(0).get("id").asText();
+        String other = api.get("/v1/identities?owner=team-0&limit=1", admin)
+                .json()
+                .get("items")
+                .get(0)
+                .get("id")
+                .asText();
         assertProblem(api.get("/v1/identities/" + other, team1), 404, "no identity");
-        assertThat(api.get("/v1/identities?owner=team-0", team1).json().get("items")).isEmpty();
+        assertThat(api.get("/v1/identities?owner=team-0", team1).json().get("items"))
+                .isEmpty();
     }
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void tokens_are_created_used_and_revoked_through_the_api(Dialect dialect) {
         start(dialect);
-        ApiClient.Response created = api.post("/v1/tokens", admin, "application/json",
+        ApiClient.Response created = api.post(
+                "/v1/tokens",
+                admin,
+                "application/json",
                 "{\"role\":\"auditor\",\"team\":\"team-1\",\"description\":\"ci reader\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String token = created.json().get("token").asText();
@@ -233,7 +278,8 @@ class ApiTest {
         audit.forEach(e -> actions.add(e.get("action").asText()));
         assertThat(actions).contains("inventory.load", "token.create", "token.revoke");
         assertThat(audit.toString()).doesNotContain(token);
-        assertThat(api.get("/v1/audit/verify", admin).json().get("intact").asBoolean()).isTrue();
+        assertThat(api.get("/v1/audit/verify", admin).json().get("intact").asBoolean())
+                .isTrue();
     }
 
     @ParameterizedTest
@@ -241,12 +287,19 @@ class ApiTest {
     void malformed_and_oversized_bodies_are_rejected_and_nothing_is_written(Dialect dialect) {
         start(dialect);
         int before = warden.tokens().list().size();
-        assertProblem(api.post("/v1/tokens", admin, "application/json", "{\"role\":"), 400, "malformed JSON body at line 1");
+        assertProblem(
+                api.post("/v1/tokens", admin, "application/json", "{\"role\":"), 400, "malformed JSON body at line 1");
         assertProblem(api.post("/v1/tokens", admin, "application/json", "[1,2]"), 400, "");
-        assertProblem(api.post("/v1/tokens", admin, "application/json", "{\"role\":\"admin\",\"isAdmin\":true}"), 400, "unknown field 'isAdmin'");
+        assertProblem(
+                api.post("/v1/tokens", admin, "application/json", "{\"role\":\"admin\",\"isAdmin\":true}"),
+                400,
+                "unknown field 'isAdmin'");
         assertProblem(api.post("/v1/tokens", admin, "application/json", "{\"team\":\"x\"}"), 400, "role is required");
         assertProblem(api.post("/v1/tokens", admin, "application/json", "{\"role\":\"root\"}"), 400, "unknown role");
-        assertProblem(api.post("/v1/tokens", admin, "application/json", "{\"role\":\"admin\",\"team\":\"a b; DROP\"}"), 400, "team must be");
+        assertProblem(
+                api.post("/v1/tokens", admin, "application/json", "{\"role\":\"admin\",\"team\":\"a b; DROP\"}"),
+                400,
+                "team must be");
         assertProblem(api.post("/v1/tokens", admin, "application/json", ""), 400, "");
         assertProblem(api.post("/v1/tokens", admin, "text/plain", "{\"role\":\"admin\"}"), 415, "application/json");
         assertProblem(api.post("/v1/tokens", admin, null, "{\"role\":\"admin\"}"), 415, "application/json");
@@ -255,7 +308,8 @@ class ApiTest {
         assertThat(tooBig.status()).isEqualTo(413);
         assertThat(tooBig.contentType()).startsWith("application/problem+json");
         String deep = "[".repeat(5000) + "]".repeat(5000);
-        assertThat(api.post("/v1/tokens", admin, "application/json", deep).status()).isEqualTo(400);
+        assertThat(api.post("/v1/tokens", admin, "application/json", deep).status())
+                .isEqualTo(400);
         assertThat(warden.tokens().list()).hasSize(before);
     }
 
@@ -278,8 +332,11 @@ class ApiTest {
         api.get("/v1/stats", admin);
         ApiClient.Response metrics = api.get("/metrics", null);
         assertThat(metrics.contentType()).startsWith("text/plain");
-        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("warden_http_requests_seconds_count{method=\"GET\",route=\"/v1/stats\",status=\"200\"}");
-        assertThat(api.get("/openapi.json", null).json().get("openapi").asText()).isEqualTo("3.1.0");
+        assertThat(metrics.body())
+                .contains("jvm_memory_used_bytes")
+                .contains("warden_http_requests_seconds_count{method=\"GET\",route=\"/v1/stats\",status=\"200\"}");
+        assertThat(api.get("/openapi.json", null).json().get("openapi").asText())
+                .isEqualTo("3.1.0");
     }
 
     @ParameterizedTest

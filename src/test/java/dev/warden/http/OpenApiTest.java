@@ -24,7 +24,8 @@ class OpenApiTest {
 
     @Test
     void every_route_is_documented_and_every_documented_route_exists() throws Exception {
-        try (Warden w = Warden.open(new StoreLocation(dir, DbUrl.sqlite(dir.resolve("w.db"))), new TestClock(Fixtures.T0))) {
+        try (Warden w =
+                Warden.open(new StoreLocation(dir, DbUrl.sqlite(dir.resolve("w.db"))), new TestClock(Fixtures.T0))) {
             HttpServer server = new HttpServer(w.db(), w.inventory(), w.tokens(), w.audit(), w.clock());
             JsonNode doc = new ObjectMapper().readTree(OpenApi.load(new ObjectMapper()));
             assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
@@ -45,16 +46,20 @@ class OpenApiTest {
 
     @Test
     void protected_routes_document_401_and_public_routes_declare_no_security() throws Exception {
-        try (Warden w = Warden.open(new StoreLocation(dir, DbUrl.sqlite(dir.resolve("w.db"))), new TestClock(Fixtures.T0))) {
+        try (Warden w =
+                Warden.open(new StoreLocation(dir, DbUrl.sqlite(dir.resolve("w.db"))), new TestClock(Fixtures.T0))) {
             HttpServer server = new HttpServer(w.db(), w.inventory(), w.tokens(), w.audit(), w.clock());
             JsonNode doc = new ObjectMapper().readTree(OpenApi.load(new ObjectMapper()));
             for (Route r : server.routes()) {
-                JsonNode op = doc.get("paths").get(r.path()).get(r.method().name().toLowerCase(Locale.ROOT));
+                JsonNode op =
+                        doc.get("paths").get(r.path()).get(r.method().name().toLowerCase(Locale.ROOT));
                 if (r.permission() == null) {
                     assertThat(op.get("security")).as(r.path()).isNotNull().isEmpty();
                 } else {
                     assertThat(op.get("security")).as(r.path()).isNull();
-                    assertThat(op.get("responses").has("401")).as(r.path() + " documents 401").isTrue();
+                    assertThat(op.get("responses").has("401"))
+                            .as(r.path() + " documents 401")
+                            .isTrue();
                 }
             }
         }

@@ -23,7 +23,9 @@ class DatabaseTest {
             assertThat(db.isReady()).isTrue();
         }
         try (Database db = Database.open(DbUrl.sqlite(file))) {
-            long count = db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM identities").mapTo(Long.class).one());
+            long count = db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM identities")
+                    .mapTo(Long.class)
+                    .one());
             assertThat(count).isZero();
         }
     }
@@ -63,7 +65,9 @@ class DatabaseTest {
         assertThatThrownBy(() -> Database.open(url))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("cannot connect to postgresql://warden:***@127.0.0.1:" + closedPort + "/warden")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2secret").doesNotContain("\n"));
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("hunter2secret")
+                        .doesNotContain("\n"));
     }
 
     @Test
@@ -73,7 +77,10 @@ class DatabaseTest {
             Thread acceptor = new Thread(() -> {
                 try {
                     while (true) {
-                        silent.accept().getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        silent.accept()
+                                .getOutputStream()
+                                .write("HTTP/1.1 400 Bad Request\r\n\r\n"
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                     }
                 } catch (java.io.IOException e) {
                     // socket closed at the end of the test
@@ -81,7 +88,8 @@ class DatabaseTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            assertThatThrownBy(() -> Database.open(DbUrl.parse("postgresql://u@127.0.0.1:" + silent.getLocalPort() + "/db")))
+            assertThatThrownBy(() ->
+                            Database.open(DbUrl.parse("postgresql://u@127.0.0.1:" + silent.getLocalPort() + "/db")))
                     .isInstanceOf(StoreException.class)
                     .hasMessageStartingWith("cannot connect to postgresql://u@127.0.0.1:");
         }
