@@ -4,6 +4,7 @@ import dev.warden.audit.AuditLog;
 import dev.warden.auth.TokenService;
 import dev.warden.http.HttpServer;
 import dev.warden.inventory.Inventory;
+import dev.warden.scan.ScanLedger;
 import dev.warden.store.Database;
 import java.time.Clock;
 
@@ -17,6 +18,7 @@ public final class Warden implements AutoCloseable {
     private final AuditLog audit;
     private final TokenService tokens;
     private final Inventory inventory;
+    private final ScanLedger scans;
     private HttpServer http;
 
     private Warden(Database db, Clock clock) {
@@ -25,6 +27,7 @@ public final class Warden implements AutoCloseable {
         this.audit = new AuditLog(db, clock);
         this.tokens = new TokenService(db, audit, clock);
         this.inventory = new Inventory(db, audit, clock);
+        this.scans = new ScanLedger(db, audit, clock);
     }
 
     /** Opens (and migrates) the store; nothing listens yet. */
@@ -37,7 +40,7 @@ public final class Warden implements AutoCloseable {
         if (http != null) {
             throw new IllegalStateException("server already started");
         }
-        http = new HttpServer(db, inventory, tokens, audit, clock);
+        http = new HttpServer(db, inventory, tokens, audit, scans, clock);
         http.start(bind, port);
         return http;
     }
@@ -60,6 +63,10 @@ public final class Warden implements AutoCloseable {
 
     public Inventory inventory() {
         return inventory;
+    }
+
+    public ScanLedger scans() {
+        return scans;
     }
 
     @Override

@@ -16,6 +16,7 @@ import picocli.CommandLine.IVersionProvider;
             IdentitiesCommand.class,
             TokenCommand.class,
             AuditCommand.class,
+            ScanCommand.class,
             VersionCommand.class
         },
         footer = {"", "Exit codes: 0 ok, 1 a check failed, 2 usage or input error."})

@@ -7,6 +7,7 @@ import dev.warden.audit.AuditLog;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.TokenService;
 import dev.warden.inventory.Inventory;
+import dev.warden.scan.ScanLedger;
 import dev.warden.store.Database;
 import dev.warden.store.StoreException;
 import io.javalin.Javalin;
@@ -40,14 +41,16 @@ public final class HttpServer {
     private final List<Route> routes;
     private Javalin app;
 
-    public HttpServer(Database db, Inventory inventory, TokenService tokens, AuditLog audit, Clock clock) {
+    public HttpServer(
+            Database db, Inventory inventory, TokenService tokens, AuditLog audit, ScanLedger scans, Clock clock) {
         this.tokens = tokens;
         this.metrics = new Metrics();
         List<Route> all = new ArrayList<>();
         all.addAll(new SystemRoutes(db, metrics, OpenApi.load(mapper)).routes());
-        all.addAll(new IdentityRoutes(inventory).routes());
+        all.addAll(new IdentityRoutes(inventory, scans).routes());
         all.addAll(new TokenRoutes(tokens, mapper).routes());
         all.addAll(new AuditRoutes(audit).routes());
+        all.addAll(new ScanRoutes(scans, mapper).routes());
         this.routes = List.copyOf(all);
     }
 

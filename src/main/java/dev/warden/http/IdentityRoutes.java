@@ -4,8 +4,10 @@ import dev.warden.auth.ApiToken;
 import dev.warden.auth.Role.Permission;
 import dev.warden.inventory.IdentityFilter;
 import dev.warden.inventory.IdentityKind;
+import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.Inventory;
+import dev.warden.scan.ScanLedger;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Set;
@@ -17,9 +19,11 @@ final class IdentityRoutes {
             Set.of("kind", "source", "owner", "owned", "environment", "status", "q", "externalId");
 
     private final Inventory inventory;
+    private final ScanLedger scans;
 
-    IdentityRoutes(Inventory inventory) {
+    IdentityRoutes(Inventory inventory, ScanLedger scans) {
         this.inventory = inventory;
+        this.scans = scans;
     }
 
     List<Route> routes() {
@@ -43,9 +47,15 @@ final class IdentityRoutes {
             throw Problem.notFound("no identity with id '" + Params.shown(id)
                     + "' (ids are UUIDs; find one by external id with GET /v1/identities?externalId=...)");
         }
-        ctx.json(inventory
+        IdentityRecord r = inventory
                 .show(id, token.team())
-                .orElseThrow(() -> Problem.notFound("no identity with id '" + id + "'")));
+                .orElseThrow(() -> Problem.notFound("no identity with id '" + id + "'"));
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("identity", r.identity());
+        body.put("credentials", r.credentials());
+        body.put("entitlements", r.entitlements());
+        body.put("leaks", scans.leaksForIdentity(r.identity().id()));
+        ctx.json(body);
     }
 
     private void stats(Context ctx) {

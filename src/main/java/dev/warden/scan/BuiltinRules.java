@@ -268,9 +268,8 @@ public final class BuiltinRules {
                 .description("Private key (PEM or OpenSSH)")
                 .severity(Severity.HIGH)
                 .keywords("-----begin")
-                .regex(
-                        "-----BEGIN[ A-Z0-9]{0,24} PRIVATE KEY(?: BLOCK)?-----"
-                                + "(?:[A-Za-z0-9+/=\\s:,.-]|\\\\[nr]){64,16384}?-----END[ A-Z0-9]{0,24} PRIVATE KEY(?: BLOCK)?-----")
+                .regex("-----BEGIN[ A-Z0-9]{0,24} PRIVATE KEY(?: BLOCK)?-----"
+                        + "(?:[A-Za-z0-9+/=\\s:,.-]|\\\\[nr]){64,}?-----END[ A-Z0-9]{0,24} PRIVATE KEY(?: BLOCK)?-----")
                 .validator(BuiltinRules::realKeyBody)
                 .linker(KeyMaterial::linkKey)
                 .linesAfter(200)
@@ -282,7 +281,7 @@ public final class BuiltinRules {
                 .description("Bearer token in an HTTP Authorization header")
                 .severity(Severity.MEDIUM)
                 .keywords("bearer")
-                .regex("(?i)\\bauthorization[\"']?\\s{0,4}[:=,]\\s{0,4}[\"']?bearer\\s+([A-Za-z0-9_~+/.-]{20,2048}=*)")
+                .regex("(?i)\\bauthorization[\"']?\\s{0,4}[:=,]\\s{0,4}[\"']?bearer\\s+([A-Za-z0-9_~+/.-]{20,}=*)")
                 .validator(s -> Secrets.entropy(s) >= 3.5 && !Values.isPlaceholder(s) && !Secrets.isExample(s))
                 .confidence(Confidence.MEDIUM)
                 .priority(40)

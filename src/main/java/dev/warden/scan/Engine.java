@@ -234,6 +234,8 @@ public final class Engine {
                     fingerprinter.fingerprint(pathOnly ? ("path:" + path).getBytes(StandardCharsets.UTF_8) : raw),
                     pathOnly ? 0 : Secrets.entropy(secret),
                     pathOnly ? null : rule.linkKey(secret, utf8(match)).orElse(null),
+                    null,
+                    null,
                     pathOnly ? null : secret));
         }
         return new Result(hits, inline, listed);

@@ -31,6 +31,8 @@ public record Hit(
         String fingerprint,
         double entropy,
         LinkKey link,
+        String identityId,
+        String credentialId,
         @JsonIgnore String secret) {
 
     public Hit {
@@ -62,6 +64,8 @@ public record Hit(
                 fingerprint,
                 entropy,
                 link,
+                identityId,
+                credentialId,
                 secret);
     }
 
@@ -84,10 +88,13 @@ public record Hit(
                 fingerprint,
                 entropy,
                 link,
+                identityId,
+                credentialId,
                 secret);
     }
 
-    public Hit withSeverity(Severity s) {
+    /** The same hit linked to an inventory identity (and credential), with the severity that implies. */
+    public Hit linked(String identity, String credential, Severity s) {
         return new Hit(
                 rule,
                 description,
@@ -106,11 +113,13 @@ public record Hit(
                 fingerprint,
                 entropy,
                 link,
+                identity,
+                credential,
                 secret);
     }
 
-    /** The same hit without the secret in memory. */
-    public Hit withoutSecret() {
+    /** The same hit with another fingerprint (the store's key rather than the run's). */
+    public Hit withFingerprint(String fp) {
         return new Hit(
                 rule,
                 description,
@@ -126,10 +135,12 @@ public record Hit(
                 date,
                 presentAtHead,
                 redacted,
-                fingerprint,
+                fp,
                 entropy,
                 link,
-                null);
+                identityId,
+                credentialId,
+                secret);
     }
 
     @Override

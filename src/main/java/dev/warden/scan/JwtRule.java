@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  */
 final class JwtRule implements Rule {
     private static final Pattern JWT = Pattern.compile(
-            "(?:^|[^A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,4096}\\.eyJ[A-Za-z0-9_-]{8,8192}\\.[A-Za-z0-9_-]{16,2048})(?:[^A-Za-z0-9_-]|$)");
+            "(?:^|[^A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})(?:[^A-Za-z0-9_-]|$)");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String SA_PREFIX = "system:serviceaccount:";
 

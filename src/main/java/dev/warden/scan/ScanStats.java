@@ -47,7 +47,7 @@ public final class ScanStats {
         allowedByList.add(r.allowedByList());
     }
 
-    void allowedByBaseline(int n) {
+    public void allowedByBaseline(int n) {
         allowedByBaseline.add(n);
     }
 

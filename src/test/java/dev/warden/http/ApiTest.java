@@ -185,8 +185,8 @@ class ApiTest {
     @EnumSource(Dialect.class)
     void every_route_but_health_and_metrics_needs_a_valid_token(Dialect dialect) {
         start(dialect);
-        HttpServer server =
-                new HttpServer(warden.db(), warden.inventory(), warden.tokens(), warden.audit(), warden.clock());
+        HttpServer server = new HttpServer(
+                warden.db(), warden.inventory(), warden.tokens(), warden.audit(), warden.scans(), warden.clock());
         String revoked = token(Role.ADMIN, null);
         String revokedId =
                 warden.tokens().list().get(warden.tokens().list().size() - 1).id();

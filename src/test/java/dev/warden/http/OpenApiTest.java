@@ -26,7 +26,7 @@ class OpenApiTest {
     void every_route_is_documented_and_every_documented_route_exists() throws Exception {
         try (Warden w =
                 Warden.open(new StoreLocation(dir, DbUrl.sqlite(dir.resolve("w.db"))), new TestClock(Fixtures.T0))) {
-            HttpServer server = new HttpServer(w.db(), w.inventory(), w.tokens(), w.audit(), w.clock());
+            HttpServer server = new HttpServer(w.db(), w.inventory(), w.tokens(), w.audit(), w.scans(), w.clock());
             JsonNode doc = new ObjectMapper().readTree(OpenApi.load(new ObjectMapper()));
             assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
 
@@ -48,7 +48,7 @@ class OpenApiTest {
     void protected_routes_document_401_and_public_routes_declare_no_security() throws Exception {
         try (Warden w =
                 Warden.open(new StoreLocation(dir, DbUrl.sqlite(dir.resolve("w.db"))), new TestClock(Fixtures.T0))) {
-            HttpServer server = new HttpServer(w.db(), w.inventory(), w.tokens(), w.audit(), w.clock());
+            HttpServer server = new HttpServer(w.db(), w.inventory(), w.tokens(), w.audit(), w.scans(), w.clock());
             JsonNode doc = new ObjectMapper().readTree(OpenApi.load(new ObjectMapper()));
             for (Route r : server.routes()) {
                 JsonNode op =
