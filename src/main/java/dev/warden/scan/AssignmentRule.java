@@ -1,6 +1,5 @@
 package dev.warden.scan;
 
-import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,37 +18,6 @@ import java.util.function.Consumer;
  * non-credentials (cache keys, idempotency keys, digests, public keys, ids) are ignored.
  */
 final class AssignmentRule implements Rule {
-    private static final String KEY = "([A-Za-z_][A-Za-z0-9_.-]{0,80})";
-    private static final String VALUE =
-            "(?:\"((?:[^\"\\\\\\r\\n]|\\\\.){1,256})\"|'([^'\\r\\n]{1,256})'|`([^`\\r\\n]{1,256})`"
-                    + "|([^\\s\"'`,;}<)(\\]\\[{>=][^\\s\"'`,;}<)]{0,255}))";
-    /** key SEP value: properties, env, YAML, JSON, TOML, code, XML attributes, CLI flags. */
-    private static final Pattern ASSIGN = Pattern.compile(
-            "(?:^|[^A-Za-z0-9_.$])" + KEY + "[\"'`]?\\]?\\s{0,8}(?::=|=>|=|:)[ \\t]{0,8}(?:\\{[ \\t]*)?" + VALUE);
-    /** {@code <key>value</key>}. */
-    private static final Pattern XML_ELEMENT = Pattern.compile(
-            "<([A-Za-z_][A-Za-z0-9_.:-]{0,80})(?:\\s[^>]{0,200})?>([^<\\r\\n]{1,256})</([A-Za-z_][A-Za-z0-9_.:-]{0,80})>");
-    /** {@code ${key:default}} (Spring) and {@code ${KEY:-default}} (shell). */
-    private static final Pattern FALLBACK =
-            Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.-]{0,80}):-?([^}\\s\"'`]{1,256})\\}");
-    /** {@code process.env.KEY || 'v'}, {@code process.env["KEY"] ?? "v"}. */
-    private static final Pattern JS_ENV = Pattern.compile(
-            "process\\.env(?:\\.|\\[[\"'])([A-Za-z_][A-Za-z0-9_]{0,80})[\"'\\]]{0,2}\\s*(?:\\|\\||\\?\\?)\\s*"
-                    + "(?:\"([^\"\\r\\n]{1,256})\"|'([^'\\r\\n]{1,256})'|`([^`\\r\\n]{1,256})`)");
-    /** {@code getenv("KEY", "v")}, {@code environ.get("KEY", "v")}, {@code getOrDefault("KEY", "v")}, {@code fetch("KEY", "v")}. */
-    private static final Pattern CALL_ENV = Pattern.compile(
-            "(?:getenv|environ\\.get|getOrDefault|getProperty|fetch|get)\\(\\s*[\"']([A-Za-z_][A-Za-z0-9_.-]{0,80})[\"']\\s*,\\s*"
-                    + "(?:\"([^\"\\r\\n]{1,256})\"|'([^'\\r\\n]{1,256})')\\s*\\)");
-    /** Kubernetes / compose env lists: {@code - name: KEY} then {@code value: v} on the next line. */
-    private static final Pattern NAME_VALUE = Pattern.compile(
-            "name:[ \\t]*[\"']?([A-Za-z_][A-Za-z0-9_.-]{0,80})[\"']?[ \\t]*\\r?\\n[ \\t]*-?[ \\t]*value:[ \\t]*"
-                    + "(?:\"([^\"\\r\\n]{1,256})\"|'([^'\\r\\n]{1,256})'|([^\\s\"'#][^\\r\\n#]{0,255}?))[ \\t]*(?:#[^\\r\\n]*)?(?:\\r?\\n|$)");
-
-    /** {@code <add key="Password" value="v"/>}, {@code <property name="db.password" value="v"/>}. */
-    private static final Pattern ATTR_PAIR =
-            Pattern.compile("(?i)\\b(?:key|name)\\s*=\\s*[\"']([A-Za-z_][A-Za-z0-9_.:-]{0,80})[\"']\\s+value\\s*=\\s*"
-                    + "(?:\"([^\"\\r\\n]{1,256})\"|'([^'\\r\\n]{1,256})')");
-
     private static final Pattern LOWER_IDENTIFIER = Pattern.compile("^[A-Za-z_]*$");
     private static final Set<String> NOUNS = Set.of(
             "password",
@@ -272,70 +240,333 @@ final class AssignmentRule implements Rule {
     public void find(Fragment fragment, Consumer<Candidate> out) {
         String text = fragment.text();
         boolean code = Values.isCodeFile(fragment.extension());
-        Matcher m = ASSIGN.matcher(text);
-        while (m.find()) {
-            int g = valueGroup(m, 2);
-            report(m.group(1), m, g, g < 5 || !code, code, out);
+        String pendingName = null;
+        int ls = 0;
+        while (ls <= text.length()) {
+            int le = text.indexOf('\n', ls);
+            if (le < 0) {
+                le = text.length();
+            }
+            pendingName = new Line(text, ls, le, code, pendingName, out).scan();
+            ls = le + 1;
         }
-        Matcher x = XML_ELEMENT.matcher(text);
-        while (x.find()) {
-            if (x.group(1).equals(x.group(3))) {
-                report(localName(x.group(1)), x, 2, true, false, out);
+    }
+
+    /**
+     * A hand-written, single-pass reader of one line: assignments, XML elements, {@code ${k:v}}
+     * fallbacks, environment fallbacks and attribute pairs. Plain code rather than regular
+     * expressions: this rule runs on every line that mentions a key, token or password, so it must
+     * cost a few operations per character.
+     */
+    private static final class Line {
+        private final String t;
+        private final int start;
+        private final int end;
+        private final boolean code;
+        private final String pendingName;
+        private final Consumer<Candidate> out;
+        private String nameAttribute;
+
+        Line(String t, int start, int end, boolean code, String pendingName, Consumer<Candidate> out) {
+            this.t = t;
+            this.start = start;
+            this.end = end;
+            this.code = code;
+            this.pendingName = pendingName;
+            this.out = out;
+        }
+
+        /** Scans the line; returns the name of a {@code - name: X} line for the next line's {@code value:}. */
+        String scan() {
+            String nextPending = null;
+            for (int i = start; i < end; i++) {
+                char c = t.charAt(i);
+                if (c == '=' || c == ':') {
+                    String name = assignment(i);
+                    if (name != null) {
+                        nextPending = name;
+                    }
+                } else if (c == '<' && i + 1 < end && isIdentStart(t.charAt(i + 1))) {
+                    xmlElement(i);
+                } else if (c == '$' && i + 1 < end && t.charAt(i + 1) == '{') {
+                    fallback(i);
+                } else if (c == '(' && i > start) {
+                    envCall(i);
+                } else if ((c == '|' || c == '?') && i + 1 < end && t.charAt(i + 1) == c) {
+                    envOr(i);
+                }
+            }
+            return nextPending;
+        }
+
+        /** {@code key SEP value}; returns the value of a {@code name:} key (Kubernetes env lists). */
+        private String assignment(int op) {
+            char c = t.charAt(op);
+            int valueFrom;
+            if (c == '=') {
+                char prev = op > start ? t.charAt(op - 1) : ' ';
+                if (prev == '='
+                        || prev == '!'
+                        || prev == '<'
+                        || prev == '>'
+                        || prev == ':'
+                        || prev == '+'
+                        || prev == '-'
+                        || prev == '*'
+                        || prev == '/'
+                        || prev == '|'
+                        || prev == '&') {
+                    return null;
+                }
+                char next = op + 1 < end ? t.charAt(op + 1) : ' ';
+                if (next == '=') {
+                    return null;
+                }
+                valueFrom = next == '>' ? op + 2 : op + 1;
+            } else {
+                char next = op + 1 < end ? t.charAt(op + 1) : ' ';
+                char prev = op > start ? t.charAt(op - 1) : ' ';
+                if (next == ':' || prev == ':' || next == '/') {
+                    return null; // C++ scopes, URLs
+                }
+                valueFrom = next == '=' ? op + 2 : op + 1;
+            }
+            int k = op - 1;
+            int spaces = 0;
+            while (k >= start && (t.charAt(k) == ' ' || t.charAt(k) == '\t') && spaces++ < 8) {
+                k--;
+            }
+            if (k >= start && (t.charAt(k) == '"' || t.charAt(k) == '\'' || t.charAt(k) == '`' || t.charAt(k) == ']')) {
+                k--;
+            }
+            int keyEnd = k + 1;
+            while (k >= start && keyEnd - k <= 80 && isKeyChar(t.charAt(k))) {
+                k--;
+            }
+            int keyStart = k + 1;
+            while (keyStart < keyEnd && !isIdentStart(t.charAt(keyStart))) {
+                keyStart++;
+            }
+            if (keyStart >= keyEnd
+                    || (keyStart >= start + 2 && t.charAt(keyStart - 1) == '{' && t.charAt(keyStart - 2) == '$')) {
+                return null; // ${KEY:default} is read by fallback()
+            }
+            String key = t.substring(keyStart, keyEnd);
+            int[] v = value(valueFrom);
+            if (v == null) {
+                return null;
+            }
+            String lower = key.toLowerCase(Locale.ROOT);
+            if (lower.equals("name") || lower.equals("key")) {
+                if (v[2] == 1) {
+                    nameAttribute = t.substring(v[0], v[1]);
+                }
+                return c == ':' ? t.substring(v[0], v[1]) : null;
+            }
+            if (lower.equals("value")) {
+                String named = nameAttribute != null ? nameAttribute : pendingName;
+                if (named != null) {
+                    report(named, keyStart, v, true);
+                }
+                return null;
+            }
+            report(key, keyStart, v, v[2] == 1 || !code);
+            return null;
+        }
+
+        /** Value bounds from {@code from}: {start, end, quoted(1/0)}, or null when there is none. */
+        private int[] value(int from) {
+            int i = from;
+            int spaces = 0;
+            while (i < end && (t.charAt(i) == ' ' || t.charAt(i) == '\t') && spaces++ < 8) {
+                i++;
+            }
+            if (i >= end) {
+                return null;
+            }
+            char q = t.charAt(i);
+            if (q == '"' || q == '\'' || q == '`') {
+                int j = i + 1;
+                while (j < end && j - i <= 257) {
+                    char ch = t.charAt(j);
+                    if (ch == '\\' && q == '"') {
+                        j += 2;
+                        continue;
+                    }
+                    if (ch == q) {
+                        return j > i + 1 ? new int[] {i + 1, j, 1} : null;
+                    }
+                    j++;
+                }
+                return null;
+            }
+            if (Character.isWhitespace(q) || "\",;}<)(][{>=".indexOf(q) >= 0) {
+                return null;
+            }
+            int j = i;
+            while (j < end && j - i < 256) {
+                char ch = t.charAt(j);
+                if (Character.isWhitespace(ch) || "\"'`,;}<)".indexOf(ch) >= 0) {
+                    break;
+                }
+                j++;
+            }
+            return new int[] {i, j, 0};
+        }
+
+        /** {@code <key attrs>value</key>}. */
+        private void xmlElement(int lt) {
+            int i = lt + 1;
+            while (i < end && i - lt <= 81 && (isKeyChar(t.charAt(i)) || t.charAt(i) == ':')) {
+                i++;
+            }
+            String tag = t.substring(lt + 1, i);
+            int gt = t.indexOf('>', i);
+            if (gt < 0 || gt >= end || gt - i > 200 || t.charAt(gt - 1) == '/') {
+                return;
+            }
+            int close = t.indexOf('<', gt + 1);
+            if (close < 0 || close >= end || close - gt - 1 > 256 || close == gt + 1) {
+                return;
+            }
+            if (!t.startsWith("</" + tag + ">", close)) {
+                return;
+            }
+            int colon = tag.lastIndexOf(':');
+            report(colon >= 0 ? tag.substring(colon + 1) : tag, lt, new int[] {gt + 1, close, 1}, true);
+        }
+
+        /** {@code ${key:default}} (Spring) and {@code ${KEY:-default}} (shell). */
+        private void fallback(int dollar) {
+            int i = dollar + 2;
+            int keyStart = i;
+            while (i < end && i - keyStart < 80 && isKeyChar(t.charAt(i))) {
+                i++;
+            }
+            if (i == keyStart || i >= end || t.charAt(i) != ':') {
+                return;
+            }
+            int v = i + 1;
+            if (v < end && t.charAt(v) == '-') {
+                v++;
+            }
+            int j = v;
+            while (j < end
+                    && j - v < 256
+                    && t.charAt(j) != '}'
+                    && !Character.isWhitespace(t.charAt(j))
+                    && "\"'`".indexOf(t.charAt(j)) < 0) {
+                j++;
+            }
+            if (j >= end || t.charAt(j) != '}' || j == v) {
+                return;
+            }
+            report(t.substring(keyStart, i), dollar, new int[] {v, j, 1}, true);
+        }
+
+        /** {@code getenv("KEY", "v")}, {@code environ.get("KEY", "v")}, {@code getOrDefault("KEY", "v")}. */
+        private void envCall(int paren) {
+            int n = paren;
+            while (n > start && (Character.isLetterOrDigit(t.charAt(n - 1)) || t.charAt(n - 1) == '_')) {
+                n--;
+            }
+            String fn = t.substring(n, paren);
+            if (!fn.equals("getenv")
+                    && !fn.equals("get")
+                    && !fn.equals("getOrDefault")
+                    && !fn.equals("getProperty")
+                    && !fn.equals("fetch")
+                    && !fn.equals("GetEnvironmentVariable")) {
+                return;
+            }
+            int[] key = quoted(paren + 1);
+            if (key == null) {
+                return;
+            }
+            int i = key[1] + 1;
+            while (i < end && t.charAt(i) == ' ') {
+                i++;
+            }
+            if (i >= end || t.charAt(i) != ',') {
+                return;
+            }
+            int[] v = quoted(i + 1);
+            if (v != null) {
+                report(t.substring(key[0], key[1]), n, new int[] {v[0], v[1], 1}, true);
             }
         }
-        Matcher f = FALLBACK.matcher(text);
-        while (f.find()) {
-            report(f.group(1), f, 2, true, false, out);
-        }
-        Matcher j = JS_ENV.matcher(text);
-        while (j.find()) {
-            report(j.group(1), j, valueGroup(j, 2), true, false, out);
-        }
-        Matcher c = CALL_ENV.matcher(text);
-        while (c.find()) {
-            report(c.group(1), c, valueGroup(c, 2), true, false, out);
-        }
-        Matcher a = ATTR_PAIR.matcher(text);
-        while (a.find()) {
-            report(localName(a.group(1)), a, valueGroup(a, 2), true, false, out);
-        }
-        Matcher n = NAME_VALUE.matcher(text);
-        while (n.find()) {
-            report(n.group(1), n, valueGroup(n, 2), true, false, out);
-        }
-    }
 
-    private static int valueGroup(Matcher m, int first) {
-        for (int g = first; g <= m.groupCount(); g++) {
-            if (m.start(g) >= 0) {
-                return g;
+        /** {@code process.env.KEY || 'v'} and {@code process.env["KEY"] ?? "v"}. */
+        private void envOr(int op) {
+            int k = op - 1;
+            while (k > start && t.charAt(k) == ' ') {
+                k--;
+            }
+            if (k > start && (t.charAt(k) == ']' || t.charAt(k) == '"' || t.charAt(k) == '\'')) {
+                while (k > start && (t.charAt(k) == ']' || t.charAt(k) == '"' || t.charAt(k) == '\'')) {
+                    k--;
+                }
+            }
+            int keyEnd = k + 1;
+            while (k >= start && (Character.isLetterOrDigit(t.charAt(k)) || t.charAt(k) == '_')) {
+                k--;
+            }
+            int keyStart = k + 1;
+            if (keyStart >= keyEnd) {
+                return;
+            }
+            int envEnd = k + 1;
+            while (envEnd > start && "[\"'.".indexOf(t.charAt(envEnd - 1)) >= 0) {
+                envEnd--;
+            }
+            if (envEnd < start + 11 || !t.startsWith("process.env", envEnd - 11)) {
+                return;
+            }
+            int[] v = quoted(op + 2);
+            if (v != null) {
+                report(t.substring(keyStart, keyEnd), envEnd - 11, new int[] {v[0], v[1], 1}, true);
             }
         }
-        return -1;
+
+        /** A quoted string after optional spaces at {@code from}: {contentStart, contentEnd}. */
+        private int[] quoted(int from) {
+            int i = from;
+            while (i < end && t.charAt(i) == ' ') {
+                i++;
+            }
+            if (i >= end) {
+                return null;
+            }
+            char q = t.charAt(i);
+            if (q != '"' && q != '\'' && q != '`') {
+                return null;
+            }
+            int j = t.indexOf(q, i + 1);
+            return j < 0 || j >= end || j == i + 1 || j - i > 257 ? null : new int[] {i + 1, j};
+        }
+
+        private void report(String key, int matchStart, int[] v, boolean literal) {
+            if (!isSecretKey(key)) {
+                return;
+            }
+            int vs = v[0];
+            int ve = v[1];
+            while (ve > vs && Character.isWhitespace(t.charAt(ve - 1))) {
+                ve--;
+            }
+            Confidence c = judge(key, t.substring(vs, ve), literal, code);
+            if (c != null) {
+                out.accept(new Candidate(Math.min(matchStart, vs), Math.max(ve, v[1]), vs, ve, c));
+            }
+        }
     }
 
-    private static String localName(String tag) {
-        int colon = tag.lastIndexOf(':');
-        return colon >= 0 ? tag.substring(colon + 1) : tag;
+    private static boolean isKeyChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-';
     }
 
-    private static void report(
-            String key, Matcher m, int group, boolean literal, boolean code, Consumer<Candidate> out) {
-        if (group < 0 || !isSecretKey(key)) {
-            return;
-        }
-        String value = m.group(group);
-        int start = m.start(group);
-        int end = m.end(group);
-        // trim whitespace the value alternatives allow inside (name/value pairs)
-        while (end > start && Character.isWhitespace(value.charAt(end - start - 1))) {
-            end--;
-        }
-        value = value.substring(0, end - start);
-        Confidence c = judge(key, value, literal, code);
-        if (c != null) {
-            out.accept(new Candidate(m.start(), m.end(), start, end, c));
-        }
+    private static boolean isIdentStart(char c) {
+        return Character.isLetter(c) || c == '_';
     }
 
     /** The confidence that {@code value} under {@code key} is a real secret, or null when it is not one. */

@@ -96,15 +96,17 @@ public final class Engine {
             return new Result(List.of(), 0, 0);
         }
         Windows windows = new Windows(rules.size());
+        int[] newlines = newlines(text);
         trie.parseText(text, emit -> {
             int s = emit.getStart();
             int e = emit.getEnd() + 1;
+            int line = lineIndex(newlines, s);
+            int lineStart = line == 0 ? 0 : newlines[line - 1] + 1;
+            int start = Math.max(lineStart, s - BACK);
             for (int ruleIndex : emit.getPayload()) {
                 if (active[ruleIndex]) {
-                    windows.add(
-                            ruleIndex,
-                            windowStart(text, s),
-                            windowEnd(text, e, rules.get(ruleIndex).linesAfter()));
+                    int linesAfter = rules.get(ruleIndex).linesAfter();
+                    windows.add(ruleIndex, start, windowEnd(newlines, text.length(), line, e, linesAfter));
                 }
             }
             return true;
@@ -124,7 +126,7 @@ public final class Engine {
         if (found.isEmpty()) {
             return new Result(List.of(), 0, 0);
         }
-        return finish(path, text, commit, lines, dedupe(found));
+        return finish(path, text, commit, lines, dedupe(found), newlines);
     }
 
     private void run(int ruleIndex, String path, String text, int from, int to, String commit, List<Found> out) {
@@ -184,8 +186,8 @@ public final class Engine {
         return a.se() - a.ss() >= b.se() - b.ss();
     }
 
-    private Result finish(String path, String text, String commit, LineNumbers lines, List<Found> found) {
-        int[] newlines = newlines(text);
+    private Result finish(
+            String path, String text, String commit, LineNumbers lines, List<Found> found, int[] newlines) {
         List<Hit> hits = new ArrayList<>(found.size());
         int inline = 0;
         int listed = 0;
@@ -259,27 +261,16 @@ public final class Engine {
         return false;
     }
 
-    /** Start of the window for a keyword at {@code s}: its line's start, at most {@link #BACK} back. */
-    private static int windowStart(String text, int s) {
-        int limit = Math.max(0, s - BACK);
-        for (int i = s - 1; i >= limit; i--) {
-            if (text.charAt(i) == '\n') {
-                return i + 1;
-            }
-        }
-        return limit;
-    }
-
-    /** End of the window: the end of the keyword's line plus {@code linesAfter} lines, bounded. */
-    private static int windowEnd(String text, int e, int linesAfter) {
-        int cap = Math.min(text.length(), linesAfter == 0 ? e + FORWARD : e + Fragment.MAX_WINDOW - BACK);
-        int remaining = linesAfter + 1;
-        for (int i = e; i < cap; i++) {
-            if (text.charAt(i) == '\n' && --remaining == 0) {
-                return i;
-            }
-        }
-        return cap;
+    /**
+     * End of the window: the end of the keyword's line plus {@code linesAfter} lines, at most
+     * {@link #FORWARD} characters a line past the keyword and {@link Fragment#MAX_WINDOW} in all.
+     */
+    private static int windowEnd(int[] newlines, int length, int line, int e, int linesAfter) {
+        long reach = Math.min((long) FORWARD * (linesAfter + 1), Fragment.MAX_WINDOW - BACK);
+        int cap = (int) Math.min(length, e + reach);
+        int last = line + linesAfter;
+        int end = last < newlines.length ? newlines[last] : length;
+        return Math.max(e, Math.min(end, cap));
     }
 
     private static String utf8(String latin1) {

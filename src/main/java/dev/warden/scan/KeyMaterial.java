@@ -3,12 +3,20 @@ package dev.warden.scan;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.ECFieldFp;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.EllipticCurve;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Base64;
@@ -21,7 +29,7 @@ import java.util.Optional;
  * SSH keys in the inventory without keeping it: PKCS#8 ({@code PRIVATE KEY}), PKCS#1
  * ({@code RSA PRIVATE KEY}) and SEC1 ({@code EC PRIVATE KEY}) give the SHA-256 of the
  * SubjectPublicKeyInfo; {@code OPENSSH PRIVATE KEY} gives the {@code SHA256:} fingerprint ssh-keygen
- * prints. Encrypted keys, and EC keys stored without their public point, give nothing.
+ * prints. EC public points missing from the file are recomputed (d·G). Encrypted keys give nothing.
  */
 public final class KeyMaterial {
     private static final byte[] OID_RSA = {0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01};
@@ -106,8 +114,9 @@ public final class KeyMaterial {
                     .getEncoded();
         }
         if (oid.is(OID_EC)) {
-            Der curve = oid.next();
-            return fromSec1(privateKey.contents(), curve.encoded());
+            ECPrivateKey k = (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+            byte[] spki = fromSec1(privateKey.contents(), oid.next().encoded());
+            return spki != null ? spki : ecPublic(k.getS(), k.getParams());
         }
         return null;
     }
@@ -136,8 +145,20 @@ public final class KeyMaterial {
                 break;
             }
         }
-        if (curve == null || point == null) {
+        if (curve == null) {
             return null;
+        }
+        if (point == null) {
+            if (curveFromPkcs8 != null) {
+                return null; // the caller derives the point from the parsed key
+            }
+            try {
+                AlgorithmParameters ap = AlgorithmParameters.getInstance("EC");
+                ap.init(new ECGenParameterSpec(oidString(Der.read(curve, 0).contents())));
+                return ecPublic(new BigInteger(1, seq.child(1).contents()), ap.getParameterSpec(ECParameterSpec.class));
+            } catch (GeneralSecurityException e) {
+                return null;
+            }
         }
         ByteArrayOutputStream alg = new ByteArrayOutputStream();
         Der.write(alg, 0x06, OID_EC);
@@ -148,6 +169,83 @@ public final class KeyMaterial {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Der.write(out, 0x30, spki.toByteArray());
         return out.toByteArray();
+    }
+
+    /** The SubjectPublicKeyInfo of d·G on the curve of {@code params}, as the JDK (and certificates) encode it. */
+    private static byte[] ecPublic(BigInteger d, ECParameterSpec params) {
+        ECPoint q = multiply(params.getGenerator(), d, params.getCurve());
+        try {
+            return KeyFactory.getInstance("EC")
+                    .generatePublic(new ECPublicKeySpec(q, params))
+                    .getEncoded();
+        } catch (GeneralSecurityException e) {
+            return null;
+        }
+    }
+
+    /** Double-and-add scalar multiplication in affine coordinates over a prime field. */
+    static ECPoint multiply(ECPoint g, BigInteger k, EllipticCurve curve) {
+        BigInteger p = ((ECFieldFp) curve.getField()).getP();
+        ECPoint r = ECPoint.POINT_INFINITY;
+        ECPoint a = g;
+        for (int i = 0; i < k.bitLength(); i++) {
+            if (k.testBit(i)) {
+                r = add(r, a, curve.getA(), p);
+            }
+            a = add(a, a, curve.getA(), p);
+        }
+        return r;
+    }
+
+    private static ECPoint add(ECPoint u, ECPoint v, BigInteger a, BigInteger p) {
+        if (u.equals(ECPoint.POINT_INFINITY)) {
+            return v;
+        }
+        if (v.equals(ECPoint.POINT_INFINITY)) {
+            return u;
+        }
+        BigInteger lambda;
+        if (u.getAffineX().equals(v.getAffineX())) {
+            if (u.getAffineY().add(v.getAffineY()).mod(p).signum() == 0) {
+                return ECPoint.POINT_INFINITY;
+            }
+            BigInteger x = u.getAffineX();
+            lambda = x.pow(2)
+                    .multiply(BigInteger.valueOf(3))
+                    .add(a)
+                    .multiply(u.getAffineY().shiftLeft(1).modInverse(p))
+                    .mod(p);
+        } else {
+            lambda = v.getAffineY()
+                    .subtract(u.getAffineY())
+                    .multiply(v.getAffineX().subtract(u.getAffineX()).modInverse(p))
+                    .mod(p);
+        }
+        BigInteger x =
+                lambda.pow(2).subtract(u.getAffineX()).subtract(v.getAffineX()).mod(p);
+        BigInteger y = lambda.multiply(u.getAffineX().subtract(x))
+                .subtract(u.getAffineY())
+                .mod(p);
+        return new ECPoint(x, y);
+    }
+
+    /** A DER OBJECT IDENTIFIER's contents as dotted text. */
+    static String oidString(byte[] c) {
+        StringBuilder b = new StringBuilder();
+        long v = 0;
+        for (int i = 0; i < c.length; i++) {
+            v = (v << 7) | (c[i] & 0x7f);
+            if ((c[i] & 0x80) == 0) {
+                if (b.length() == 0) {
+                    long first = Math.min(2, v / 40);
+                    b.append(first).append('.').append(v - first * 40);
+                } else {
+                    b.append('.').append(v);
+                }
+                v = 0;
+            }
+        }
+        return b.toString();
     }
 
     /** openssh-key-v1: magic, cipher, kdf, kdf options, key count, then the public key blob in clear. */

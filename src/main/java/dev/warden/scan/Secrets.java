@@ -119,7 +119,7 @@ public final class Secrets {
 
     /**
      * True for documentation and test values: contains "example", "changeme", "xxxx", ..., a run of
-     * eight identical characters, or an obvious sequence.
+     * eight identical characters, or an obvious alphabet or hex-digit sequence.
      */
     public static boolean isExample(String value) {
         String lower = value.toLowerCase(Locale.ROOT);
@@ -135,7 +135,7 @@ public final class Secrets {
                 return true;
             }
         }
-        return lower.contains("1234567890") || lower.contains("abcdefghij") || lower.contains("0123456789abcdef");
+        return lower.contains("abcdefghij") || lower.contains("0123456789abcdef");
     }
 
     /** True for values that are words standing for a secret rather than a secret ("password", "none", ...). */

@@ -22,7 +22,8 @@ final class Values {
     private static final Pattern DIGEST_PREFIX = Pattern.compile("(?i)^(?:sha(?:1|224|256|384|512)|md5)[-:=]");
     private static final Set<String> CODE_EXTENSIONS = Set.of(
             "java", "kt", "kts", "scala", "groovy", "js", "mjs", "cjs", "jsx", "ts", "tsx", "py", "rb", "go", "rs",
-            "cs", "php", "swift", "c", "h", "cc", "cpp", "hpp", "m", "dart", "lua", "pl", "ex", "exs", "clj", "vue");
+            "cs", "php", "swift", "c", "h", "cc", "cpp", "hpp", "m", "dart", "lua", "pl", "ex", "exs", "clj", "vue",
+            "tf", "hcl", "tfvars");
     private static final String[] REFERENCE_PREFIXES = {
         "${",
         "$(",
