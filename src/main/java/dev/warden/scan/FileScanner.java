@@ -245,6 +245,7 @@ public final class FileScanner {
     private void scanFile(Path path, String display, long size, ScanStats stats, ConcurrentLinkedQueue<Hit> out) {
         if (size > options.maxFileSize()) {
             stats.skip("too-large", display, null);
+            out.addAll(engine.scan(display, "", null, null).hits()); // path-only rules still apply
             return;
         }
         byte[] data;
@@ -266,6 +267,7 @@ public final class FileScanner {
     private void scanData(String display, byte[] data, ScanStats stats, List<Hit> out, String commit) {
         if (isBinary(data)) {
             stats.skip("binary", display, null);
+            out.addAll(engine.scan(display, "", commit, null).hits()); // path-only rules (key stores)
             return;
         }
         stats.scanned(data.length);

@@ -125,6 +125,8 @@ public final class GitleaksConfig {
                     : " at line " + e.getLocation().getLineNr();
             String msg = e.getOriginalMessage() == null ? "syntax error" : e.getOriginalMessage();
             throw new IllegalArgumentException(where + ": malformed TOML" + at + ": " + firstLine(msg));
+        } catch (java.io.CharConversionException e) {
+            throw new IllegalArgumentException(where + ": malformed TOML: the file is not UTF-8 text");
         } catch (IOException e) {
             throw new IllegalArgumentException(where + ": " + FileScanner.describe(e));
         }
