@@ -7,10 +7,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.ahocorasick.trie.PayloadTrie;
 
 /**
- * The detection core. A keyword prefilter (Aho-Corasick over all rules' keywords, case-insensitive)
+ * The detection core. A keyword prefilter ({@link KeywordAutomaton}, Aho-Corasick over all rules'
+ * keywords, case-insensitive)
  * touches every character once; each hit opens a bounded window (the keyword's line, plus the
  * lines the rule asks for) and only the rules owning that keyword run their RE2/J expressions on
  * it, so no input makes the scan super-linear. Then candidates are de-duplicated across rules (the
@@ -34,7 +34,7 @@ public final class Engine {
     private final List<Rule> rules;
     private final List<Allowlist> allowlists;
     private final Fingerprinter fingerprinter;
-    private final PayloadTrie<int[]> trie;
+    private final KeywordAutomaton keywords;
     private final int[] keywordless;
 
     public Engine(RuleSet ruleSet, Fingerprinter fingerprinter) {
@@ -52,10 +52,10 @@ public final class Engine {
                 byKeyword.computeIfAbsent(k, x -> new ArrayList<>()).add(i);
             }
         }
-        PayloadTrie.PayloadTrieBuilder<int[]> b = PayloadTrie.<int[]>builder().ignoreCase();
+        Map<String, int[]> table = new HashMap<>();
         byKeyword.forEach((k, ids) ->
-                b.addKeyword(k, ids.stream().mapToInt(Integer::intValue).toArray()));
-        this.trie = b.build();
+                table.put(k, ids.stream().mapToInt(Integer::intValue).toArray()));
+        this.keywords = new KeywordAutomaton(table);
         this.keywordless = none.stream().mapToInt(Integer::intValue).toArray();
     }
 
@@ -97,19 +97,16 @@ public final class Engine {
         }
         Windows windows = new Windows(rules.size());
         int[] newlines = newlines(text);
-        trie.parseText(text, emit -> {
-            int s = emit.getStart();
-            int e = emit.getEnd() + 1;
+        keywords.scan(text, (s, e, ruleIndexes) -> {
             int line = lineIndex(newlines, s);
             int lineStart = line == 0 ? 0 : newlines[line - 1] + 1;
             int start = Math.max(lineStart, s - BACK);
-            for (int ruleIndex : emit.getPayload()) {
+            for (int ruleIndex : ruleIndexes) {
                 if (active[ruleIndex]) {
                     int linesAfter = rules.get(ruleIndex).linesAfter();
                     windows.add(ruleIndex, start, windowEnd(newlines, text.length(), line, e, linesAfter));
                 }
             }
-            return true;
         });
         List<Found> found = new ArrayList<>();
         for (int ruleIndex : keywordless) {

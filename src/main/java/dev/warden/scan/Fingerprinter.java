@@ -45,10 +45,16 @@ public final class Fingerprinter {
     }
 
     public String fingerprint(byte[] secret) {
+        return HexFormat.of().formatHex(macs.get().doFinal(secret));
+    }
+
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return HexFormat.of().formatHex(mac.doFinal(secret));
+            return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }

@@ -31,6 +31,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevSort;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.storage.file.WindowCacheConfig;
 import org.eclipse.jgit.treewalk.AbstractTreeIterator;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.EmptyTreeIterator;
@@ -64,6 +65,15 @@ public final class GitScanner {
     public GitScanner(Engine engine, Options options) {
         this.engine = engine;
         this.options = options;
+    }
+
+    static {
+        // Growing files make long delta chains; a larger delta-base cache keeps history scans linear.
+        WindowCacheConfig cache = new WindowCacheConfig();
+        cache.setPackedGitLimit(256L * 1024 * 1024);
+        cache.setDeltaBaseCacheLimit(96 * 1024 * 1024);
+        cache.setPackedGitOpenFiles(256);
+        cache.install();
     }
 
     /** Opens the repository at (or above) {@code dir}; a directory that is none is a usage error. */
