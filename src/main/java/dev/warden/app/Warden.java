@@ -9,6 +9,7 @@ import dev.warden.http.HttpServer;
 import dev.warden.inventory.Inventory;
 import dev.warden.keys.SecretBox;
 import dev.warden.policy.SighupReload;
+import dev.warden.scan.ScanLedger;
 import dev.warden.store.Database;
 import dev.warden.usage.Ingester;
 import dev.warden.usage.UsageParsers;
@@ -39,6 +40,7 @@ public final class Warden implements AutoCloseable {
     private final Ingester ingester;
     private final Broker broker;
     private final WardenConfig config;
+    private final ScanLedger scans;
     private HttpServer http;
     private ScheduledExecutorService scheduler;
 
@@ -54,6 +56,7 @@ public final class Warden implements AutoCloseable {
                 ? null
                 : new Broker(config.broker(), db, audit, SecretBox.open(db, location.dataDir()), clock);
         this.config = config;
+        this.scans = new ScanLedger(db, audit, clock);
     }
 
     /** Opens (and migrates) the store; nothing listens yet. */
@@ -102,7 +105,7 @@ public final class Warden implements AutoCloseable {
 
     /** The HTTP server over these components, built but not started. */
     public HttpServer httpServer() {
-        return new HttpServer(db, inventory, importer, ingester, tokens, audit, clock, broker, config.tls());
+        return new HttpServer(db, inventory, importer, ingester, scans, tokens, audit, clock, broker, config.tls());
     }
 
     /** Reloads policies on SIGHUP (server processes only; optional where the JVM forbids it). */
@@ -143,6 +146,11 @@ public final class Warden implements AutoCloseable {
     /** The broker, or null when {@code warden.yaml} does not configure one. */
     public Broker broker() {
         return broker;
+
+    }
+
+    public ScanLedger scans() {
+        return scans;
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.InventoryStore;
 import dev.warden.inventory.Nature;
 import dev.warden.inventory.Page;
+import dev.warden.scan.Leak;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,11 +178,35 @@ final class IdentitiesCommand implements Runnable {
                         .show(id, null)
                         .orElseThrow(() -> new IllegalArgumentException(
                                 "no identity '" + dev.warden.inventory.InventoryText.shown(id) + "'"));
+                List<Leak> leaks = w.scans().leaksForIdentity(r.identity().id());
                 if (format == Format.json) {
-                    out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+                    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+                    body.put("identity", r.identity());
+                    body.put("credentials", r.credentials());
+                    body.put("entitlements", r.entitlements());
+                    body.put("leaks", leaks);
+                    out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(body));
                     return Main.OK;
                 }
                 print(out, r);
+                out.println();
+                out.println("Leaks (" + leaks.size() + ")");
+                Table l = new Table("SEVERITY", "RULE", "LOCATION", "SECRET", "COMMIT", "CREDENTIAL", "FOUND");
+                for (Leak k : leaks) {
+                    l.row(
+                            k.severity().value(),
+                            k.rule(),
+                            k.file() + ":" + k.line(),
+                            k.redacted(),
+                            k.commit() == null
+                                    ? null
+                                    : k.commit()
+                                            .substring(
+                                                    0, Math.min(12, k.commit().length())),
+                            k.credentialId(),
+                            k.foundAt());
+                }
+                l.print(out);
             }
             return Main.OK;
         }

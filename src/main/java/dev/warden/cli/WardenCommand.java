@@ -20,6 +20,7 @@ import picocli.CommandLine.IVersionProvider;
             TokenCommand.class,
             AuditCommand.class,
             PolicyCommand.class,
+            ScanCommand.class,
             VersionCommand.class
         },
         footer = {"", "Exit codes: 0 ok, 1 a check failed, 2 usage or input error."})

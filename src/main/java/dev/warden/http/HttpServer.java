@@ -10,6 +10,7 @@ import dev.warden.auth.TokenService;
 import dev.warden.discovery.Importer;
 import dev.warden.broker.Broker;
 import dev.warden.inventory.Inventory;
+import dev.warden.scan.ScanLedger;
 import dev.warden.store.Database;
 import dev.warden.store.StoreException;
 import dev.warden.usage.Ingester;
@@ -58,6 +59,7 @@ public final class HttpServer {
             Inventory inventory,
             Importer importer,
             Ingester ingester,
+            ScanLedger scans,
             TokenService tokens,
             AuditLog audit,
             Clock clock,
@@ -69,12 +71,13 @@ public final class HttpServer {
         this.tls = tls;
         List<Route> all = new ArrayList<>();
         all.addAll(new SystemRoutes(db, metrics, OpenApi.load(mapper)).routes());
-        all.addAll(new IdentityRoutes(inventory, mapper).routes());
+        all.addAll(new IdentityRoutes(inventory, scans, mapper).routes());
         all.addAll(new ImportRoutes(importer).routes());
         all.addAll(new UsageRoutes(ingester).routes());
         all.addAll(new TokenRoutes(tokens, mapper).routes());
         all.addAll(new AuditRoutes(audit).routes());
         all.addAll(new BrokerRoutes(broker, tokens, mapper).routes());
+        all.addAll(new ScanRoutes(scans, mapper).routes());
         this.routes = List.copyOf(all);
     }
 

@@ -5,9 +5,11 @@ import dev.warden.auth.ApiToken;
 import dev.warden.auth.Role.Permission;
 import dev.warden.inventory.IdentityFilter;
 import dev.warden.inventory.IdentityKind;
+import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.Inventory;
 import dev.warden.inventory.Nature;
+import dev.warden.scan.ScanLedger;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Set;
@@ -19,10 +21,12 @@ final class IdentityRoutes {
             Set.of("kind", "source", "owner", "owned", "environment", "status", "q", "externalId", "nature");
 
     private final Inventory inventory;
+    private final ScanLedger scans;
     private final ObjectMapper mapper;
 
-    IdentityRoutes(Inventory inventory, ObjectMapper mapper) {
+    IdentityRoutes(Inventory inventory, ScanLedger scans, ObjectMapper mapper) {
         this.inventory = inventory;
+        this.scans = scans;
         this.mapper = mapper;
     }
 
@@ -51,9 +55,16 @@ final class IdentityRoutes {
             throw Problem.notFound("no identity with id '" + Params.shown(id)
                     + "' (ids are UUIDs; find one by external id with GET /v1/identities?externalId=...)");
         }
-        ctx.json(inventory
+        IdentityRecord r = inventory
                 .show(id, token.team())
-                .orElseThrow(() -> Problem.notFound("no identity with id '" + id + "'")));
+                .orElseThrow(() -> Problem.notFound("no identity with id '" + id + "'"));
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("identity", r.identity());
+        body.put("credentials", r.credentials());
+        body.put("entitlements", r.entitlements());
+        body.put("trusts", r.trusts());
+        body.put("leaks", scans.leaksForIdentity(r.identity().id()));
+        ctx.json(body);
     }
 
     private void classify(Context ctx) {

@@ -1,0 +1,307 @@
+package dev.warden.scan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.app.Json;
+import dev.warden.app.Version;
+import dev.warden.audit.AuditLog;
+import dev.warden.inventory.Ids;
+import dev.warden.store.Database;
+import dev.warden.store.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * Scans as the store keeps them: each hit linked to the inventory and recorded with its keyed
+ * fingerprint and redacted preview (never the secret), one transaction per scan with its audit
+ * entry. The fingerprint key is made on first use and kept in the store's settings, so every
+ * server sharing a PostgreSQL store fingerprints alike. {@link #leaksForIdentity} is what the API,
+ * the CLI and (issue 4) posture checks read.
+ */
+public final class ScanLedger {
+    static final String KEY_SETTING = "scan.fingerprint_key";
+    private static final ObjectMapper MAPPER = Json.mapper();
+
+    private final Database db;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final InventoryLinker linker;
+    private volatile Fingerprinter fingerprinter;
+
+    public ScanLedger(Database db, AuditLog audit, Clock clock) {
+        this.db = db;
+        this.audit = audit;
+        this.clock = clock;
+        this.linker = new InventoryLinker(db);
+    }
+
+    /** The store's fingerprinter, creating its key on first use. */
+    public Fingerprinter fingerprinter() {
+        Fingerprinter f = fingerprinter;
+        if (f == null) {
+            String key = db.inTransaction(h -> {
+                h.createUpdate("INSERT INTO settings (name, value) VALUES (:n, :v) ON CONFLICT (name) DO NOTHING")
+                        .bind("n", KEY_SETTING)
+                        .bind("v", Base64.getEncoder().encodeToString(Fingerprinter.randomKey()))
+                        .execute();
+                return h.createQuery("SELECT value FROM settings WHERE name = :n")
+                        .bind("n", KEY_SETTING)
+                        .mapTo(String.class)
+                        .one();
+            });
+            f = new Fingerprinter(Base64.getDecoder().decode(key), "store");
+            fingerprinter = f;
+        }
+        return f;
+    }
+
+    /** One file given by content (the API's input). */
+    public record Content(String path, String text) {}
+
+    /** Scans contents with the default rules and the store's key (the API path), without storing. */
+    public Report scanContent(List<Content> files, String target) {
+        Instant start = clock.instant();
+        RuleSet rules = RuleSet.defaults(clock);
+        Engine engine = new Engine(rules, fingerprinter());
+        FileScanner scanner = new FileScanner(engine, FileScanner.Options.defaults());
+        ScanStats stats = new ScanStats();
+        List<Hit> hits = new ArrayList<>();
+        for (Content c : files) {
+            hits.addAll(scanner.scanBytes(c.path(), c.text().getBytes(StandardCharsets.UTF_8), stats));
+        }
+        hits.sort(Report.ORDER);
+        return new Report(
+                Version.current(),
+                "content",
+                List.of(target),
+                start,
+                clock.instant(),
+                "store",
+                stats.summary(),
+                rules.rules(),
+                hits);
+    }
+
+    /** What {@link #record} stored: the scan id and the hits as linked (severity raised where it applies). */
+    public record Recorded(String scanId, List<Hit> hits, int linked) {}
+
+    /**
+     * Links {@code report}'s hits to the inventory and stores the scan, in one transaction with its
+     * audit entry. The hits' fingerprints must come from {@link #fingerprinter()}.
+     */
+    public Recorded record(Report report, String actor) {
+        String scanId = Ids.next();
+        Instant now = clock.instant();
+        return db.inTransaction(h -> {
+            List<Hit> out = new ArrayList<>();
+            List<Hit> rows = new ArrayList<>();
+            int linked = 0;
+            for (Hit hit : report.hits()) {
+                List<InventoryLinker.Target> targets = hit.link() == null ? List.of() : linker.targets(h, hit.link());
+                if (targets.isEmpty()) {
+                    out.add(hit);
+                    rows.add(hit);
+                    continue;
+                }
+                linked++;
+                Hit first = null;
+                for (InventoryLinker.Target t : targets) {
+                    Severity s = t.active() && hit.confidence() != Confidence.LOW ? Severity.CRITICAL : hit.severity();
+                    Hit l = hit.linked(t.identityId(), t.credentialId(), s);
+                    rows.add(l);
+                    if (first == null || s.ordinal() < first.severity().ordinal()) {
+                        first = l;
+                    }
+                }
+                out.add(first);
+            }
+            h.createUpdate("INSERT INTO scans (id, started_at, finished_at, actor, mode, targets, summary, hit_count,"
+                            + " linked_count) VALUES (:id, :started, :finished, :actor, :mode, :targets, :summary, :hits,"
+                            + " :linked)")
+                    .bind("id", scanId)
+                    .bind("started", report.startedAt().toEpochMilli())
+                    .bind("finished", report.finishedAt().toEpochMilli())
+                    .bind("actor", actor)
+                    .bind("mode", report.mode())
+                    .bind("targets", json(report.targets()))
+                    .bind("summary", json(report.summary()))
+                    .bind("hits", report.hits().size())
+                    .bind("linked", linked)
+                    .execute();
+            insertHits(h, scanId, rows, now);
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("mode", report.mode());
+            details.put("hits", Integer.toString(report.hits().size()));
+            details.put("linked", Integer.toString(linked));
+            audit.append(h, actor, "scan.record", "scan", scanId, details);
+            return new Recorded(scanId, out, linked);
+        });
+    }
+
+    private static void insertHits(Handle h, String scanId, List<Hit> rows, Instant now) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        PreparedBatch b = h.prepareBatch("INSERT INTO scan_hits (scan_id, fingerprint, rule_id, severity, confidence,"
+                + " redacted, path, line, col, commit_id, author, committed_at, present_at_head, link_type, link_value,"
+                + " identity_id, credential_id, found_at) VALUES (:scan, :fp, :rule, :severity, :confidence, :redacted,"
+                + " :path, :line, :col, :commit, :author, :committedAt, :present, :linkType, :linkValue, :identity,"
+                + " :credential, :now)");
+        for (Hit hit : rows) {
+            b.bind("scan", scanId)
+                    .bind("fp", hit.fingerprint())
+                    .bind("rule", hit.rule())
+                    .bind("severity", hit.severity().value())
+                    .bind("confidence", hit.confidence().value())
+                    .bind("redacted", hit.redacted())
+                    .bind("path", hit.path())
+                    .bind("line", hit.line())
+                    .bind("col", hit.column())
+                    .bind("commit", hit.commit())
+                    .bind("author", hit.author())
+                    .bind("committedAt", hit.date() == null ? null : hit.date().toEpochMilli())
+                    .bind("present", hit.presentAtHead() == null ? null : hit.presentAtHead() ? 1 : 0)
+                    .bind(
+                            "linkType",
+                            hit.link() == null ? null : hit.link().type().name().toLowerCase(java.util.Locale.ROOT))
+                    .bind("linkValue", hit.link() == null ? null : hit.link().value())
+                    .bind("identity", hit.identityId())
+                    .bind("credential", hit.credentialId())
+                    .bind("now", now.toEpochMilli())
+                    .add();
+        }
+        b.execute();
+    }
+
+    /** A stored scan with its hits (for a team-scoped reader, only hits linked to the team's identities). */
+    public record StoredScan(
+            String id,
+            Instant startedAt,
+            Instant finishedAt,
+            String actor,
+            String mode,
+            JsonNode targets,
+            JsonNode summary,
+            int hitCount,
+            int linkedCount,
+            List<Leak> findings) {}
+
+    public Optional<StoredScan> get(String id, String team) {
+        if (!Ids.isValid(id)) {
+            return Optional.empty();
+        }
+        return db.withHandle(h -> h.createQuery("SELECT * FROM scans WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> new StoredScan(
+                        rs.getString("id"),
+                        Instant.ofEpochMilli(rs.getLong("started_at")),
+                        Instant.ofEpochMilli(rs.getLong("finished_at")),
+                        rs.getString("actor"),
+                        rs.getString("mode"),
+                        tree(rs.getString("targets")),
+                        tree(rs.getString("summary")),
+                        rs.getInt("hit_count"),
+                        rs.getInt("linked_count"),
+                        List.of()))
+                .findOne()
+                .map(s -> new StoredScan(
+                        s.id(),
+                        s.startedAt(),
+                        s.finishedAt(),
+                        s.actor(),
+                        s.mode(),
+                        s.targets(),
+                        s.summary(),
+                        s.hitCount(),
+                        s.linkedCount(),
+                        hits(h, id, team))));
+    }
+
+    private static List<Leak> hits(Handle h, String scanId, String team) {
+        String sql = "SELECT s.* FROM scan_hits s"
+                + (team == null
+                        ? " WHERE s.scan_id = :scan"
+                        : " JOIN identities i ON i.id = s.identity_id WHERE s.scan_id = :scan"
+                                + " AND (i.business_owner = :team OR i.technical_owner = :team)")
+                + " ORDER BY s.id";
+        var q = h.createQuery(sql).bind("scan", scanId);
+        if (team != null) {
+            q.bind("team", team);
+        }
+        return q.map((rs, ctx) -> leak(rs)).list();
+    }
+
+    /** The leaks linked to an identity: the latest sighting of each fingerprint, most severe first. */
+    public List<Leak> leaksForIdentity(String identityId) {
+        if (!Ids.isValid(identityId)) {
+            return List.of();
+        }
+        List<Leak> all = db.withHandle(h -> h.createQuery(
+                        "SELECT * FROM scan_hits WHERE identity_id = :id ORDER BY found_at DESC, id DESC LIMIT 1000")
+                .bind("id", identityId)
+                .map((rs, ctx) -> leak(rs))
+                .list());
+        Map<String, Leak> latest = new LinkedHashMap<>();
+        for (Leak l : all) {
+            latest.putIfAbsent(l.fingerprint() + "|" + l.credentialId(), l);
+        }
+        List<Leak> out = new ArrayList<>(latest.values());
+        out.sort(java.util.Comparator.comparingInt((Leak l) -> l.severity().ordinal())
+                .thenComparing(Leak::foundAt, java.util.Comparator.reverseOrder()));
+        return out;
+    }
+
+    private static Leak leak(ResultSet rs) throws SQLException {
+        long committed = rs.getLong("committed_at");
+        boolean noCommitTime = rs.wasNull();
+        int present = rs.getInt("present_at_head");
+        boolean noPresent = rs.wasNull();
+        return new Leak(
+                rs.getString("scan_id"),
+                rs.getString("fingerprint").strip(),
+                rs.getString("rule_id"),
+                Severity.parse(rs.getString("severity")),
+                Confidence.valueOf(rs.getString("confidence").toUpperCase(java.util.Locale.ROOT)),
+                rs.getString("redacted"),
+                rs.getString("path"),
+                rs.getInt("line"),
+                rs.getInt("col"),
+                rs.getString("commit_id"),
+                rs.getString("author"),
+                noCommitTime ? null : Instant.ofEpochMilli(committed),
+                noPresent ? null : present == 1,
+                rs.getString("link_type"),
+                rs.getString("link_value"),
+                rs.getString("identity_id"),
+                rs.getString("credential_id"),
+                Instant.ofEpochMilli(rs.getLong("found_at")));
+    }
+
+    private static String json(Object o) {
+        try {
+            return MAPPER.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON column", e);
+        }
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("stored scan JSON column is corrupt", e);
+        }
+    }
+}
