@@ -20,11 +20,9 @@ final class Secrets {
     static final String SYMBOLS = "!#%&*+-.=?@^_~";
 
     private final Random r;
-    private final List<String> pems;
 
     Secrets(Random r) {
         this.r = r;
-        this.pems = List.of(pem("PRIVATE KEY"), pem("PRIVATE KEY"), pem("PRIVATE KEY"), pem("PRIVATE KEY"));
     }
 
     String s(String alphabet, int n) {
@@ -103,18 +101,15 @@ final class Secrets {
                 + e.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + s(URLSAFE, 86);
     }
 
+    /** A fresh private key each time (EC P-256, fast to make), so every planted key is a distinct secret. */
     String pem() {
-        return pems.get(r.nextInt(pems.size()));
-    }
-
-    private static String pem(String type) {
         try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
-            return "-----BEGIN " + type + "-----\n"
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(256);
+            return "-----BEGIN PRIVATE KEY-----\n"
                     + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                             .encodeToString(g.generateKeyPair().getPrivate().getEncoded())
-                    + "\n-----END " + type + "-----";
+                    + "\n-----END PRIVATE KEY-----";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

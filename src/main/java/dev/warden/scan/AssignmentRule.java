@@ -406,7 +406,7 @@ final class AssignmentRule implements Rule {
             int j = i;
             while (j < end && j - i < 256) {
                 char ch = t.charAt(j);
-                if (Character.isWhitespace(ch) || "\"'`,;}<)".indexOf(ch) >= 0) {
+                if (Character.isWhitespace(ch) || "\"'`,;}<)".indexOf(ch) >= 0 || (code && (ch == '[' || ch == '('))) {
                     break;
                 }
                 j++;

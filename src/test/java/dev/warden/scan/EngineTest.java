@@ -71,6 +71,7 @@ class EngineTest {
             values.yaml      § api_key: your_api_key_here
             src/A.java       § String password = user.getPassword();
             src/a.py         § token = os.environ["TOKEN"]
+            src/a.py         § password = settings.DATABASES["default"]["PASSWORD"]
             src/a.js         § const password = process.env.DB_PASSWORD;
             src/a.js         § if (password === "") { fail(); }
             app.yml          § request_id: 123e4567-e89b-12d3-a456-426614174000
