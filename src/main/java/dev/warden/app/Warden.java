@@ -6,6 +6,10 @@ import dev.warden.discovery.Connectors;
 import dev.warden.discovery.Importer;
 import dev.warden.http.HttpServer;
 import dev.warden.inventory.Inventory;
+import dev.warden.posture.Checks;
+import dev.warden.posture.LeakSource;
+import dev.warden.posture.Posture;
+import dev.warden.posture.PosturePolicy;
 import dev.warden.store.Database;
 import dev.warden.usage.Ingester;
 import dev.warden.usage.UsageParsers;
@@ -27,9 +31,10 @@ public final class Warden implements AutoCloseable {
     private final Inventory inventory;
     private final Importer importer;
     private final Ingester ingester;
+    private final Posture posture;
     private HttpServer http;
 
-    private Warden(Database db, Clock clock) {
+    private Warden(Database db, Clock clock, PosturePolicy policy) {
         this.db = db;
         this.clock = clock;
         this.audit = new AuditLog(db, clock);
@@ -37,11 +42,18 @@ public final class Warden implements AutoCloseable {
         this.inventory = new Inventory(db, audit, clock);
         this.importer = new Importer(db, inventory, audit, Connectors.builtIn(clock), clock);
         this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, RAW_USAGE_RETENTION);
+        // NHI2 has no leak source until the secret scanner lands (see LeakSource).
+        this.posture = new Posture(db, ingester.store(), LeakSource.NONE, audit, clock, Checks.builtIn(), policy);
     }
 
-    /** Opens (and migrates) the store; nothing listens yet. */
+    /** Opens (and migrates) the store with the default posture policy; nothing listens yet. */
     public static Warden open(StoreLocation location, Clock clock) {
-        return new Warden(Database.open(location.db()), clock);
+        return open(location, clock, PosturePolicy.defaults());
+    }
+
+    /** Opens (and migrates) the store; evaluations use {@code policy} unless told otherwise. */
+    public static Warden open(StoreLocation location, Clock clock, PosturePolicy policy) {
+        return new Warden(Database.open(location.db()), clock, policy);
     }
 
     /** Starts the HTTP server on {@code bind:port} (port 0 picks a free port). */
@@ -85,6 +97,10 @@ public final class Warden implements AutoCloseable {
 
     public Ingester ingester() {
         return ingester;
+    }
+
+    public Posture posture() {
+        return posture;
     }
 
     @Override
