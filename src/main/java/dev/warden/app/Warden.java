@@ -68,7 +68,7 @@ public final class Warden implements AutoCloseable {
 
     /** The HTTP server over these components, built but not started. */
     public HttpServer httpServer() {
-        return new HttpServer(db, inventory, importer, ingester, tokens, audit, clock);
+        return new HttpServer(db, inventory, importer, ingester, posture, tokens, audit, clock);
     }
 
     public Database db() {

@@ -8,6 +8,7 @@ import dev.warden.auth.ApiToken;
 import dev.warden.auth.TokenService;
 import dev.warden.discovery.Importer;
 import dev.warden.inventory.Inventory;
+import dev.warden.posture.Posture;
 import dev.warden.store.Database;
 import dev.warden.store.StoreException;
 import dev.warden.usage.Ingester;
@@ -48,6 +49,7 @@ public final class HttpServer {
             Inventory inventory,
             Importer importer,
             Ingester ingester,
+            Posture posture,
             TokenService tokens,
             AuditLog audit,
             Clock clock) {
@@ -55,9 +57,10 @@ public final class HttpServer {
         this.metrics = new Metrics();
         List<Route> all = new ArrayList<>();
         all.addAll(new SystemRoutes(db, metrics, OpenApi.load(mapper)).routes());
-        all.addAll(new IdentityRoutes(inventory, mapper).routes());
+        all.addAll(new IdentityRoutes(inventory, posture, mapper).routes());
         all.addAll(new ImportRoutes(importer).routes());
         all.addAll(new UsageRoutes(ingester).routes());
+        all.addAll(new FindingRoutes(posture, mapper, clock).routes());
         all.addAll(new TokenRoutes(tokens, mapper).routes());
         all.addAll(new AuditRoutes(audit).routes());
         this.routes = List.copyOf(all);
@@ -104,6 +107,8 @@ public final class HttpServer {
                             e.getStatus(),
                             io.javalin.http.HttpStatus.forStatus(e.getStatus()).getMessage(),
                             lower(e.getMessage())));
+            config.routes.exception(
+                    Posture.NoSuchFindingException.class, (e, ctx) -> problem(ctx, 404, "Not Found", e.getMessage()));
             config.routes.exception(
                     IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Bad Request", e.getMessage()));
             config.routes.exception(StoreException.class, (e, ctx) -> {

@@ -8,6 +8,7 @@ import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.Inventory;
 import dev.warden.inventory.Nature;
+import dev.warden.posture.Posture;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Set;
@@ -19,10 +20,12 @@ final class IdentityRoutes {
             Set.of("kind", "source", "owner", "owned", "environment", "status", "q", "externalId", "nature");
 
     private final Inventory inventory;
+    private final Posture posture;
     private final ObjectMapper mapper;
 
-    IdentityRoutes(Inventory inventory, ObjectMapper mapper) {
+    IdentityRoutes(Inventory inventory, Posture posture, ObjectMapper mapper) {
         this.inventory = inventory;
+        this.posture = posture;
         this.mapper = mapper;
     }
 
@@ -51,9 +54,13 @@ final class IdentityRoutes {
             throw Problem.notFound("no identity with id '" + Params.shown(id)
                     + "' (ids are UUIDs; find one by external id with GET /v1/identities?externalId=...)");
         }
-        ctx.json(inventory
+        dev.warden.inventory.IdentityRecord r = inventory
                 .show(id, token.team())
-                .orElseThrow(() -> Problem.notFound("no identity with id '" + id + "'")));
+                .orElseThrow(() -> Problem.notFound("no identity with id '" + id + "'"));
+        // The record as it always was, plus the identity's current findings.
+        com.fasterxml.jackson.databind.node.ObjectNode body = mapper.valueToTree(r);
+        body.set("findings", mapper.valueToTree(posture.forIdentity(r.identity().id())));
+        ctx.json(body);
     }
 
     private void classify(Context ctx) {
