@@ -26,10 +26,13 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ListenOptions listen;
 
+    @Mixin
+    PolicyOptions policy;
+
     @Override
     public Integer call() throws InterruptedException {
         listen.validate();
-        Warden w = store.open();
+        Warden w = store.open(policy.load());
         try {
             Optional<TokenService.Issued> bootstrap = w.tokens().bootstrap();
             HttpServer http = w.serve(listen.bind, listen.port);
