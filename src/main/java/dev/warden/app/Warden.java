@@ -10,6 +10,10 @@ import dev.warden.inventory.Inventory;
 import dev.warden.keys.SecretBox;
 import dev.warden.policy.SighupReload;
 import dev.warden.scan.ScanLedger;
+import dev.warden.posture.Checks;
+import dev.warden.posture.LeakSource;
+import dev.warden.posture.Posture;
+import dev.warden.posture.PosturePolicy;
 import dev.warden.store.Database;
 import dev.warden.usage.Ingester;
 import dev.warden.usage.UsageParsers;
@@ -41,10 +45,11 @@ public final class Warden implements AutoCloseable {
     private final Broker broker;
     private final WardenConfig config;
     private final ScanLedger scans;
+    private final Posture posture;
     private HttpServer http;
     private ScheduledExecutorService scheduler;
 
-    private Warden(Database db, Clock clock, StoreLocation location, WardenConfig config) {
+    private Warden(Database db, Clock clock, StoreLocation location, WardenConfig config, PosturePolicy policy) {
         this.db = db;
         this.clock = clock;
         this.audit = new AuditLog(db, clock);
@@ -57,18 +62,30 @@ public final class Warden implements AutoCloseable {
                 : new Broker(config.broker(), db, audit, SecretBox.open(db, location.dataDir()), clock);
         this.config = config;
         this.scans = new ScanLedger(db, audit, clock);
+        // NHI2 is not yet fed by the scanner's ledger (ScanLedger.leaksForIdentity): next step, see LeakSource.
+        this.posture = new Posture(db, ingester.store(), LeakSource.NONE, audit, clock, Checks.builtIn(), policy);
     }
 
-    /** Opens (and migrates) the store; nothing listens yet. */
+    /** Opens (and migrates) the store with the default posture policy; nothing listens yet. */
     public static Warden open(StoreLocation location, Clock clock) {
-        return open(location, clock, WardenConfig.none());
+        return open(location, clock, WardenConfig.none(), PosturePolicy.defaults());
     }
 
     /** Opens the store and builds the components {@code config} enables (the broker). */
     public static Warden open(StoreLocation location, Clock clock, WardenConfig config) {
+        return open(location, clock, config, PosturePolicy.defaults());
+    }
+
+    /** Opens the store; posture evaluations use {@code policy} unless told otherwise. */
+    public static Warden open(StoreLocation location, Clock clock, PosturePolicy policy) {
+        return open(location, clock, WardenConfig.none(), policy);
+    }
+
+    /** Opens the store, builds what {@code config} enables (the broker) and evaluates posture with {@code policy}. */
+    public static Warden open(StoreLocation location, Clock clock, WardenConfig config, PosturePolicy policy) {
         Database db = Database.open(location.db());
         try {
-            return new Warden(db, clock, location, config);
+            return new Warden(db, clock, location, config, policy);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -105,7 +122,7 @@ public final class Warden implements AutoCloseable {
 
     /** The HTTP server over these components, built but not started. */
     public HttpServer httpServer() {
-        return new HttpServer(db, inventory, importer, ingester, scans, tokens, audit, clock, broker, config.tls());
+        return new HttpServer(db, inventory, importer, ingester, scans, posture, tokens, audit, clock, broker, config.tls());
     }
 
     /** Reloads policies on SIGHUP (server processes only; optional where the JVM forbids it). */
@@ -151,6 +168,11 @@ public final class Warden implements AutoCloseable {
 
     public ScanLedger scans() {
         return scans;
+
+    }
+
+    public Posture posture() {
+        return posture;
     }
 
     @Override

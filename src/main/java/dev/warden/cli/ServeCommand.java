@@ -35,12 +35,14 @@ final class ServeCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description = "Configuration file (broker, TLS; see docs/broker.md). Default: $WARDEN_CONFIG, else none.")
     Path config;
+    @Mixin
+    PolicyOptions policy;
 
     @Override
     public Integer call() throws InterruptedException {
         listen.validate();
         WardenConfig cfg = loadConfig(config);
-        Warden w = Warden.open(store.location(), Clock.systemUTC(), cfg);
+        Warden w = Warden.open(store.location(), Clock.systemUTC(), cfg, policy.load());
         try {
             Optional<TokenService.Issued> bootstrap = w.tokens().bootstrap();
             HttpServer http = w.serve(listen.bind, listen.port);

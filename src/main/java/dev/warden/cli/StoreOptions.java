@@ -30,4 +30,9 @@ final class StoreOptions {
     Warden open() {
         return Warden.open(location(), Clock.systemUTC());
     }
+
+    /** Opens the store with a posture policy other than the defaults. */
+    Warden open(dev.warden.posture.PosturePolicy policy) {
+        return Warden.open(location(), Clock.systemUTC(), policy);
+    }
 }

@@ -17,6 +17,8 @@ import picocli.CommandLine.IVersionProvider;
             ImportsCommand.class,
             IngestCommand.class,
             IdentitiesCommand.class,
+            FindingsCommand.class,
+            ReportCommand.class,
             TokenCommand.class,
             AuditCommand.class,
             PolicyCommand.class,

@@ -11,6 +11,7 @@ import dev.warden.discovery.Importer;
 import dev.warden.broker.Broker;
 import dev.warden.inventory.Inventory;
 import dev.warden.scan.ScanLedger;
+import dev.warden.posture.Posture;
 import dev.warden.store.Database;
 import dev.warden.store.StoreException;
 import dev.warden.usage.Ingester;
@@ -60,6 +61,7 @@ public final class HttpServer {
             Importer importer,
             Ingester ingester,
             ScanLedger scans,
+            Posture posture,
             TokenService tokens,
             AuditLog audit,
             Clock clock,
@@ -71,9 +73,10 @@ public final class HttpServer {
         this.tls = tls;
         List<Route> all = new ArrayList<>();
         all.addAll(new SystemRoutes(db, metrics, OpenApi.load(mapper)).routes());
-        all.addAll(new IdentityRoutes(inventory, scans, mapper).routes());
+        all.addAll(new IdentityRoutes(inventory, scans, posture, mapper).routes());
         all.addAll(new ImportRoutes(importer).routes());
         all.addAll(new UsageRoutes(ingester).routes());
+        all.addAll(new FindingRoutes(posture, mapper, clock).routes());
         all.addAll(new TokenRoutes(tokens, mapper).routes());
         all.addAll(new AuditRoutes(audit).routes());
         all.addAll(new BrokerRoutes(broker, tokens, mapper).routes());
@@ -128,6 +131,8 @@ public final class HttpServer {
                             e.getStatus(),
                             io.javalin.http.HttpStatus.forStatus(e.getStatus()).getMessage(),
                             lower(e.getMessage())));
+            config.routes.exception(
+                    Posture.NoSuchFindingException.class, (e, ctx) -> problem(ctx, 404, "Not Found", e.getMessage()));
             config.routes.exception(
                     IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Bad Request", e.getMessage()));
             config.routes.exception(StoreException.class, (e, ctx) -> {

@@ -10,6 +10,7 @@ import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.Inventory;
 import dev.warden.inventory.Nature;
 import dev.warden.scan.ScanLedger;
+import dev.warden.posture.Posture;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Set;
@@ -22,11 +23,13 @@ final class IdentityRoutes {
 
     private final Inventory inventory;
     private final ScanLedger scans;
+    private final Posture posture;
     private final ObjectMapper mapper;
 
-    IdentityRoutes(Inventory inventory, ScanLedger scans, ObjectMapper mapper) {
+    IdentityRoutes(Inventory inventory, ScanLedger scans, Posture posture, ObjectMapper mapper) {
         this.inventory = inventory;
         this.scans = scans;
+        this.posture = posture;
         this.mapper = mapper;
     }
 
@@ -64,6 +67,7 @@ final class IdentityRoutes {
         body.put("entitlements", r.entitlements());
         body.put("trusts", r.trusts());
         body.put("leaks", scans.leaksForIdentity(r.identity().id()));
+        body.put("findings", posture.forIdentity(r.identity().id()));
         ctx.json(body);
     }
 

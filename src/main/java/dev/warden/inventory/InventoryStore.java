@@ -633,6 +633,60 @@ public final class InventoryStore {
         });
     }
 
+    /**
+     * Up to {@code limit} whole records (identity, credentials, entitlements, trusts) in id order after
+     * {@code afterId} (null: from the start), read on the caller's handle: a keyset page for passes
+     * over the whole inventory in bounded memory. Children are read by id range, as a page is a
+     * contiguous run of ids.
+     */
+    public List<IdentityRecord> records(Handle h, String afterId, int limit) {
+        List<Identity> identities = (afterId == null
+                        ? h.createQuery("SELECT " + IDENTITY_COLUMNS + " FROM identities ORDER BY id LIMIT :limit")
+                        : h.createQuery("SELECT " + IDENTITY_COLUMNS
+                                        + " FROM identities WHERE id > :after ORDER BY id LIMIT :limit")
+                                .bind("after", afterId))
+                .bind("limit", limit)
+                .map((rs, ctx) -> identity(rs))
+                .list();
+        if (identities.isEmpty()) {
+            return List.of();
+        }
+        String first = identities.get(0).id();
+        String last = identities.get(identities.size() - 1).id();
+        Map<String, List<Credential>> credentials = new HashMap<>();
+        h.createQuery("SELECT * FROM credentials WHERE identity_id BETWEEN :first AND :last ORDER BY identity_id, id")
+                .bind("first", first)
+                .bind("last", last)
+                .map((rs, ctx) -> credential(rs))
+                .forEach(c -> credentials
+                        .computeIfAbsent(c.identityId(), k -> new ArrayList<>())
+                        .add(c));
+        Map<String, List<Entitlement>> entitlements = new HashMap<>();
+        h.createQuery("SELECT * FROM entitlements WHERE identity_id BETWEEN :first AND :last ORDER BY identity_id, id")
+                .bind("first", first)
+                .bind("last", last)
+                .map((rs, ctx) -> Map.entry(rs.getString("identity_id"), entitlement(rs)))
+                .forEach(e -> entitlements
+                        .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(e.getValue()));
+        Map<String, List<Trust>> trusts = new HashMap<>();
+        h.createQuery("SELECT * FROM trusts WHERE identity_id BETWEEN :first AND :last ORDER BY identity_id, id")
+                .bind("first", first)
+                .bind("last", last)
+                .map((rs, ctx) -> Map.entry(rs.getString("identity_id"), trust(rs)))
+                .forEach(e -> trusts.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(e.getValue()));
+        List<IdentityRecord> out = new ArrayList<>(identities.size());
+        for (Identity i : identities) {
+            out.add(IdentityRecord.whole(
+                    i,
+                    credentials.getOrDefault(i.id(), List.of()),
+                    entitlements.getOrDefault(i.id(), List.of()),
+                    trusts.getOrDefault(i.id(), List.of())));
+        }
+        return out;
+    }
+
     /** A page of identities matching {@code filter}, in id (creation) order. */
     public Page<Identity> list(IdentityFilter filter, String cursor, int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {

@@ -9,12 +9,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
@@ -218,6 +221,58 @@ public final class UsageStore {
             }
             return null;
         });
+    }
+
+    /**
+     * The usage up to {@code asOf} of each of {@code principals} of one source type and scope, read
+     * on the caller's handle (so that it sees the caller's snapshot); principals without usage are
+     * absent from the map. One indexed query per call: the posture evaluation asks once per source
+     * scope for each page of identities.
+     */
+    public Map<String, UsageSummary> summaries(
+            Handle h, String sourceType, String scope, Collection<String> principals, Instant asOf) {
+        Map<String, List<Row>> byPrincipal = new HashMap<>();
+        List<String> all = List.copyOf(principals);
+        for (int i = 0; i < all.size(); i += 500) {
+            h.createQuery("SELECT * FROM usage_daily WHERE source_type = :t AND scope = :s AND principal IN (<ps>)"
+                            + " AND day <= :day AND first_at <= :asOf")
+                    .bind("t", sourceType)
+                    .bind("s", scope)
+                    .bindList("ps", all.subList(i, Math.min(all.size(), i + 500)))
+                    .bind("day", LocalDate.ofInstant(asOf, ZoneOffset.UTC).toEpochDay())
+                    .bind("asOf", asOf.toEpochMilli())
+                    .map((rs, ctx) -> row(rs))
+                    .forEach(r -> byPrincipal
+                            .computeIfAbsent(r.principal(), k -> new ArrayList<>())
+                            .add(r));
+        }
+        Map<String, UsageSummary> out = new HashMap<>();
+        byPrincipal.forEach((p, rows) -> out.put(p, fold(rows, asOf)));
+        return out;
+    }
+
+    /**
+     * The (source type, scope) pairs that have any usage, as type, a NUL character, scope: which
+     * parts of the estate logs were ingested for. A loose index scan, one probe per pair, so it costs
+     * the same for ten rows or ten million.
+     */
+    public Set<String> scopes(Handle h) {
+        Set<String> out = new LinkedHashSet<>();
+        Optional<String[]> next = h.createQuery(
+                        "SELECT source_type, scope FROM usage_daily ORDER BY source_type, scope LIMIT 1")
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
+                .findOne();
+        while (next.isPresent() && out.size() < 100_000) {
+            String[] k = next.get();
+            out.add(k[0] + "\u0000" + k[1]);
+            next = h.createQuery("SELECT source_type, scope FROM usage_daily WHERE (source_type, scope) > (:t, :s)"
+                            + " ORDER BY source_type, scope LIMIT 1")
+                    .bind("t", k[0])
+                    .bind("s", k[1])
+                    .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
+                    .findOne();
+        }
+        return out;
     }
 
     private record Row(

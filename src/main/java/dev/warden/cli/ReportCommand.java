@@ -1,0 +1,86 @@
+package dev.warden.cli;
+
+import dev.warden.app.Warden;
+import dev.warden.posture.PostureReport;
+import dev.warden.posture.ReportWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        description = {
+            "A posture report for an auditor, per OWASP NHI Top 10 risk or NIST CSF 2.0 subcategory: findings by"
+                    + " severity, the identities with the most severe ones, and the change since the previous"
+                    + " evaluation. Reads the latest evaluation (run 'warden findings' first); writes nothing to the"
+                    + " store."
+        })
+final class ReportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Parameters(paramLabel = "FRAMEWORK", description = "owasp-nhi or nist-csf.")
+    String framework;
+
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "md",
+            description = "md, json or html (a self-contained page; default ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+    Path output;
+
+    @Option(
+            names = "--top",
+            paramLabel = "N",
+            defaultValue = "5",
+            description = "Identities listed per risk or subcategory (1-100, default ${DEFAULT-VALUE}).")
+    int top;
+
+    @Override
+    public Integer call() throws IOException {
+        PostureReport.Framework f = PostureReport.Framework.parse(framework);
+        ReportWriter.Format fmt = ReportWriter.Format.parse(format);
+        if (top < 1 || top > 100) {
+            throw new IllegalArgumentException("--top must be between 1 and 100");
+        }
+        String text;
+        try (Warden w = store.open()) {
+            text = ReportWriter.render(w.posture().report(f, top), fmt);
+        }
+        if (output == null) {
+            spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
+            return Main.OK;
+        }
+        Path target = output.toAbsolutePath();
+        Path dir = target.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("cannot write " + output + ": its directory does not exist");
+        }
+        Path tmp = Files.createTempFile(dir, ".warden-report-", ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        spec.commandLine().getOut().println("wrote " + f.value() + " report to " + output);
+        return Main.OK;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.warden.posture.checks;
+
+import dev.warden.inventory.Credential;
+import dev.warden.inventory.CredentialKind;
+import dev.warden.inventory.IdentityKind;
+import dev.warden.posture.Detection;
+import dev.warden.posture.Risk;
+import dev.warden.posture.Severity;
+import dev.warden.posture.Subject;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * NHI4: a machine IAM user with live access keys, where an IAM role (instance profile, EKS pod
+ * identity or IRSA, OIDC federation from CI) would give short-lived credentials instead. Medium;
+ * high with two live keys or admin rights.
+ */
+public final class StaticCredentials extends BaseCheck {
+    public StaticCredentials() {
+        super(
+                "nhi4-static-credentials",
+                Risk.NHI4,
+                List.of("PR.AA-03", "PR.AA-01"),
+                "Static cloud access keys where federation is available",
+                "Replace the IAM user's access keys with an IAM role the workload assumes (instance profile, EKS Pod"
+                        + " Identity/IRSA, or OIDC federation from CI), then deactivate and delete the keys.");
+    }
+
+    @Override
+    public void evaluate(Subject s, Consumer<Detection> out) {
+        if (s.identity().kind() != IdentityKind.CLOUD_USER
+                || !s.identity().source().type().equals("aws")
+                || s.flag("root")) {
+            return;
+        }
+        List<Credential> keys = s.credentials().stream()
+                .filter(c -> c.kind() == CredentialKind.ACCESS_KEY && s.live(c))
+                .toList();
+        if (keys.isEmpty()) {
+            return;
+        }
+        boolean admin = Privileges.breadth(s) == Privileges.Breadth.ADMIN;
+        Severity severity = keys.size() > 1 || admin ? Severity.HIGH : Severity.MEDIUM;
+        out.accept(Detection.of(severity, keys.size() + " live access key(s) on a machine IAM user")
+                .fact("accessKeys", keys.stream().map(Subject::label).toList())
+                .fact("liveKeys", (long) keys.size())
+                .fact("admin", admin)
+                .fact("federation", "IAM role: instance profile, EKS Pod Identity/IRSA, or OIDC from CI")
+                .build());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.warden.posture.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warden.inventory.Credential;
+import dev.warden.inventory.CredentialKind;
+import dev.warden.inventory.CredentialStatus;
+import dev.warden.posture.Build;
+import dev.warden.posture.Check;
+import dev.warden.posture.CheckContract;
+import dev.warden.posture.Finding;
+import dev.warden.posture.Severity;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Records carry the attributes the GitHub connector writes (auth, clouds, cloudCredential, ...). */
+class CiStaticCloudKeysTest extends CheckContract {
+    static Credential secret(String name, String repo, boolean cloud) {
+        return new Credential(
+                null,
+                null,
+                CredentialKind.ACCESS_KEY,
+                "secrets." + name + "@" + repo,
+                null,
+                null,
+                null,
+                null,
+                null,
+                CredentialStatus.ACTIVE,
+                cloud
+                        ? Map.of("cloudCredential", "true", "longLived", "true", "usedAs", "aws-access-key-id")
+                        : Map.of("longLived", "true", "usedAs", "run"));
+    }
+
+    @Override
+    protected Check check() {
+        return new CiStaticCloudKeys();
+    }
+
+    @Override
+    protected List<Sample> firing() {
+        return List.of(
+                Sample.of(Build.workflow("acme/payments", "deploy-static.yml")
+                        .attr("auth", "static-secret")
+                        .attr("clouds", "aws")
+                        .credential(secret("AWS_ACCESS_KEY_ID", "acme/payments", true))),
+                Sample.of(Build.workflow("acme/payments", "inline.yml")
+                        .attr("auth", "static-secret")
+                        .attr("inlineCredentials", "AWS_SECRET_ACCESS_KEY (job deploy)")),
+                Sample.of(Build.workflow("acme/web", "mixed.yml").attr("auth", "mixed")));
+    }
+
+    @Override
+    protected List<Sample> silent() {
+        return List.of(
+                Sample.of(Build.workflow("acme/payments", "deploy-oidc.yml")
+                        .attr("auth", "oidc")
+                        .credential(secret("SLACK_TOKEN", "acme/payments", false))),
+                Sample.of(Build.awsRole("not-ci").attr("auth", "static-secret")));
+    }
+
+    @Test
+    void high_and_critical_when_a_credential_is_inline_or_forks_may_reach_it() {
+        Finding f = only(firing().get(0));
+        assertThat(f.severity()).isEqualTo(Severity.HIGH);
+        assertThat(f.evidence().get("cloudSecrets").toString()).contains("secrets.AWS_ACCESS_KEY_ID@acme/payments");
+        assertThat(only(firing().get(1)).severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(only(Sample.of(Build.workflow("acme/x", "prt.yml")
+                                .attr("auth", "static-secret")
+                                .attr("pullRequestTarget", "true")))
+                        .severity())
+                .isEqualTo(Severity.CRITICAL);
+    }
+}
