@@ -52,14 +52,29 @@ public final class ImportBench {
         long t0 = System.nanoTime();
         writeAws(aws, roles, users);
         int serviceAccounts = writeKubernetes(k8s, objects);
-        System.out.printf(Locale.ROOT, "== generated %s (%d MB) and %s (%d MB) in %.1f s%n", aws.getFileName(), Files.size(aws) >> 20,
-                k8s.getFileName(), Files.size(k8s) >> 20, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                Locale.ROOT,
+                "== generated %s (%d MB) and %s (%d MB) in %.1f s%n",
+                aws.getFileName(),
+                Files.size(aws) >> 20,
+                k8s.getFileName(),
+                Files.size(k8s) >> 20,
+                (System.nanoTime() - t0) / 1e9);
         Path store = dir.resolve("store");
         deleteTree(store);
-        System.out.println("== JDK " + Runtime.version() + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB, "
+        System.out.println("== JDK " + Runtime.version() + ", max heap "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MB, "
                 + Runtime.getRuntime().availableProcessors() + " processors, load " + loadAverage());
-        System.out.printf(Locale.ROOT, "%-34s %12s %10s %14s %14s%n", "import", "identities", "seconds", "identities/s", "peak heap MB");
-        try (Warden w = Warden.open(new StoreLocation(store, DbUrl.sqlite(store.resolve("warden.db"))), Clock.systemUTC())) {
+        System.out.printf(
+                Locale.ROOT,
+                "%-34s %12s %10s %14s %14s%n",
+                "import",
+                "identities",
+                "seconds",
+                "identities/s",
+                "peak heap MB");
+        try (Warden w =
+                Warden.open(new StoreLocation(store, DbUrl.sqlite(store.resolve("warden.db"))), Clock.systemUTC())) {
             run(w, "aws", aws, ImportOptions.NONE, roles + users);
             run(w, "kubernetes", k8s, new ImportOptions("prod", "bench", null), serviceAccounts);
             run(w, "aws (again: all unchanged)", aws, ImportOptions.NONE, roles + users);
@@ -77,12 +92,21 @@ public final class ImportBench {
         if (identities < expected) {
             throw new IllegalStateException(label + ": imported " + identities + " identities, expected " + expected);
         }
-        System.out.printf(Locale.ROOT, "%-34s %12d %10.1f %14.0f %14d%n", label, identities, seconds, identities / seconds, peakHeapMb());
+        System.out.printf(
+                Locale.ROOT,
+                "%-34s %12d %10.1f %14.0f %14d%n",
+                label,
+                identities,
+                seconds,
+                identities / seconds,
+                peakHeapMb());
     }
 
     private static void writeAws(Path file, int roles, int users) throws IOException {
         Random random = new Random(7);
-        String[] actions = {"s3:GetObject", "s3:PutObject", "sqs:SendMessage", "dynamodb:GetItem", "kms:Decrypt", "logs:PutLogEvents"};
+        String[] actions = {
+            "s3:GetObject", "s3:PutObject", "sqs:SendMessage", "dynamodb:GetItem", "kms:Decrypt", "logs:PutLogEvents"
+        };
         try (JsonGenerator g = JSON.createGenerator(file.toFile(), JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeArrayFieldStart("UserDetailList");
@@ -97,9 +121,13 @@ public final class ImportBench {
                 g.writeArrayFieldStart("UserPolicyList");
                 g.writeStartObject();
                 g.writeStringField("PolicyName", "inline");
-                g.writeStringField("PolicyDocument", URLEncoder.encode("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                        + "\"Action\":[\"" + actions[random.nextInt(actions.length)] + "\"],\"Resource\":\"arn:aws:s3:::bucket-" + i + "/*\"}]}",
-                        StandardCharsets.UTF_8));
+                g.writeStringField(
+                        "PolicyDocument",
+                        URLEncoder.encode(
+                                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\"," + "\"Action\":[\""
+                                        + actions[random.nextInt(actions.length)]
+                                        + "\"],\"Resource\":\"arn:aws:s3:::bucket-" + i + "/*\"}]}",
+                                StandardCharsets.UTF_8));
                 g.writeEndObject();
                 g.writeEndArray();
                 g.writeArrayFieldStart("GroupList");
@@ -300,7 +328,8 @@ public final class ImportBench {
     }
 
     /** Starts an object and its metadata (left open for labels/annotations). */
-    private static void meta(JsonGenerator g, String apiVersion, String kind, String ns, String name) throws IOException {
+    private static void meta(JsonGenerator g, String apiVersion, String kind, String ns, String name)
+            throws IOException {
         g.writeStartObject();
         g.writeStringField("apiVersion", apiVersion);
         g.writeStringField("kind", kind);
@@ -324,7 +353,10 @@ public final class ImportBench {
     }
 
     private static String loadAverage() {
-        return String.format(Locale.ROOT, "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return String.format(
+                Locale.ROOT,
+                "%.1f",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static void deleteTree(Path dir) throws IOException {

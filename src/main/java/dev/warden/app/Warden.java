@@ -9,11 +9,11 @@ import dev.warden.http.HttpServer;
 import dev.warden.inventory.Inventory;
 import dev.warden.keys.SecretBox;
 import dev.warden.policy.SighupReload;
-import dev.warden.scan.ScanLedger;
 import dev.warden.posture.Checks;
 import dev.warden.posture.LeakSource;
 import dev.warden.posture.Posture;
 import dev.warden.posture.PosturePolicy;
+import dev.warden.scan.ScanLedger;
 import dev.warden.store.Database;
 import dev.warden.usage.Ingester;
 import dev.warden.usage.UsageParsers;
@@ -122,7 +122,8 @@ public final class Warden implements AutoCloseable {
 
     /** The HTTP server over these components, built but not started. */
     public HttpServer httpServer() {
-        return new HttpServer(db, inventory, importer, ingester, scans, posture, tokens, audit, clock, broker, config.tls());
+        return new HttpServer(
+                db, inventory, importer, ingester, scans, posture, tokens, audit, clock, broker, config.tls());
     }
 
     /** Reloads policies on SIGHUP (server processes only; optional where the JVM forbids it). */
@@ -163,12 +164,10 @@ public final class Warden implements AutoCloseable {
     /** The broker, or null when {@code warden.yaml} does not configure one. */
     public Broker broker() {
         return broker;
-
     }
 
     public ScanLedger scans() {
         return scans;
-
     }
 
     public Posture posture() {

@@ -4,10 +4,10 @@ import dev.warden.app.Warden;
 import dev.warden.auth.Role;
 import dev.warden.auth.TokenService;
 import dev.warden.demo.DemoEstate;
-import dev.warden.http.HttpServer;
 import dev.warden.discovery.ImportRun;
-import java.nio.file.Path;
+import dev.warden.http.HttpServer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,9 +51,11 @@ final class DemoCommand implements Callable<Integer> {
                 updated += run.updated();
                 unchanged += run.unchanged();
             }
-            out.println("demo estate: " + added + " identities added, " + updated + " updated, " + unchanged + " unchanged ("
-                    + w.inventory().count() + " in store " + w.db().url() + ")");
-            out.println("its source files (AWS CLI output, Kubernetes manifests, GitHub workflows, certificates) are in " + sources);
+            out.println("demo estate: " + added + " identities added, " + updated + " updated, " + unchanged
+                    + " unchanged (" + w.inventory().count() + " in store " + w.db().url() + ")");
+            out.println(
+                    "its source files (AWS CLI output, Kubernetes manifests, GitHub workflows, certificates) are in "
+                            + sources);
             if (noServe) {
                 w.close();
                 return Main.OK;

@@ -35,6 +35,7 @@ final class ServeCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description = "Configuration file (broker, TLS; see docs/broker.md). Default: $WARDEN_CONFIG, else none.")
     Path config;
+
     @Mixin
     PolicyOptions policy;
 

@@ -59,16 +59,25 @@ final class DemoCertificates {
                 Instant notBefore = w.now.minus(Duration.ofDays(w.random.nextInt(validity + (i % 9 == 0 ? 30 : 0))));
                 KeyPair subject = weak ? rsa1024 : i % 4 == 0 ? rsa2048 : ecLeaf;
                 String algorithm = sha1 ? "SHA1withECDSA" : "SHA256withECDSA";
-                var builder = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(1000 + i), Date.from(notBefore),
-                        Date.from(notBefore.plus(Duration.ofDays(validity))), new X500Name("CN=" + host + ",OU=" + env + ",O=Acme"),
+                var builder = new JcaX509v3CertificateBuilder(
+                        issuer,
+                        BigInteger.valueOf(1000 + i),
+                        Date.from(notBefore),
+                        Date.from(notBefore.plus(Duration.ofDays(validity))),
+                        new X500Name("CN=" + host + ",OU=" + env + ",O=Acme"),
                         subject.getPublic());
                 builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                     new GeneralName(GeneralName.dNSName, host),
-                    new GeneralName(GeneralName.uniformResourceIdentifier, "spiffe://acme.internal/ns/" + svc.split("-")[0] + "/sa/" + svc)
+                    new GeneralName(
+                            GeneralName.uniformResourceIdentifier,
+                            "spiffe://acme.internal/ns/" + svc.split("-")[0] + "/sa/" + svc)
                 }));
-                X509CertificateHolder cert = builder.build(new JcaContentSignerBuilder(algorithm).setSecureRandom(seeded).build(ca.getPrivate()));
+                X509CertificateHolder cert = builder.build(new JcaContentSignerBuilder(algorithm)
+                        .setSecureRandom(seeded)
+                        .build(ca.getPrivate()));
                 String pem = "-----BEGIN CERTIFICATE-----\n"
-                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(cert.getEncoded())
+                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(cert.getEncoded())
                         + "\n-----END CERTIFICATE-----\n";
                 Files.writeString(dir.resolve(host + ".pem"), pem);
             }

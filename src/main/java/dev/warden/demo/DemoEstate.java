@@ -44,17 +44,28 @@ public final class DemoEstate {
     public static List<ImportRun> load(Importer importer, Path dir, String actor) {
         List<ImportRun> runs = new ArrayList<>();
         for (String env : new String[] {"prod", "staging"}) {
-            runs.add(importer.run("aws", List.of(Input.path(dir.resolve("aws").resolve(env))), new ImportOptions(env, null, null), actor));
-        }
-        for (String cluster : DemoKubernetes.CLUSTERS) {
-            runs.add(importer.run("kubernetes", List.of(Input.path(dir.resolve("kubernetes").resolve(cluster))),
-                    new ImportOptions(cluster.startsWith("prod") ? "prod" : "staging", cluster, null), actor));
-        }
-        for (String repo : DemoGithub.REPOS) {
-            runs.add(importer.run("github", List.of(Input.path(dir.resolve("github").resolve(repo))), new ImportOptions("prod", null, null),
+            runs.add(importer.run(
+                    "aws",
+                    List.of(Input.path(dir.resolve("aws").resolve(env))),
+                    new ImportOptions(env, null, null),
                     actor));
         }
-        runs.add(importer.run("certificates", List.of(Input.path(dir.resolve("certificates"))), ImportOptions.NONE, actor));
+        for (String cluster : DemoKubernetes.CLUSTERS) {
+            runs.add(importer.run(
+                    "kubernetes",
+                    List.of(Input.path(dir.resolve("kubernetes").resolve(cluster))),
+                    new ImportOptions(cluster.startsWith("prod") ? "prod" : "staging", cluster, null),
+                    actor));
+        }
+        for (String repo : DemoGithub.REPOS) {
+            runs.add(importer.run(
+                    "github",
+                    List.of(Input.path(dir.resolve("github").resolve(repo))),
+                    new ImportOptions("prod", null, null),
+                    actor));
+        }
+        runs.add(importer.run(
+                "certificates", List.of(Input.path(dir.resolve("certificates"))), ImportOptions.NONE, actor));
         return runs;
     }
 

@@ -10,7 +10,15 @@ import java.nio.file.Path;
  */
 final class DemoGithub {
     static final String[] REPOS = {
-        "checkout-api", "ledger", "infra", "web", "data-pipelines", "mobile-app", "search", "terraform-modules", "reporting",
+        "checkout-api",
+        "ledger",
+        "infra",
+        "web",
+        "data-pipelines",
+        "mobile-app",
+        "search",
+        "terraform-modules",
+        "reporting",
         "notifications"
     };
 
@@ -24,10 +32,13 @@ final class DemoGithub {
         for (String repo : REPOS) {
             Path root = Files.createDirectories(dir.resolve(repo));
             Path git = Files.createDirectories(root.resolve(".git"));
-            Files.writeString(git.resolve("config"), "[core]\n\trepositoryformatversion = 0\n[remote \"origin\"]\n\turl = git@github.com:acme/"
-                    + repo + ".git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n");
+            Files.writeString(
+                    git.resolve("config"),
+                    "[core]\n\trepositoryformatversion = 0\n[remote \"origin\"]\n\turl = git@github.com:acme/" + repo
+                            + ".git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n");
             Path workflows = Files.createDirectories(root.resolve(".github/workflows"));
-            Files.writeString(workflows.resolve("deploy.yml"), w.random.nextInt(3) == 0 ? staticKeys(repo) : oidc(repo));
+            Files.writeString(
+                    workflows.resolve("deploy.yml"), w.random.nextInt(3) == 0 ? staticKeys(repo) : oidc(repo));
             Files.writeString(workflows.resolve("test.yml"), """
                     name: test
                     on: [pull_request]

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 final class Cli {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final Pattern LOADED =
-            Pattern.compile("demo estate: (\\d+) identities added, (\\d+) updated, (\\d+) unchanged \\((\\d+) in store (\\S+)\\)");
+    private static final Pattern LOADED = Pattern.compile(
+            "demo estate: (\\d+) identities added, (\\d+) updated, (\\d+) unchanged \\((\\d+) in store (\\S+)\\)");
 
     private Cli() {}
 
@@ -62,8 +62,13 @@ final class Cli {
             String redacted = pg.toString();
             String name = redacted.substring(redacted.lastIndexOf('/') + 1);
             // A data directory too: commands such as demo keep files there even when the store is PostgreSQL.
-            return new Store(Dialect.POSTGRESQL,
-                    List.of("--db", TestStores.postgresUrl(name), "--data-dir", dir.resolve("pgdata-" + COUNTER.incrementAndGet()).toString()),
+            return new Store(
+                    Dialect.POSTGRESQL,
+                    List.of(
+                            "--db",
+                            TestStores.postgresUrl(name),
+                            "--data-dir",
+                            dir.resolve("pgdata-" + COUNTER.incrementAndGet()).toString()),
                     pg);
         }
 

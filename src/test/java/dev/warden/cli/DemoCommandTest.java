@@ -22,10 +22,13 @@ class DemoCommandTest {
         assertThat(first.updated()).isZero();
         assertThat(first.inStore()).isEqualTo(first.added());
         assertThat(first.store()).isEqualTo("sqlite:" + dir.resolve("data").resolve("warden.db"));
-        assertThat(assertOk(store.run("identities", "list", "--nature", "all", "--format", "json", "--limit", "1000000"))
+        assertThat(assertOk(store.run(
+                                "identities", "list", "--nature", "all", "--format", "json", "--limit", "1000000"))
                         .json())
                 .hasSize(first.added());
-        assertThat(dir.resolve("data/demo-sources/aws/prod/authorization-details.json")).as("the sources it imported").exists();
+        assertThat(dir.resolve("data/demo-sources/aws/prod/authorization-details.json"))
+                .as("the sources it imported")
+                .exists();
         assertThat(assertOk(store.run("imports", "--format", "json")).json())
                 .extracting(run -> run.get("source").asText())
                 .contains("aws", "kubernetes", "github", "certificates");
@@ -55,7 +58,9 @@ class DemoCommandTest {
         Cli.Result r = assertOk(store.run("audit", "verify", "--format", "json"));
 
         assertThat(r.json().get("intact").asBoolean()).isTrue();
-        long imports = assertOk(store.run("imports", "--limit", "1000", "--format", "json")).json().size();
+        long imports = assertOk(store.run("imports", "--limit", "1000", "--format", "json"))
+                .json()
+                .size();
         assertThat(imports).isGreaterThan(2);
         assertThat(r.json().get("checked").asLong()).isEqualTo(imports);
     }

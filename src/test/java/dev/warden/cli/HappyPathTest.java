@@ -28,8 +28,8 @@ class HappyPathTest {
         assertThat(again.added()).isZero();
         assertThat(again.inStore()).isEqualTo(loaded.inStore());
 
-        JsonNode all =
-                assertOk(store.run("identities", "list", "--nature", "all", "--format", "json")).json();
+        JsonNode all = assertOk(store.run("identities", "list", "--nature", "all", "--format", "json"))
+                .json();
         assertThat(all).hasSize(loaded.added());
         Cli.Result table = assertOk(store.run("identities", "list", "--nature", "all"));
         assertThat(table.outLines()).hasSize(loaded.added() + 2).last().isEqualTo(loaded.added() + " identities");
@@ -66,7 +66,9 @@ class HappyPathTest {
                 .doesNotContain(token.out().strip());
 
         Cli.Result verify = assertOk(store.run("audit", "verify"));
-        long imports = assertOk(store.run("imports", "--limit", "1000", "--format", "json")).json().size();
+        long imports = assertOk(store.run("imports", "--limit", "1000", "--format", "json"))
+                .json()
+                .size();
         long entries = imports + 1; // one per import run, and the token
         assertThat(verify.out()).startsWith("audit log intact: " + entries + " entries, head " + entries + " ");
     }

@@ -458,7 +458,8 @@ class GithubConnectorTest extends ConnectorContract {
             IdentityRecord stored = inv.show(WF + "terraform-plan.yml", null).orElseThrow();
             IdentityRecord found = record(d, WF + "terraform-plan.yml");
             assertThat(stored.entitlements()).containsExactlyInAnyOrderElementsOf(found.entitlements());
-            assertThat(stored.identity().attributes()).isEqualTo(found.identity().attributes());
+            assertThat(stored.identity().attributes())
+                    .isEqualTo(found.identity().attributes());
             assertThat(stored.identity().nature()).isEqualTo(found.identity().nature());
             assertThat(stored.credentials())
                     .extracting(Credential::externalId)

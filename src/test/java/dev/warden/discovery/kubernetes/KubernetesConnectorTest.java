@@ -589,7 +589,8 @@ class KubernetesConnectorTest extends ConnectorContract {
                     inv.show("system:serviceaccount:shop:checkout", null).orElseThrow();
             IdentityRecord found = record(d, "system:serviceaccount:shop:checkout");
             assertThat(stored.entitlements()).containsExactlyInAnyOrderElementsOf(found.entitlements());
-            assertThat(stored.identity().attributes()).isEqualTo(found.identity().attributes());
+            assertThat(stored.identity().attributes())
+                    .isEqualTo(found.identity().attributes());
             assertThat(stored.identity().nature()).isEqualTo(found.identity().nature());
             assertThat(stored.credentials())
                     .extracting(Credential::externalId)
