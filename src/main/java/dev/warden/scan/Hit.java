@@ -118,6 +118,31 @@ public record Hit(
                 secret);
     }
 
+    /** The same hit with a link key found later (a derived public key). */
+    public Hit withLink(LinkKey l) {
+        return new Hit(
+                rule,
+                description,
+                severity,
+                confidence,
+                path,
+                line,
+                column,
+                endLine,
+                endColumn,
+                commit,
+                author,
+                date,
+                presentAtHead,
+                redacted,
+                fingerprint,
+                entropy,
+                l,
+                identityId,
+                credentialId,
+                secret);
+    }
+
     /** The same hit with another fingerprint (the store's key rather than the run's). */
     public Hit withFingerprint(String fp) {
         return new Hit(

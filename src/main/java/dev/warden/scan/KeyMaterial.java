@@ -43,8 +43,23 @@ public final class KeyMaterial {
         return sha256Hex(key.getEncoded());
     }
 
-    /** The link key of a PEM private key block, when its public key can be derived. */
+    /**
+     * The link key of a PEM private key block, when its public key is in the file (RSA keys, EC
+     * keys that carry their point, OpenSSH keys). Cheap: what every scan computes.
+     */
     static Optional<LinkKey> linkKey(String pem) {
+        return linkKey(pem, false);
+    }
+
+    /**
+     * The link key, recomputing an EC public point (d·G) the file leaves out. Costs milliseconds per
+     * key, so only a scan that links to the inventory pays it.
+     */
+    static Optional<LinkKey> linkKeyDeriving(String pem) {
+        return linkKey(pem, true);
+    }
+
+    private static Optional<LinkKey> linkKey(String pem, boolean derive) {
         try {
             String type = pemType(pem);
             if (type == null || type.contains("ENCRYPTED")) {
@@ -55,9 +70,9 @@ public final class KeyMaterial {
                 return Optional.empty();
             }
             byte[] spki = switch (type) {
-                case "PRIVATE KEY" -> fromPkcs8(der);
+                case "PRIVATE KEY" -> fromPkcs8(der, derive);
                 case "RSA PRIVATE KEY" -> fromPkcs1(der);
-                case "EC PRIVATE KEY" -> fromSec1(der, null);
+                case "EC PRIVATE KEY" -> fromSec1(der, null, derive);
                 case "OPENSSH PRIVATE KEY" -> null;
                 default -> null;
             };
@@ -100,7 +115,7 @@ public final class KeyMaterial {
         return Base64.getMimeDecoder().decode(b64.toString());
     }
 
-    private static byte[] fromPkcs8(byte[] der) throws GeneralSecurityException {
+    private static byte[] fromPkcs8(byte[] der, boolean derive) throws GeneralSecurityException {
         Der info = Der.read(der, 0);
         Der version = info.child(0);
         Der algorithm = version.next();
@@ -115,8 +130,8 @@ public final class KeyMaterial {
         }
         if (oid.is(OID_EC)) {
             ECPrivateKey k = (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-            byte[] spki = fromSec1(privateKey.contents(), oid.next().encoded());
-            return spki != null ? spki : ecPublic(k.getS(), k.getParams());
+            byte[] spki = fromSec1(privateKey.contents(), oid.next().encoded(), false);
+            return spki != null || !derive ? spki : ecPublic(k.getS(), k.getParams());
         }
         return null;
     }
@@ -131,7 +146,7 @@ public final class KeyMaterial {
     }
 
     /** SEC1 ECPrivateKey: version, d, [0] curve, [1] public point. */
-    private static byte[] fromSec1(byte[] der, byte[] curveFromPkcs8) {
+    private static byte[] fromSec1(byte[] der, byte[] curveFromPkcs8, boolean derive) {
         Der seq = Der.read(der, 0);
         byte[] curve = curveFromPkcs8;
         byte[] point = null;
@@ -149,8 +164,8 @@ public final class KeyMaterial {
             return null;
         }
         if (point == null) {
-            if (curveFromPkcs8 != null) {
-                return null; // the caller derives the point from the parsed key
+            if (curveFromPkcs8 != null || !derive) {
+                return null; // the caller derives the point from the parsed key, if asked to
             }
             try {
                 AlgorithmParameters ap = AlgorithmParameters.getInstance("EC");

@@ -108,7 +108,8 @@ public final class ScanLedger {
             List<Hit> out = new ArrayList<>();
             List<Hit> rows = new ArrayList<>();
             int linked = 0;
-            for (Hit hit : report.hits()) {
+            for (Hit scanned : report.hits()) {
+                Hit hit = derivedLink(scanned);
                 List<InventoryLinker.Target> targets = hit.link() == null ? List.of() : linker.targets(h, hit.link());
                 if (targets.isEmpty()) {
                     out.add(hit);
@@ -148,6 +149,14 @@ public final class ScanLedger {
             audit.append(h, actor, "scan.record", "scan", scanId, details);
             return new Recorded(scanId, out, linked);
         });
+    }
+
+    /** A private key whose public point the file leaves out gets it recomputed, now that it can link. */
+    private static Hit derivedLink(Hit hit) {
+        if (hit.link() != null || hit.secret() == null || !hit.rule().equals("private-key")) {
+            return hit;
+        }
+        return KeyMaterial.linkKeyDeriving(hit.secret()).map(hit::withLink).orElse(hit);
     }
 
     private static void insertHits(Handle h, String scanId, List<Hit> rows, Instant now) {
