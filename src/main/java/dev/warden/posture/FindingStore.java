@@ -49,16 +49,11 @@ final class FindingStore {
         this.checks = checks;
     }
 
-    /** What reconciliation needs of a stored finding. */
+    /** What reconciliation needs of a stored finding (its content only as a digest). */
     record Stored(
             String id,
             FindingStatus status,
-            Severity severity,
-            String summary,
-            String evidence,
-            String credentialKind,
-            String credentialExternalId,
-            String credentialFingerprint,
+            String digest,
             Instant firstSeen,
             Instant lastSeen,
             Instant acceptedAt,
@@ -76,26 +71,33 @@ final class FindingStore {
             String credentialExternalId,
             String credentialFingerprint,
             String evidence,
+            String digest,
             FindingStatus status) {}
 
-    /** The stored findings of identities with ids from {@code first} to {@code last}, by id. */
-    Map<String, Stored> forIdentities(Handle h, String first, String last) {
+    /**
+     * The stored findings of identities with ids after {@code after} (exclusive; null: from the
+     * start) up to {@code last} (inclusive; null: to the end), by id. Consecutive ranges cover every
+     * finding, including those of identities no longer in the inventory.
+     */
+    Map<String, Stored> forIdentities(Handle h, String after, String last) {
         Map<String, Stored> out = new HashMap<>();
-        h.createQuery("SELECT id, status, severity, summary, evidence, credential_kind, credential_external_id,"
-                        + " credential_fingerprint, first_seen, last_seen, accepted_at, accepted_until, accepted_reason,"
-                        + " accepted_by FROM findings"
-                        + " WHERE identity_id BETWEEN :first AND :last")
-                .bind("first", first)
-                .bind("last", last)
-                .map((rs, ctx) -> new Stored(
+        String where = after == null && last == null
+                ? ""
+                : " WHERE " + (after == null ? "" : "identity_id > :after")
+                        + (after != null && last != null ? " AND " : "")
+                        + (last == null ? "" : "identity_id <= :last");
+        Query q = h.createQuery("SELECT id, status, digest, first_seen, last_seen, accepted_at, accepted_until,"
+                + " accepted_reason, accepted_by FROM findings" + where);
+        if (after != null) {
+            q.bind("after", after);
+        }
+        if (last != null) {
+            q.bind("last", last);
+        }
+        q.map((rs, ctx) -> new Stored(
                         rs.getString("id"),
                         FindingStatus.parse(rs.getString("status")),
-                        Severity.parse(rs.getString("severity")),
-                        rs.getString("summary"),
-                        rs.getString("evidence"),
-                        rs.getString("credential_kind"),
-                        rs.getString("credential_external_id"),
-                        rs.getString("credential_fingerprint"),
+                        rs.getString("digest"),
                         instant(rs, "first_seen"),
                         instant(rs, "last_seen"),
                         instant(rs, "accepted_at"),
@@ -113,9 +115,9 @@ final class FindingStore {
         PreparedBatch b =
                 h.prepareBatch("INSERT INTO findings (id, identity_id, check_id, risk, severity, severity_rank,"
                         + " credential_id, credential_kind, credential_external_id, credential_fingerprint, summary, evidence,"
-                        + " status, first_seen, last_seen) VALUES (:id, :identityId, :checkId, :risk, :severity, :rank,"
-                        + " :credentialId, :credentialKind, :credentialExternalId, :credentialFingerprint, :summary, :evidence,"
-                        + " :status, :now, :now)");
+                        + " digest, status, first_seen, last_seen) VALUES (:id, :identityId, :checkId, :risk, :severity,"
+                        + " :rank, :credentialId, :credentialKind, :credentialExternalId, :credentialFingerprint, :summary,"
+                        + " :evidence, :digest, :status, :now, :now)");
         for (Row r : rows) {
             b.bind("id", r.id())
                     .bind("identityId", r.identityId())
@@ -129,6 +131,7 @@ final class FindingStore {
                     .bind("credentialFingerprint", r.credentialFingerprint())
                     .bind("summary", r.detection().summary())
                     .bind("evidence", r.evidence())
+                    .bind("digest", r.digest())
                     .bind("status", r.status().value())
                     .bind("now", now.toEpochMilli())
                     .add();
@@ -144,7 +147,7 @@ final class FindingStore {
         PreparedBatch b = h.prepareBatch("UPDATE findings SET severity = :severity, severity_rank = :rank,"
                 + " credential_kind = :credentialKind, credential_external_id = :credentialExternalId,"
                 + " credential_fingerprint = :credentialFingerprint, summary = :summary, evidence = :evidence,"
-                + " status = :status, resolved_at = NULL, last_seen = :now WHERE id = :id");
+                + " digest = :digest, status = :status, resolved_at = NULL, last_seen = :now WHERE id = :id");
         for (Row r : rows) {
             b.bind("id", r.id())
                     .bind("severity", r.detection().severity().value())
@@ -154,6 +157,7 @@ final class FindingStore {
                     .bind("credentialFingerprint", r.credentialFingerprint())
                     .bind("summary", r.detection().summary())
                     .bind("evidence", r.evidence())
+                    .bind("digest", r.digest())
                     .bind("status", r.status().value())
                     .bind("now", now.toEpochMilli())
                     .add();
@@ -173,17 +177,6 @@ final class FindingStore {
                 .bind("lastSeen", seen.toEpochMilli())
                 .add());
         b.execute();
-    }
-
-    /** Resolves the findings of identities no longer in the inventory; returns how many. */
-    int resolveOrphans(Handle h, Instant now, Instant lastSeen) {
-        return h.createUpdate("UPDATE findings SET status = 'resolved', resolved_at = :now,"
-                        + " last_seen = CASE WHEN last_seen < :lastSeen THEN :lastSeen ELSE last_seen END"
-                        + " WHERE status <> 'resolved' AND NOT EXISTS"
-                        + " (SELECT 1 FROM identities i WHERE i.id = findings.identity_id)")
-                .bind("now", now.toEpochMilli())
-                .bind("lastSeen", lastSeen.toEpochMilli())
-                .execute();
     }
 
     /** Records an exception on a finding. */
