@@ -16,6 +16,7 @@ CREATE TABLE findings (
     credential_fingerprint TEXT,                   -- never a secret
     summary                TEXT        NOT NULL,
     evidence               TEXT        NOT NULL,   -- JSON object: the facts and thresholds that fired
+    digest                 CHAR(16)    NOT NULL,   -- hash of severity, summary, evidence, credential: what changed
     status                 VARCHAR(10) NOT NULL,   -- open | accepted | resolved
     first_seen             BIGINT      NOT NULL,
     last_seen              BIGINT      NOT NULL,   -- while not resolved, the latest evaluation's time is shown

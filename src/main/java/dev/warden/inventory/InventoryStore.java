@@ -634,6 +634,46 @@ public final class InventoryStore {
     }
 
     /**
+     * The last id of every run of {@code pageSize} identities in id order (the last one possibly
+     * shorter), read from the primary-key index in one pass: page {@code k} is then the ids after
+     * end {@code k-1} up to end {@code k}, so that pages can be read independently, in parallel.
+     */
+    public List<String> pageEnds(Handle h, int pageSize) {
+        List<String> ends = new ArrayList<>();
+        String[] last = new String[1];
+        int[] n = new int[1];
+        h.createQuery("SELECT id FROM identities ORDER BY id")
+                .setFetchSize(10_000)
+                .mapTo(String.class)
+                .forEach(id -> {
+                    last[0] = id;
+                    if (++n[0] % pageSize == 0) {
+                        ends.add(id);
+                    }
+                });
+        if (last[0] != null && (ends.isEmpty() || !ends.get(ends.size() - 1).equals(last[0]))) {
+            ends.add(last[0]);
+        }
+        return ends;
+    }
+
+    /**
+     * The whole records with ids after {@code after} (exclusive; null: from the start) up to
+     * {@code last} (inclusive), in id order, read on the caller's handle.
+     */
+    public List<IdentityRecord> records(Handle h, String after, String last) {
+        List<Identity> identities = (after == null
+                        ? h.createQuery("SELECT " + IDENTITY_COLUMNS + " FROM identities WHERE id <= :last ORDER BY id")
+                        : h.createQuery("SELECT " + IDENTITY_COLUMNS
+                                        + " FROM identities WHERE id > :after AND id <= :last ORDER BY id")
+                                .bind("after", after))
+                .bind("last", last)
+                .map((rs, ctx) -> identity(rs))
+                .list();
+        return withChildren(h, identities);
+    }
+
+    /**
      * Up to {@code limit} whole records (identity, credentials, entitlements, trusts) in id order after
      * {@code afterId} (null: from the start), read on the caller's handle: a keyset page for passes
      * over the whole inventory in bounded memory. Children are read by id range, as a page is a
@@ -648,6 +688,10 @@ public final class InventoryStore {
                 .bind("limit", limit)
                 .map((rs, ctx) -> identity(rs))
                 .list();
+        return withChildren(h, identities);
+    }
+
+    private List<IdentityRecord> withChildren(Handle h, List<Identity> identities) {
         if (identities.isEmpty()) {
             return List.of();
         }

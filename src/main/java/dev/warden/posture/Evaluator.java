@@ -6,40 +6,58 @@ import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.InventoryStore;
 import dev.warden.inventory.Nature;
+import dev.warden.store.Database;
 import dev.warden.usage.UsageStore;
 import dev.warden.usage.UsageSummary;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 
 /**
- * One pass of every check over the inventory, in bounded memory: identities are read in keyset pages
- * of {@link #PAGE} whole records, each page is joined with its usage summaries (one indexed query
- * per source scope that has usage), its leaks and the estate's shared credentials, the checks run,
- * and the page's findings are reconciled with the stored ones of the same identities before the next
- * page is read. Persisting, it writes new, changed, reopened and resolved findings; as a view (an
- * as-of evaluation) it writes nothing and hands each finding to a sink.
+ * One pass of every check over the inventory, in bounded memory and on every core. The id space is
+ * cut into pages of {@link #PAGE} identities (one pass over the primary-key index); worker threads,
+ * each on its own read connection, read a page's whole records, join them with their usage
+ * summaries (one indexed query per source scope that has usage), leaks and the estate's shared
+ * credentials, run the checks and decide, against the stored findings of the same id range, what
+ * to write; the caller's thread applies the writes in page order in its own transaction. At most
+ * {@code 2 x workers} pages are in flight. Persisting, it writes new, changed, reopened and resolved
+ * findings; as a view (an as-of evaluation) it writes nothing and hands each finding to a sink.
+ *
+ * <p>Workers read committed data on their own connections while the caller's transaction is open:
+ * the caller writes only findings, and only of pages the workers have finished, so they never need
+ * to see its writes. (On SQLite the caller's write lock keeps other writers out meanwhile, so all
+ * reads see one state; on PostgreSQL each page reads the latest committed state.)
  */
 final class Evaluator {
-    static final int PAGE = 1_000;
+    static final int PAGE = 2_000;
 
+    private final Database db;
     private final InventoryStore inventory;
     private final UsageStore usage;
     private final LeakSource leaks;
     private final FindingStore store;
+    private final int workers;
 
-    Evaluator(InventoryStore inventory, UsageStore usage, LeakSource leaks, FindingStore store) {
+    Evaluator(Database db, InventoryStore inventory, UsageStore usage, LeakSource leaks, FindingStore store) {
+        this.db = db;
         this.inventory = inventory;
         this.usage = usage;
         this.leaks = leaks;
         this.store = store;
+        this.workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
     /** What a pass counted. */
@@ -49,10 +67,19 @@ final class Evaluator {
         long fresh;
         long resolved;
         long reopened;
-        private final Map<String, long[]> counts = new TreeMap<>();
+        private final Map<String, long[]> counts = new HashMap<>();
 
         void count(String check, Severity severity, FindingStatus status) {
             counts.computeIfAbsent(check + "|" + severity.value() + "|" + status.value(), k -> new long[1])[0]++;
+        }
+
+        void add(Tally o) {
+            identities += o.identities;
+            evaluated += o.evaluated;
+            fresh += o.fresh;
+            resolved += o.resolved;
+            reopened += o.reopened;
+            o.counts.forEach((k, v) -> counts.computeIfAbsent(k, x -> new long[1])[0] += v[0]);
         }
 
         long total(FindingStatus status) {
@@ -64,7 +91,7 @@ final class Evaluator {
 
         List<Evaluation.Count> counts() {
             List<Evaluation.Count> out = new ArrayList<>(counts.size());
-            counts.forEach((k, v) -> {
+            new TreeMap<>(counts).forEach((k, v) -> {
                 String[] p = k.split("\\|", 3);
                 out.add(new Evaluation.Count(p[0], Severity.parse(p[1]), FindingStatus.parse(p[2]), v[0]));
             });
@@ -74,10 +101,32 @@ final class Evaluator {
 
     private record Computed(String id, Check check, Identity identity, Credential credential, Detection detection) {}
 
+    /** What one page found and what to write for it. */
+    private record PageResult(
+            Tally tally,
+            List<FindingStore.Row> inserts,
+            List<FindingStore.Row> updates,
+            Map<String, Instant> resolves,
+            List<Map.Entry<Finding, Identity>> view) {}
+
+    /** Everything a page needs besides its range. */
+    private record Pass(
+            Instant asOf,
+            PosturePolicy policy,
+            List<Check> checks,
+            boolean persist,
+            Instant now,
+            Instant previous,
+            SharedCredentials shared,
+            Set<String> covered,
+            Set<String> coveredTypes,
+            boolean wantView) {}
+
     /**
      * Runs the checks as of {@code asOf}. With {@code persist}, reconciles with the stored findings
-     * at {@code now} ({@code previous}: the latest persisted evaluation's time, or null); otherwise
-     * hands each finding with its identity to {@code sink} (which may be null) and writes nothing.
+     * at {@code now} ({@code previous}: the latest persisted evaluation's time, or null) and writes on
+     * {@code h}; otherwise hands each finding with its identity to {@code sink} (which may be null),
+     * on the caller's thread, and writes nothing.
      */
     Tally run(
             Handle h,
@@ -88,64 +137,126 @@ final class Evaluator {
             Instant now,
             Instant previous,
             BiConsumer<Finding, Identity> sink) {
-        Tally tally = new Tally();
-        SharedCredentials shared = SharedCredentials.load(h, asOf);
         Set<String> covered = usage.scopes(h);
-        String after = null;
-        while (true) {
-            List<IdentityRecord> page = inventory.records(h, after, PAGE);
-            if (page.isEmpty()) {
-                break;
-            }
-            tally.identities += page.size();
-            String first = page.get(0).identity().id();
-            after = page.get(page.size() - 1).identity().id();
-            List<IdentityRecord> visible = new ArrayList<>(page.size());
-            for (IdentityRecord r : page) {
-                if (visible(r.identity(), asOf)) {
-                    visible.add(asOf(r, asOf));
+        Set<String> coveredTypes = new java.util.TreeSet<>();
+        covered.forEach(c -> coveredTypes.add(c.substring(0, c.indexOf('\u0000'))));
+        Pass pass = new Pass(
+                asOf,
+                policy,
+                checks,
+                persist,
+                now,
+                previous,
+                SharedCredentials.load(h, asOf),
+                covered,
+                coveredTypes,
+                sink != null);
+        List<String> ends = inventory.pageEnds(h, PAGE);
+        Tally tally = new Tally();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "warden-posture-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Deque<Future<PageResult>> inflight = new ArrayDeque<>();
+            int next = 0;
+            while (next < ends.size() || !inflight.isEmpty()) {
+                while (next < ends.size() && inflight.size() < 2 * workers) {
+                    String after = next == 0 ? null : ends.get(next - 1);
+                    String last = ends.get(next++);
+                    inflight.add(pool.submit(() -> db.withHandle(w -> page(w, after, last, pass))));
                 }
-            }
-            Map<String, UsageSummary> usageById = usage(h, visible, covered, asOf);
-            Map<String, List<LeakSighting>> leaksById = leaks(visible, asOf);
-            Map<String, Computed> computed = new LinkedHashMap<>();
-            for (IdentityRecord r : visible) {
-                tally.evaluated++;
-                Identity i = r.identity();
-                Subject subject = new Subject(
-                        r,
-                        usageById.get(i.id()),
-                        leaksById.getOrDefault(i.id(), List.of()),
-                        shared.of(i.id()),
-                        covered.contains(
-                                i.source().type() + "\u0000" + i.source().scope()),
-                        policy,
-                        asOf);
-                for (Check check : checks) {
-                    try {
-                        check.evaluate(subject, d -> {
-                            String id = Finding.idFor(check.id(), i.id(), d.credentialId(), d.discriminator());
-                            Computed before = computed.get(id);
-                            if (before == null
-                                    || d.severity().rank()
-                                            > before.detection().severity().rank()) {
-                                computed.put(id, new Computed(id, check, i, credential(r, d.credentialId()), d));
-                            }
-                        });
-                    } catch (RuntimeException e) {
-                        throw new IllegalStateException(
-                                "check " + check.id() + " failed on identity " + i.id() + ": " + e.getMessage(), e);
-                    }
+                PageResult r = await(inflight.poll());
+                if (persist) {
+                    store.insert(h, r.inserts(), now);
+                    store.update(h, r.updates(), now);
+                    store.resolve(h, r.resolves(), now);
+                } else if (sink != null) {
+                    r.view().forEach(e -> sink.accept(e.getKey(), e.getValue()));
                 }
+                tally.add(r.tally());
             }
-            Map<String, FindingStore.Stored> stored = store.forIdentities(h, first, after);
-            if (persist) {
-                reconcile(h, computed, stored, tally, now, previous);
-            } else {
-                view(computed, stored, tally, asOf, sink);
-            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // Findings of identities after the last one (or of any, when none is left) resolve too.
+        Map<String, FindingStore.Stored> rest =
+                store.forIdentities(h, ends.isEmpty() ? null : ends.get(ends.size() - 1), null);
+        if (persist && !rest.isEmpty()) {
+            PageResult r = reconcile(Map.of(), rest, pass);
+            store.resolve(h, r.resolves(), now);
+            tally.add(r.tally());
         }
         return tally;
+    }
+
+    private static PageResult await(Future<PageResult> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("posture evaluation interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** One page, on a worker's connection: read, check, decide. */
+    private PageResult page(Handle h, String after, String last, Pass pass) {
+        List<IdentityRecord> page = inventory.records(h, after, last);
+        List<IdentityRecord> visible = new ArrayList<>(page.size());
+        for (IdentityRecord r : page) {
+            if (visible(r.identity(), pass.asOf())) {
+                visible.add(asOf(r, pass.asOf()));
+            }
+        }
+        Map<String, UsageSummary> usageById = visible.isEmpty()
+                ? Map.of()
+                : usage.summariesOfIdentities(h, after, last, pass.coveredTypes(), pass.asOf());
+        Map<String, List<LeakSighting>> leaksById = leaks(visible, pass.asOf());
+        Map<String, Computed> computed = new LinkedHashMap<>();
+        for (IdentityRecord r : visible) {
+            Identity i = r.identity();
+            Subject subject = new Subject(
+                    r,
+                    usageById.get(i.id()),
+                    leaksById.getOrDefault(i.id(), List.of()),
+                    pass.shared().of(i.id()),
+                    pass.covered()
+                            .contains(i.source().type() + "\u0000" + i.source().scope()),
+                    pass.policy(),
+                    pass.asOf());
+            for (Check check : pass.checks()) {
+                try {
+                    check.evaluate(subject, d -> {
+                        String id = Finding.idFor(check.id(), i.id(), d.credentialId(), d.discriminator());
+                        Computed before = computed.get(id);
+                        if (before == null
+                                || d.severity().rank()
+                                        > before.detection().severity().rank()) {
+                            computed.put(id, new Computed(id, check, i, credential(r, d.credentialId()), d));
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException(
+                            "check " + check.id() + " failed on identity " + i.id() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        // From the previous page's last id: findings of identities deleted in between resolve here.
+        Map<String, FindingStore.Stored> stored = store.forIdentities(h, after, last);
+        PageResult r = pass.persist() ? reconcile(computed, stored, pass) : view(computed, stored, pass);
+        r.tally().identities = page.size();
+        r.tally().evaluated = visible.size();
+        return r;
     }
 
     /** Machine identities that existed at {@code asOf} and had not been removed by then. */
@@ -175,26 +286,6 @@ final class Evaluator {
                 r.trusts());
     }
 
-    private Map<String, UsageSummary> usage(Handle h, List<IdentityRecord> records, Set<String> covered, Instant asOf) {
-        Map<String, Map<String, String>> idByPrincipalByScope = new LinkedHashMap<>();
-        for (IdentityRecord r : records) {
-            Identity i = r.identity();
-            String scope = i.source().type() + "\u0000" + i.source().scope();
-            if (covered.contains(scope)) {
-                idByPrincipalByScope
-                        .computeIfAbsent(scope, k -> new LinkedHashMap<>())
-                        .put(i.externalId(), i.id());
-            }
-        }
-        Map<String, UsageSummary> out = new HashMap<>();
-        idByPrincipalByScope.forEach((scope, ids) -> {
-            int nul = scope.indexOf('\u0000');
-            usage.summaries(h, scope.substring(0, nul), scope.substring(nul + 1), ids.keySet(), asOf)
-                    .forEach((principal, summary) -> out.put(ids.get(principal), summary));
-        });
-        return out;
-    }
-
     private Map<String, List<LeakSighting>> leaks(List<IdentityRecord> records, Instant asOf) {
         if (leaks == LeakSource.NONE || records.isEmpty()) {
             return Map.of();
@@ -221,18 +312,14 @@ final class Evaluator {
         return null;
     }
 
-    private void reconcile(
-            Handle h,
-            Map<String, Computed> computed,
-            Map<String, FindingStore.Stored> stored,
-            Tally tally,
-            Instant now,
-            Instant previous) {
+    private PageResult reconcile(Map<String, Computed> computed, Map<String, FindingStore.Stored> stored, Pass pass) {
+        Tally tally = new Tally();
         List<FindingStore.Row> inserts = new ArrayList<>();
         List<FindingStore.Row> updates = new ArrayList<>();
         Map<String, Instant> resolves = new LinkedHashMap<>();
+        Map<String, FindingStore.Stored> left = new HashMap<>(stored);
         for (Computed c : computed.values()) {
-            FindingStore.Stored s = stored.remove(c.id());
+            FindingStore.Stored s = left.remove(c.id());
             String evidence = EvidenceJson.write(c.detection().evidence());
             FindingStatus status;
             if (s == null) {
@@ -244,7 +331,7 @@ final class Evaluator {
                 boolean reopen = status == FindingStatus.RESOLVED
                         || status == FindingStatus.ACCEPTED
                                 && (s.acceptedUntil() == null
-                                        || !s.acceptedUntil().isAfter(now));
+                                        || !s.acceptedUntil().isAfter(pass.now()));
                 if (reopen) {
                     status = FindingStatus.OPEN;
                     tally.reopened++;
@@ -256,46 +343,62 @@ final class Evaluator {
             }
             tally.count(c.check().id(), c.detection().severity(), status);
         }
-        for (FindingStore.Stored s : stored.values()) {
+        for (FindingStore.Stored s : left.values()) {
             if (s.status() != FindingStatus.RESOLVED) {
+                Instant previous = pass.previous();
                 resolves.put(s.id(), previous != null && previous.isAfter(s.lastSeen()) ? previous : s.lastSeen());
                 tally.resolved++;
             }
         }
-        store.insert(h, inserts, now);
-        store.update(h, updates, now);
-        store.resolve(h, resolves, now);
+        return new PageResult(tally, inserts, updates, resolves, List.of());
     }
 
     private static boolean changed(FindingStore.Stored s, FindingStore.Row r) {
-        return s.severity() != r.detection().severity()
-                || !s.summary().equals(r.detection().summary())
-                || !s.evidence().equals(r.evidence())
-                || !java.util.Objects.equals(s.credentialKind(), r.credentialKind())
-                || !java.util.Objects.equals(s.credentialExternalId(), r.credentialExternalId())
-                || !java.util.Objects.equals(s.credentialFingerprint(), r.credentialFingerprint());
+        return !r.digest().equals(s.digest());
+    }
+
+    private static final ThreadLocal<java.security.MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    });
+
+    /** What a finding says (severity, summary, evidence, credential), as 16 hex digits. */
+    static String digest(Detection d, String evidence, String kind, String externalId, String fingerprint) {
+        java.security.MessageDigest sha = SHA256.get();
+        sha.reset();
+        for (String part : new String[] {d.severity().value(), d.summary(), evidence, kind, externalId, fingerprint}) {
+            byte[] b = (part == null ? "\u0001" : part).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            sha.update((b.length + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            sha.update(b);
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
     }
 
     private static FindingStore.Row row(Computed c, String evidence, FindingStatus status) {
         Credential cr = c.credential();
+        String kind = cr == null ? null : cr.kind().value();
+        String externalId = cr == null ? null : cr.externalId();
+        String fingerprint = cr == null ? null : cr.fingerprint();
         return new FindingStore.Row(
                 c.id(),
                 c.identity().id(),
                 c.check(),
                 c.detection(),
-                cr == null ? null : cr.kind().value(),
-                cr == null ? null : cr.externalId(),
-                cr == null ? null : cr.fingerprint(),
+                kind,
+                externalId,
+                fingerprint,
                 evidence,
+                digest(c.detection(), evidence, kind, externalId, fingerprint),
                 status);
     }
 
-    private static void view(
-            Map<String, Computed> computed,
-            Map<String, FindingStore.Stored> stored,
-            Tally tally,
-            Instant asOf,
-            BiConsumer<Finding, Identity> sink) {
+    private static PageResult view(Map<String, Computed> computed, Map<String, FindingStore.Stored> stored, Pass pass) {
+        Tally tally = new Tally();
+        Instant asOf = pass.asOf();
+        List<Map.Entry<Finding, Identity>> out = new ArrayList<>();
         for (Computed c : computed.values()) {
             FindingStore.Stored s = stored.get(c.id());
             FindingStatus status = FindingStatus.OPEN;
@@ -310,13 +413,13 @@ final class Evaluator {
                         new Finding.Acceptance(s.acceptedReason(), s.acceptedBy(), s.acceptedAt(), s.acceptedUntil());
             }
             tally.count(c.check().id(), c.detection().severity(), status);
-            if (sink == null) {
+            if (!pass.wantView()) {
                 continue;
             }
             Instant firstSeen = s != null && !s.firstSeen().isAfter(asOf) ? s.firstSeen() : asOf;
             Identity i = c.identity();
             Credential cr = c.credential();
-            sink.accept(
+            out.add(Map.entry(
                     new Finding(
                             c.id(),
                             c.check().id(),
@@ -339,7 +442,8 @@ final class Evaluator {
                             asOf,
                             null,
                             acceptance),
-                    i);
+                    i));
         }
+        return new PageResult(tally, List.of(), List.of(), Map.of(), out);
     }
 }

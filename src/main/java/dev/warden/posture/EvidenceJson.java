@@ -38,6 +38,17 @@ final class EvidenceJson {
         return b.append('}').toString();
     }
 
+    /** True when nothing in {@code s} needs escaping (the common case). */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c == '\u2028' || c == '\u2029') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static Map<String, Object> read(String json) {
         try {
             return MAPPER.readValue(json, MAP);
@@ -67,6 +78,10 @@ final class EvidenceJson {
 
     private static void string(StringBuilder b, String s) {
         b.append('"');
+        if (plain(s)) {
+            b.append(s).append('"');
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {

@@ -62,14 +62,18 @@ public record Finding(
     /** An exception: who accepted the finding, why, when, and until when it holds. */
     public record Acceptance(String reason, String approvedBy, Instant acceptedAt, Instant until) {}
 
-    /** The stable id of the finding of {@code checkId} on identity, credential and discriminator. */
-    public static String idFor(String checkId, String identityId, String credentialId, String discriminator) {
-        MessageDigest sha;
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            sha = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
+    });
+
+    /** The stable id of the finding of {@code checkId} on identity, credential and discriminator. */
+    public static String idFor(String checkId, String identityId, String credentialId, String discriminator) {
+        MessageDigest sha = SHA256.get();
+        sha.reset();
         for (String part : new String[] {
             "warden-finding-v1",
             checkId,

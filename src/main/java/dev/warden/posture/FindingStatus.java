@@ -13,9 +13,11 @@ public enum FindingStatus {
     ACCEPTED,
     RESOLVED;
 
+    private final String value = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String value() {
-        return name().toLowerCase(Locale.ROOT);
+        return value;
     }
 
     public static FindingStatus parse(String text) {

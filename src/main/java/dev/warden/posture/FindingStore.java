@@ -10,6 +10,7 @@ import dev.warden.inventory.Source;
 import dev.warden.store.Database;
 import dev.warden.store.StoreException;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /**
@@ -49,16 +49,11 @@ final class FindingStore {
         this.checks = checks;
     }
 
-    /** What reconciliation needs of a stored finding. */
+    /** What reconciliation needs of a stored finding (its content only as a digest). */
     record Stored(
             String id,
             FindingStatus status,
-            Severity severity,
-            String summary,
-            String evidence,
-            String credentialKind,
-            String credentialExternalId,
-            String credentialFingerprint,
+            String digest,
             Instant firstSeen,
             Instant lastSeen,
             Instant acceptedAt,
@@ -76,26 +71,33 @@ final class FindingStore {
             String credentialExternalId,
             String credentialFingerprint,
             String evidence,
+            String digest,
             FindingStatus status) {}
 
-    /** The stored findings of identities with ids from {@code first} to {@code last}, by id. */
-    Map<String, Stored> forIdentities(Handle h, String first, String last) {
+    /**
+     * The stored findings of identities with ids after {@code after} (exclusive; null: from the
+     * start) up to {@code last} (inclusive; null: to the end), by id. Consecutive ranges cover every
+     * finding, including those of identities no longer in the inventory.
+     */
+    Map<String, Stored> forIdentities(Handle h, String after, String last) {
         Map<String, Stored> out = new HashMap<>();
-        h.createQuery("SELECT id, status, severity, summary, evidence, credential_kind, credential_external_id,"
-                        + " credential_fingerprint, first_seen, last_seen, accepted_at, accepted_until, accepted_reason,"
-                        + " accepted_by FROM findings"
-                        + " WHERE identity_id BETWEEN :first AND :last")
-                .bind("first", first)
-                .bind("last", last)
-                .map((rs, ctx) -> new Stored(
+        String where = after == null && last == null
+                ? ""
+                : " WHERE " + (after == null ? "" : "identity_id > :after")
+                        + (after != null && last != null ? " AND " : "")
+                        + (last == null ? "" : "identity_id <= :last");
+        Query q = h.createQuery("SELECT id, status, digest, first_seen, last_seen, accepted_at, accepted_until,"
+                + " accepted_reason, accepted_by FROM findings" + where);
+        if (after != null) {
+            q.bind("after", after);
+        }
+        if (last != null) {
+            q.bind("last", last);
+        }
+        q.map((rs, ctx) -> new Stored(
                         rs.getString("id"),
                         FindingStatus.parse(rs.getString("status")),
-                        Severity.parse(rs.getString("severity")),
-                        rs.getString("summary"),
-                        rs.getString("evidence"),
-                        rs.getString("credential_kind"),
-                        rs.getString("credential_external_id"),
-                        rs.getString("credential_fingerprint"),
+                        rs.getString("digest"),
                         instant(rs, "first_seen"),
                         instant(rs, "last_seen"),
                         instant(rs, "accepted_at"),
@@ -106,34 +108,48 @@ final class FindingStore {
         return out;
     }
 
+    private static final String INSERT = "INSERT INTO findings (id, identity_id, check_id, risk, severity, severity_rank,"
+            + " credential_id, credential_kind, credential_external_id, credential_fingerprint, summary, evidence, digest,"
+            + " status, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE = "UPDATE findings SET severity = ?, severity_rank = ?, credential_kind = ?,"
+            + " credential_external_id = ?, credential_fingerprint = ?, summary = ?, evidence = ?, digest = ?,"
+            + " status = ?, resolved_at = NULL, last_seen = ? WHERE id = ?";
+    private static final String RESOLVE =
+            "UPDATE findings SET status = 'resolved', resolved_at = ?, last_seen = ? WHERE id = ?";
+
+    // Evaluation writes use plain JDBC batches: a first evaluation of a million identities writes
+    // millions of rows on one connection, and per-value binding through JDBI costs more than SQLite.
+
+    /** Adds new findings, open, first and last seen {@code now}. */
     void insert(Handle h, List<Row> rows, Instant now) {
         if (rows.isEmpty()) {
             return;
         }
-        PreparedBatch b =
-                h.prepareBatch("INSERT INTO findings (id, identity_id, check_id, risk, severity, severity_rank,"
-                        + " credential_id, credential_kind, credential_external_id, credential_fingerprint, summary, evidence,"
-                        + " status, first_seen, last_seen) VALUES (:id, :identityId, :checkId, :risk, :severity, :rank,"
-                        + " :credentialId, :credentialKind, :credentialExternalId, :credentialFingerprint, :summary, :evidence,"
-                        + " :status, :now, :now)");
-        for (Row r : rows) {
-            b.bind("id", r.id())
-                    .bind("identityId", r.identityId())
-                    .bind("checkId", r.check().id())
-                    .bind("risk", r.check().risk().value())
-                    .bind("severity", r.detection().severity().value())
-                    .bind("rank", r.detection().severity().rank())
-                    .bind("credentialId", r.detection().credentialId())
-                    .bind("credentialKind", r.credentialKind())
-                    .bind("credentialExternalId", r.credentialExternalId())
-                    .bind("credentialFingerprint", r.credentialFingerprint())
-                    .bind("summary", r.detection().summary())
-                    .bind("evidence", r.evidence())
-                    .bind("status", r.status().value())
-                    .bind("now", now.toEpochMilli())
-                    .add();
+        try (PreparedStatement ps = h.getConnection().prepareStatement(INSERT)) {
+            for (Row r : rows) {
+                Detection d = r.detection();
+                ps.setString(1, r.id());
+                ps.setString(2, r.identityId());
+                ps.setString(3, r.check().id());
+                ps.setString(4, r.check().risk().value());
+                ps.setString(5, d.severity().value());
+                ps.setInt(6, d.severity().rank());
+                ps.setString(7, d.credentialId());
+                ps.setString(8, r.credentialKind());
+                ps.setString(9, r.credentialExternalId());
+                ps.setString(10, r.credentialFingerprint());
+                ps.setString(11, d.summary());
+                ps.setString(12, r.evidence());
+                ps.setString(13, r.digest());
+                ps.setString(14, r.status().value());
+                ps.setLong(15, now.toEpochMilli());
+                ps.setLong(16, now.toEpochMilli());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new StoreException("cannot write findings: " + e.getMessage(), e);
         }
-        b.execute();
     }
 
     /** Rewrites what an evaluation found of present findings (and reopens resolved or expired ones). */
@@ -141,24 +157,26 @@ final class FindingStore {
         if (rows.isEmpty()) {
             return;
         }
-        PreparedBatch b = h.prepareBatch("UPDATE findings SET severity = :severity, severity_rank = :rank,"
-                + " credential_kind = :credentialKind, credential_external_id = :credentialExternalId,"
-                + " credential_fingerprint = :credentialFingerprint, summary = :summary, evidence = :evidence,"
-                + " status = :status, resolved_at = NULL, last_seen = :now WHERE id = :id");
-        for (Row r : rows) {
-            b.bind("id", r.id())
-                    .bind("severity", r.detection().severity().value())
-                    .bind("rank", r.detection().severity().rank())
-                    .bind("credentialKind", r.credentialKind())
-                    .bind("credentialExternalId", r.credentialExternalId())
-                    .bind("credentialFingerprint", r.credentialFingerprint())
-                    .bind("summary", r.detection().summary())
-                    .bind("evidence", r.evidence())
-                    .bind("status", r.status().value())
-                    .bind("now", now.toEpochMilli())
-                    .add();
+        try (PreparedStatement ps = h.getConnection().prepareStatement(UPDATE)) {
+            for (Row r : rows) {
+                Detection d = r.detection();
+                ps.setString(1, d.severity().value());
+                ps.setInt(2, d.severity().rank());
+                ps.setString(3, r.credentialKind());
+                ps.setString(4, r.credentialExternalId());
+                ps.setString(5, r.credentialFingerprint());
+                ps.setString(6, d.summary());
+                ps.setString(7, r.evidence());
+                ps.setString(8, r.digest());
+                ps.setString(9, r.status().value());
+                ps.setLong(10, now.toEpochMilli());
+                ps.setString(11, r.id());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new StoreException("cannot write findings: " + e.getMessage(), e);
         }
-        b.execute();
     }
 
     /** Marks findings resolved at {@code now}, last seen at {@code lastSeen} of each. */
@@ -166,24 +184,17 @@ final class FindingStore {
         if (lastSeenById.isEmpty()) {
             return;
         }
-        PreparedBatch b = h.prepareBatch("UPDATE findings SET status = 'resolved', resolved_at = :now,"
-                + " last_seen = :lastSeen WHERE id = :id");
-        lastSeenById.forEach((id, seen) -> b.bind("id", id)
-                .bind("now", now.toEpochMilli())
-                .bind("lastSeen", seen.toEpochMilli())
-                .add());
-        b.execute();
-    }
-
-    /** Resolves the findings of identities no longer in the inventory; returns how many. */
-    int resolveOrphans(Handle h, Instant now, Instant lastSeen) {
-        return h.createUpdate("UPDATE findings SET status = 'resolved', resolved_at = :now,"
-                        + " last_seen = CASE WHEN last_seen < :lastSeen THEN :lastSeen ELSE last_seen END"
-                        + " WHERE status <> 'resolved' AND NOT EXISTS"
-                        + " (SELECT 1 FROM identities i WHERE i.id = findings.identity_id)")
-                .bind("now", now.toEpochMilli())
-                .bind("lastSeen", lastSeen.toEpochMilli())
-                .execute();
+        try (PreparedStatement ps = h.getConnection().prepareStatement(RESOLVE)) {
+            for (Map.Entry<String, Instant> e : lastSeenById.entrySet()) {
+                ps.setLong(1, now.toEpochMilli());
+                ps.setLong(2, e.getValue().toEpochMilli());
+                ps.setString(3, e.getKey());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new StoreException("cannot write findings: " + e.getMessage(), e);
+        }
     }
 
     /** Records an exception on a finding. */
@@ -387,12 +398,13 @@ final class FindingStore {
         if (checkIds.isEmpty()) {
             return List.of();
         }
-        return h.createQuery("SELECT f.identity_id, COUNT(*) AS n, MAX(f.severity_rank) AS worst,"
-                        + " MAX(i.kind) AS i_kind, MAX(i.name) AS i_name, MAX(i.external_id) AS i_external_id,"
-                        + " MAX(i.source_type) AS i_source_type, MAX(i.source_scope) AS i_source_scope"
-                        + " FROM findings f LEFT JOIN identities i ON i.id = f.identity_id"
-                        + " WHERE f.check_id IN (<checks>) AND f.status IN ('open', 'accepted')"
-                        + " GROUP BY f.identity_id ORDER BY worst DESC, n DESC, f.identity_id LIMIT :limit")
+        // Group first, then look up only the few identities shown.
+        return h.createQuery("SELECT t.identity_id, t.n, t.worst, i.kind AS i_kind, i.name AS i_name,"
+                        + " i.external_id AS i_external_id, i.source_type AS i_source_type, i.source_scope AS i_source_scope"
+                        + " FROM (SELECT identity_id, COUNT(*) AS n, MAX(severity_rank) AS worst FROM findings"
+                        + " WHERE check_id IN (<checks>) AND status IN ('open', 'accepted') GROUP BY identity_id"
+                        + " ORDER BY worst DESC, n DESC, identity_id LIMIT :limit) t"
+                        + " LEFT JOIN identities i ON i.id = t.identity_id ORDER BY t.worst DESC, t.n DESC, t.identity_id")
                 .bindList("checks", checkIds)
                 .bind("limit", limit)
                 .map((rs, ctx) -> {

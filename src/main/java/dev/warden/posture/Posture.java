@@ -54,7 +54,7 @@ public final class Posture {
         this.db = db;
         this.checks = checks;
         this.store = new FindingStore(db, checks);
-        this.evaluator = new Evaluator(new InventoryStore(db), usage, leaks, store);
+        this.evaluator = new Evaluator(db, new InventoryStore(db), usage, leaks, store);
         this.audit = audit;
         this.clock = clock;
         this.policy = policy;
@@ -89,7 +89,6 @@ public final class Posture {
                     .map(Evaluation::at)
                     .orElse(null);
             Evaluator.Tally t = evaluator.run(h, now, policy, checks.enabled(policy), true, now, previous, null);
-            t.resolved += store.resolveOrphans(h, now, previous != null ? previous : now);
             Evaluation e = new Evaluation(
                     Ids.next(),
                     now,

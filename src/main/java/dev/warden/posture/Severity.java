@@ -12,9 +12,11 @@ public enum Severity {
     HIGH,
     CRITICAL;
 
+    private final String value = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String value() {
-        return name().toLowerCase(Locale.ROOT);
+        return value;
     }
 
     public int rank() {

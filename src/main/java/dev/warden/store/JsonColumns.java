@@ -22,7 +22,7 @@ public final class JsonColumns {
     }
 
     public static Map<String, String> readStringMap(String json) {
-        if (json == null || json.isEmpty()) {
+        if (json == null || json.isEmpty() || json.equals("{}")) {
             return Map.of();
         }
         try {

@@ -224,30 +224,38 @@ public final class UsageStore {
     }
 
     /**
-     * The usage up to {@code asOf} of each of {@code principals} of one source type and scope, read
-     * on the caller's handle (so that it sees the caller's snapshot); principals without usage are
-     * absent from the map. One indexed query per call: the posture evaluation asks once per source
-     * scope for each page of identities.
+     * The usage up to {@code asOf} of the inventory's identities with ids after {@code after}
+     * (exclusive; null: from the start) up to {@code last} (inclusive) and of one of
+     * {@code sourceTypes}, by identity id; identities without usage are absent. One query on the
+     * caller's handle (so that it sees the caller's snapshot), joining each identity to its
+     * aggregates by (source type, scope, external id) through the principal index: the posture
+     * evaluation asks once per page of identities.
      */
-    public Map<String, UsageSummary> summaries(
-            Handle h, String sourceType, String scope, Collection<String> principals, Instant asOf) {
-        Map<String, List<Row>> byPrincipal = new HashMap<>();
-        List<String> all = List.copyOf(principals);
-        for (int i = 0; i < all.size(); i += 500) {
-            h.createQuery("SELECT * FROM usage_daily WHERE source_type = :t AND scope = :s AND principal IN (<ps>)"
-                            + " AND day <= :day AND first_at <= :asOf")
-                    .bind("t", sourceType)
-                    .bind("s", scope)
-                    .bindList("ps", all.subList(i, Math.min(all.size(), i + 500)))
-                    .bind("day", LocalDate.ofInstant(asOf, ZoneOffset.UTC).toEpochDay())
-                    .bind("asOf", asOf.toEpochMilli())
-                    .map((rs, ctx) -> row(rs))
-                    .forEach(r -> byPrincipal
-                            .computeIfAbsent(r.principal(), k -> new ArrayList<>())
-                            .add(r));
+    public Map<String, UsageSummary> summariesOfIdentities(
+            Handle h, String after, String last, Collection<String> sourceTypes, Instant asOf) {
+        if (sourceTypes.isEmpty()) {
+            return Map.of();
         }
+        Map<String, List<Row>> byIdentity = new HashMap<>();
+        // CROSS JOIN: SQLite keeps the written order, identities (a key range) first, then the index.
+        var q = h.createQuery("SELECT i.id AS identity_id, u.* FROM identities i CROSS JOIN usage_daily u WHERE "
+                        + (after == null ? "" : "i.id > :after AND ")
+                        + "i.id <= :last AND i.source_type IN (<types>) AND u.source_type = i.source_type"
+                        + " AND u.scope = i.source_scope AND u.principal = i.external_id AND u.day <= :day"
+                        + " AND u.first_at <= :asOf")
+                .bind("last", last)
+                .bindList("types", List.copyOf(sourceTypes))
+                .bind("day", LocalDate.ofInstant(asOf, ZoneOffset.UTC).toEpochDay())
+                .bind("asOf", asOf.toEpochMilli());
+        if (after != null) {
+            q.bind("after", after);
+        }
+        q.map((rs, ctx) -> Map.entry(rs.getString("identity_id"), row(rs)))
+                .forEach(e -> byIdentity
+                        .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(e.getValue()));
         Map<String, UsageSummary> out = new HashMap<>();
-        byPrincipal.forEach((p, rows) -> out.put(p, fold(rows, asOf)));
+        byIdentity.forEach((id, rows) -> out.put(id, fold(rows, asOf)));
         return out;
     }
 

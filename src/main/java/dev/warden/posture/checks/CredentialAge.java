@@ -51,14 +51,15 @@ public final class CredentialAge extends BaseCheck {
                 continue;
             }
             Severity severity = age > s.policy().highCredentialAgeDays() ? Severity.HIGH : Severity.MEDIUM;
+            // Dates, not an age in days, so that the evidence changes only when the facts do.
             out.accept(Detection.of(
                             severity,
-                            Subject.label(c) + " not rotated for " + age + " days (policy: "
-                                    + s.policy().maxCredentialAgeDays() + ")")
+                            Subject.label(c) + " not rotated since " + Dormant.day(since) + " (policy: "
+                                    + s.policy().maxCredentialAgeDays() + " days)")
                     .credential(c)
                     .fact("createdAt", c.createdAt())
                     .fact("lastRotatedAt", c.lastRotatedAt())
-                    .fact("ageDays", age)
+                    .fact("rotationDue", since.plus(Duration.ofDays(s.policy().maxCredentialAgeDays())))
                     .fact("maxCredentialAgeDays", s.policy().maxCredentialAgeDays())
                     .fact("highCredentialAgeDays", s.policy().highCredentialAgeDays())
                     .build());

@@ -55,56 +55,63 @@ public final class Dormant extends BaseCheck {
         if (!observable) {
             return;
         }
-        Severity severity = risky(s) ? Severity.HIGH : Severity.MEDIUM;
+        // Evidence states dates, not day counts, so that it changes only when the facts do.
         if (last.isPresent()) {
-            long days = s.daysSince(last.get().at());
-            if (days > s.policy().dormantDays()) {
+            if (s.daysSince(last.get().at()) > s.policy().dormantDays()) {
+                List<String> keys = staticCredentials(s);
                 out.accept(Detection.of(
-                                severity,
-                                "not used for " + days + " days (policy: "
-                                        + s.policy().dormantDays() + ")")
+                                severity(s, keys),
+                                "not used since " + day(last.get().at()) + " (policy: "
+                                        + s.policy().dormantDays() + " days)")
                         .fact("lastUsedAt", last.get().at())
                         .fact("lastUseFrom", last.get().from())
-                        .fact("daysUnused", days)
                         .fact("dormantDays", s.policy().dormantDays())
-                        .fact("liveStaticCredentials", staticCredentials(s))
+                        .fact("liveStaticCredentials", keys)
                         .build());
             }
             return;
         }
         Instant since = i.createdAt() != null && !i.createdAt().isAfter(i.firstSeen()) ? i.createdAt() : i.firstSeen();
-        long age = s.daysSince(since);
-        if (age > s.policy().neverUsedGraceDays()) {
+        if (s.daysSince(since) > s.policy().neverUsedGraceDays()) {
+            List<String> keys = staticCredentials(s);
             out.accept(Detection.of(
-                            severity,
-                            "never used in " + age + " days (grace: "
-                                    + s.policy().neverUsedGraceDays() + ")")
+                            severity(s, keys),
+                            "never used since " + day(since) + " (grace: "
+                                    + s.policy().neverUsedGraceDays() + " days)")
                     .fact("lastUsedAt", "never")
                     .fact("since", since)
-                    .fact("ageDays", age)
                     .fact("neverUsedGraceDays", s.policy().neverUsedGraceDays())
                     .fact("usageLogsIngested", s.usageCovered())
-                    .fact("liveStaticCredentials", staticCredentials(s))
+                    .fact("liveStaticCredentials", keys)
                     .build());
         }
     }
 
     private static Optional<LastUse> lastUse(Subject s) {
-        LastUse best = null;
+        Instant best = null;
+        Credential from = null;
+        String source = null;
         if (s.usage() != null) {
-            best = new LastUse(s.capped(s.usage().lastUsed()), "usage logs");
+            best = s.capped(s.usage().lastUsed());
+            source = "usage logs";
         }
         for (Credential c : s.credentials()) {
             Instant t = s.capped(c.lastUsedAt());
-            if (t != null && (best == null || t.isAfter(best.at()))) {
-                best = new LastUse(t, "credential " + Subject.label(c));
+            if (t != null && (best == null || t.isAfter(best))) {
+                best = t;
+                from = c;
             }
         }
         Optional<Instant> attr = s.attributeInstant("lastUsedAt");
-        if (attr.isPresent() && (best == null || attr.get().isAfter(best.at()))) {
-            best = new LastUse(attr.get(), "source record (lastUsedAt)");
+        if (attr.isPresent() && (best == null || attr.get().isAfter(best))) {
+            best = attr.get();
+            from = null;
+            source = "source record (lastUsedAt)";
         }
-        return Optional.ofNullable(best);
+        if (best == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new LastUse(best, from != null ? "credential " + Subject.label(from) : source));
     }
 
     /** AWS records last use of every role, and of users' keys and passwords in the credential report. */
@@ -116,8 +123,14 @@ public final class Dormant extends BaseCheck {
         return i.kind() == IdentityKind.CLOUD_ROLE || i.attributes().containsKey("consolePassword");
     }
 
-    private static boolean risky(Subject s) {
-        return !staticCredentials(s).isEmpty() || Privileges.breadth(s) == Privileges.Breadth.ADMIN;
+    private static Severity severity(Subject s, List<String> liveStaticCredentials) {
+        return !liveStaticCredentials.isEmpty() || Privileges.breadth(s) == Privileges.Breadth.ADMIN
+                ? Severity.HIGH
+                : Severity.MEDIUM;
+    }
+
+    static String day(Instant t) {
+        return t.toString().substring(0, 10);
     }
 
     private static List<String> staticCredentials(Subject s) {

@@ -35,13 +35,11 @@ public final class Expired extends BaseCheck {
                     || c.status() == CredentialStatus.INACTIVE) {
                 continue;
             }
-            long ago = s.daysSince(c.expiresAt());
             out.accept(Detection.of(
                             c.kind() == CredentialKind.CERTIFICATE ? Severity.HIGH : Severity.MEDIUM,
-                            Subject.label(c) + " expired " + ago + " days ago, at " + c.expiresAt())
+                            Subject.label(c) + " expired at " + c.expiresAt())
                     .credential(c)
                     .fact("expiresAt", c.expiresAt())
-                    .fact("daysSinceExpiry", ago)
                     .build());
         }
     }

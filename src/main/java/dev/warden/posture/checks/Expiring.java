@@ -46,10 +46,9 @@ public final class Expiring extends BaseCheck {
                 continue;
             }
             Severity severity = left < s.policy().urgentWithinDays() ? Severity.MEDIUM : Severity.LOW;
-            out.accept(Detection.of(severity, Subject.label(c) + " expires in " + left + " days, at " + c.expiresAt())
+            out.accept(Detection.of(severity, Subject.label(c) + " expires at " + c.expiresAt())
                     .credential(c)
                     .fact("expiresAt", c.expiresAt())
-                    .fact("daysLeft", left)
                     .fact("expiringWithinDays", s.policy().expiringWithinDays())
                     .fact("urgentWithinDays", s.policy().urgentWithinDays())
                     .build());

@@ -31,7 +31,7 @@ final class Privileges {
     private static final List<String> AWS_READ_PREFIXES = List.of(
             "get", "list", "describe", "head", "scan", "query", "batchget", "view", "search", "lookup", "select");
     private static final Set<String> K8S_READ_VERBS = Set.of("get", "list", "watch");
-    private static final Set<String> PG_READ = Set.of("select", "connect", "usage", "temporary", "references");
+    private static final Set<String> PG_READ = Set.of("SELECT", "CONNECT", "USAGE", "TEMPORARY", "REFERENCES");
     private static final Set<String> ESCALATING_SERVICES =
             Set.of("iam", "sts", "kms", "secretsmanager", "organizations");
 
@@ -41,8 +41,22 @@ final class Privileges {
         return e.effect() == Effect.ALLOW;
     }
 
+    /** The last subject measured on this thread: checks of one subject run one after the other. */
+    private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[2]);
+
     /** The widest access any allow entitlement of the subject gives. */
     static Breadth breadth(Subject s) {
+        Object[] last = LAST.get();
+        if (last[0] == s.record()) {
+            return (Breadth) last[1];
+        }
+        Breadth b = compute(s);
+        last[0] = s.record();
+        last[1] = b;
+        return b;
+    }
+
+    private static Breadth compute(Subject s) {
         Breadth b = Breadth.NONE;
         for (Entitlement e : s.entitlements()) {
             if (allows(e)) {
@@ -75,14 +89,13 @@ final class Privileges {
             return Breadth.ADMIN;
         }
         String a = e.action();
-        String lower = a.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("policy:")) {
-            return managedPolicy(lower);
+        if (startsWithIgnoreCase(a, "policy:")) {
+            return managedPolicy(a.toLowerCase(Locale.ROOT));
         }
-        if (lower.startsWith("notaction:")) {
+        if (startsWithIgnoreCase(a, "notaction:")) {
             return Breadth.WILDCARD;
         }
-        if (lower.startsWith("unresolved ")) {
+        if (startsWithIgnoreCase(a, "unresolved ")) {
             return Breadth.WRITE;
         }
         switch (sourceType) {
@@ -103,16 +116,16 @@ final class Privileges {
                 return K8S_READ_VERBS.contains(vr[0]) ? Breadth.READ : Breadth.WRITE;
             }
             case "postgresql" -> {
-                return PG_READ.contains(lower) ? Breadth.READ : Breadth.WRITE;
+                return PG_READ.contains(a.toUpperCase(Locale.ROOT)) ? Breadth.READ : Breadth.WRITE;
             }
             default -> {
                 if (a.equals("*")) {
                     return Breadth.WILDCARD;
                 }
-                return lower.equals("read")
-                                || lower.startsWith("read:")
-                                || lower.endsWith(":read")
-                                || lower.equals("get")
+                return a.equalsIgnoreCase("read")
+                                || startsWithIgnoreCase(a, "read:")
+                                || a.regionMatches(true, a.length() - 5, ":read", 0, 5)
+                                || a.equalsIgnoreCase("get")
                         ? Breadth.READ
                         : Breadth.WRITE;
             }
@@ -124,27 +137,38 @@ final class Privileges {
         if (!allows(e)) {
             return false;
         }
-        String via = e.grantedVia() == null ? "" : e.grantedVia().toLowerCase(Locale.ROOT);
-        String action = e.action().toLowerCase(Locale.ROOT);
-        if (via.endsWith(":policy/administratoraccess") || action.endsWith(":policy/administratoraccess")) {
+        String via = e.grantedVia();
+        String action = e.action();
+        if (via != null
+                && (endsWithIgnoreCase(via, ":policy/AdministratorAccess")
+                        || via.contains("clusterrole/cluster-admin"))) {
             return true;
         }
-        if (via.contains("clusterrole/cluster-admin")) {
-            return true;
-        }
-        if (action.equals("superuser") || action.equals("admin")) {
+        if (endsWithIgnoreCase(action, ":policy/AdministratorAccess")
+                || action.equalsIgnoreCase("superuser")
+                || action.equalsIgnoreCase("admin")) {
             return true;
         }
         boolean anyResource = e.resource().equals("*") || e.resource().equals("cluster");
-        return anyResource && e.condition() == null && (action.equals("*") || action.equals("iam:*"))
+        return anyResource && e.condition() == null && (action.equals("*") || action.equalsIgnoreCase("iam:*"))
                 || action.equals("* */*") && e.resource().equals("cluster");
+    }
+
+    static boolean startsWithIgnoreCase(String s, String prefix) {
+        return s.regionMatches(true, 0, prefix, 0, prefix.length());
+    }
+
+    static boolean endsWithIgnoreCase(String s, String suffix) {
+        return s.length() >= suffix.length()
+                && s.regionMatches(true, s.length() - suffix.length(), suffix, 0, suffix.length());
     }
 
     /** True for an action that is a read by its name ({@code s3:GetObject}, {@code logs:Get*}). */
     static boolean awsReadOnly(String action) {
-        String name = awsAction(action).toLowerCase(Locale.ROOT);
+        int colon = action.indexOf(':');
+        int from = colon < 0 ? 0 : colon + 1;
         for (String p : AWS_READ_PREFIXES) {
-            if (name.startsWith(p)) {
+            if (action.regionMatches(true, from, p, 0, p.length())) {
                 return true;
             }
         }
@@ -169,11 +193,32 @@ final class Privileges {
 
     /** {@code VERB RESOURCE} of a Kubernetes action, lower-case, or null when it is not one. */
     static String[] k8s(String action) {
-        String[] parts = action.strip().toLowerCase(Locale.ROOT).split("\\s+");
-        if (parts.length < 2 || action.indexOf(':') >= 0) {
+        if (action.indexOf(':') >= 0) {
             return null;
         }
-        return new String[] {parts[0], parts[1]};
+        String a = action.strip();
+        int space = a.indexOf(' ');
+        if (space <= 0) {
+            return null;
+        }
+        int from = space;
+        while (from < a.length() && a.charAt(from) == ' ') {
+            from++;
+        }
+        int end = a.indexOf(' ', from);
+        String verb = a.substring(0, space);
+        String resource = end < 0 ? a.substring(from) : a.substring(from, end);
+        return new String[] {lowerAscii(verb), lowerAscii(resource)};
+    }
+
+    private static String lowerAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                return s.toLowerCase(Locale.ROOT);
+            }
+        }
+        return s;
     }
 
     private static Breadth managedPolicy(String action) {

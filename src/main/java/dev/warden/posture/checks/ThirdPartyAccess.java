@@ -36,6 +36,9 @@ public final class ThirdPartyAccess extends BaseCheck {
 
     @Override
     public void evaluate(Subject s, Consumer<Detection> out) {
+        if (s.trusts().isEmpty() && s.identity().thirdPartyVendor() == null) {
+            return;
+        }
         Privileges.Breadth breadth = Privileges.breadth(s);
         List<String> grants = Privileges.widest(s, 5);
         boolean found = false;

@@ -62,10 +62,15 @@ class CredentialAgeTest extends CheckContract {
     void medium_past_the_limit_high_past_the_high_limit() {
         Finding f = only(firing().get(0));
         assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
-        assertThat(f.evidence()).containsEntry("ageDays", 120L).containsEntry("maxCredentialAgeDays", 90L);
+        assertThat(f.evidence())
+                .containsEntry("rotationDue", Days.ago(30).toString())
+                .containsEntry("maxCredentialAgeDays", 90L);
+        assertThat(f.summary())
+                .isEqualTo("access_key AKIAAGE1200000000001 not rotated since 2026-07-25 (policy: 90 days)");
         assertThat(f.credential().externalId()).isEqualTo("AKIAAGE1200000000001");
         assertThat(only(firing().get(1)).severity()).isEqualTo(Severity.HIGH);
-        assertThat(only(firing().get(2)).evidence()).containsEntry("ageDays", 100L);
+        assertThat(only(firing().get(2)).evidence())
+                .containsEntry("rotationDue", Days.ago(10).toString());
     }
 
     @Test
@@ -76,7 +81,8 @@ class CredentialAgeTest extends CheckContract {
                     .isEmpty();
             assertThat(PostureHarness.of(h.viewAsOf(Days.ago(20)), check().id(), id))
                     .singleElement()
-                    .satisfies(f -> assertThat(f.evidence()).containsEntry("ageDays", 100L));
+                    .satisfies(f -> assertThat(f.evidence())
+                            .containsEntry("rotationDue", Days.ago(30).toString()));
             h.policy(PosturePolicy.parse("nhi7: {maxCredentialAgeDays: 200, highCredentialAgeDays: 400}", "p", null));
             assertThat(PostureHarness.of(h.view(), check().id(), id)).isEmpty();
         }

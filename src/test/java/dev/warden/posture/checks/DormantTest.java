@@ -56,10 +56,10 @@ class DormantTest extends CheckContract {
     void says_when_it_was_last_used_and_by_which_signal() {
         Finding f = only(Sample.of(
                 Build.awsRole("idle").age(400).attr("lastUsedAt", Days.ago(120).toString())));
-        assertThat(f.summary()).isEqualTo("not used for 120 days (policy: 90)");
+        assertThat(f.summary()).isEqualTo("not used since 2026-07-25 (policy: 90 days)");
         assertThat(f.evidence())
                 .containsEntry("lastUseFrom", "source record (lastUsedAt)")
-                .containsEntry("daysUnused", 120L)
+                .containsEntry("lastUsedAt", Days.ago(120).toString())
                 .containsEntry("dormantDays", 90L);
         assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
     }
@@ -72,13 +72,13 @@ class DormantTest extends CheckContract {
                 .accessKey("AKIAKEYTWO0000000002", 400, 150)));
         assertThat(f.severity()).isEqualTo(Severity.HIGH);
         assertThat(f.evidence().get("lastUseFrom").toString()).contains("AKIAKEYTWO0000000002");
-        assertThat(f.evidence()).containsEntry("daysUnused", 150L);
+        assertThat(f.evidence()).containsEntry("lastUsedAt", Days.ago(150).toString());
     }
 
     @Test
     void never_used_counts_from_creation_after_the_grace_period() {
         Finding f = only(Sample.of(Build.awsRole("n").age(45)));
-        assertThat(f.summary()).isEqualTo("never used in 45 days (grace: 30)");
+        assertThat(f.summary()).isEqualTo("never used since 2026-10-08 (grace: 30 days)");
         assertThat(f.evidence()).containsEntry("lastUsedAt", "never").containsEntry("neverUsedGraceDays", 30L);
     }
 

@@ -40,7 +40,8 @@ class ExpiredTest extends CheckContract {
     @Test
     void certificates_are_high_and_as_of_before_expiry_nothing_has_expired() {
         assertThat(only(firing().get(0)).severity()).isEqualTo(Severity.HIGH);
-        assertThat(only(firing().get(0)).evidence()).containsEntry("daysSinceExpiry", 10L);
+        assertThat(only(firing().get(0)).evidence())
+                .containsEntry("expiresAt", Days.ago(10).toString());
         assertThat(only(firing().get(1)).severity()).isEqualTo(Severity.MEDIUM);
         try (PostureHarness h = harness(List.of(firing().get(0)))) {
             String id = h.id(firing().get(0).externalId());

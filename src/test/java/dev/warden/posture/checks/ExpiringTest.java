@@ -54,7 +54,9 @@ class ExpiringTest extends CheckContract {
     void a_warning_becomes_medium_inside_the_urgent_window() {
         Finding cert = only(firing().get(0));
         assertThat(cert.severity()).isEqualTo(Severity.LOW);
-        assertThat(cert.evidence()).containsEntry("daysLeft", 20L).containsEntry("expiringWithinDays", 30L);
+        assertThat(cert.evidence())
+                .containsEntry("expiresAt", Days.ahead(20).toString())
+                .containsEntry("expiringWithinDays", 30L);
         assertThat(only(firing().get(1)).severity()).isEqualTo(Severity.MEDIUM);
     }
 }
