@@ -41,16 +41,16 @@ public final class EventTimes {
     }
 
     /**
-     * Parses an RFC 3339 instant; null when {@code text} is not one. The common shapes ({@code
-     * YYYY-MM-DDTHH:MM:SS[.fraction]Z}) take a fast path without a formatter.
+     * Parses an RFC 3339 instant; null when {@code text} is not one. UTC ({@code
+     * YYYY-MM-DDTHH:MM:SS[.fraction]Z}, what CloudTrail and Kubernetes write) is read without a
+     * formatter; other offsets go through {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME}.
      */
     public static Instant parse(String text) {
         if (text == null) {
             return null;
         }
-        Instant fast = utc(text);
-        if (fast != null) {
-            return fast;
+        if (text.endsWith("Z")) {
+            return utc(text);
         }
         if (text.length() > 64) {
             return null;

@@ -14,23 +14,26 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ingests activity logs: each file is one transaction (its events all apply, or, if the file is
- * refused, none), events are folded into daily aggregates in memory bounded by their distinct
- * dimensions, raw events are written in batches and kept for the retention period.
+ * Ingests activity logs: each file applies whole or not at all (its own savepoint inside a
+ * transaction shared by a few consecutive files, {@link FileGroup}); events are folded into daily
+ * aggregates in bounded memory; raw events are written in batches and kept for the retention
+ * period. A file is parsed on a reader thread while the transaction's thread folds and writes
+ * ({@link EventPipe}), so parsing and SQL overlap on two cores.
  */
 public final class Ingester {
     private static final Logger LOG = LoggerFactory.getLogger(Ingester.class);
     private static final Set<String> EXTENSIONS =
             Set.of(".json", ".json.gz", ".jsonl", ".jsonl.gz", ".log", ".log.gz", ".gz");
-    private static final int RAW_BATCH = 5_000;
+    private static final int PROBLEMS = 200;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Database db;
@@ -79,18 +82,34 @@ public final class Ingester {
         long unmatched = 0;
         int refused = 0;
         List<String> problems = new ArrayList<>();
-        for (Input file : files) {
-            Skips skips = new Skips();
-            try {
-                long[] applied = db.inTransaction(h -> ingestFile(h, parser, file, options, skips, id));
-                events += applied[0];
-                unmatched += applied[1];
-            } catch (UsageException e) {
-                refused++;
-                problems.add(e.getMessage());
+        UsageStore.KnownIdentities known = new UsageStore.KnownIdentities();
+        long rawCutoff = rawRetention.isZero()
+                ? Long.MAX_VALUE
+                : clock.instant().minus(rawRetention).toEpochMilli();
+        ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "warden-ingest-reader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            int[] next = {0};
+            while (next[0] < files.size()) {
+                FileGroup group = db.inTransaction(h -> {
+                    FileGroup g = new FileGroup(h, store, rawCutoff, id);
+                    while (next[0] < files.size() && !g.full()) {
+                        g.add(reader, parser, files.get(next[0]++), options, PROBLEMS);
+                    }
+                    g.finish(known);
+                    return g;
+                });
+                events += group.events;
+                unmatched += group.unmatched;
+                refused += group.refused;
+                skipped += group.skipped;
+                group.problems.forEach(x -> problem(problems, x));
             }
-            skipped += skips.count();
-            skips.examples().forEach(problems::add);
+        } finally {
+            reader.shutdownNow();
         }
         store.pruneEvents(clock.instant().minus(rawRetention));
         String status =
@@ -106,7 +125,7 @@ public final class Ingester {
                 events,
                 skipped,
                 unmatched,
-                problems.size() > 200 ? problems.subList(0, 200) : problems);
+                problems);
         db.inTransaction(h -> {
             insert(h, run);
             audit.append(
@@ -140,39 +159,11 @@ public final class Ingester {
         return run;
     }
 
-    /** Returns {events applied, events of unknown identities}. */
-    private long[] ingestFile(
-            org.jdbi.v3.core.Handle h,
-            UsageParser parser,
-            Input file,
-            UsageOptions options,
-            Skips skips,
-            String ingestId) {
-        Map<String, UsageStore.Daily> daily = new HashMap<>();
-        Map<List<String>, Long> byIdentity = new HashMap<>();
-        List<UsageEvent> raw = new ArrayList<>(RAW_BATCH);
-        long[] count = {0};
-        boolean keepRaw = !rawRetention.isZero();
-        parser.parse(
-                file,
-                options,
-                e -> {
-                    UsageStore.Daily d = new UsageStore.Daily(e);
-                    daily.computeIfAbsent(d.hash(), k -> d).add(e);
-                    byIdentity.merge(List.of(e.sourceType(), e.scope(), e.principal()), 1L, Long::sum);
-                    count[0]++;
-                    if (keepRaw) {
-                        raw.add(e);
-                        if (raw.size() == RAW_BATCH) {
-                            store.addEvents(h, raw, ingestId);
-                            raw.clear();
-                        }
-                    }
-                },
-                skips);
-        store.addEvents(h, raw, ingestId);
-        store.addDaily(h, daily.values());
-        return new long[] {count[0], store.countUnknown(h, byIdentity)};
+    /** Keeps the first {@link #PROBLEMS} problems of a run; the rest are only counted. */
+    private static void problem(List<String> problems, String problem) {
+        if (problems.size() < PROBLEMS) {
+            problems.add(problem);
+        }
     }
 
     private static void insert(org.jdbi.v3.core.Handle h, IngestRun r) {

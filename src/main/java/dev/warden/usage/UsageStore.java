@@ -2,9 +2,12 @@ package dev.warden.usage;
 
 import dev.warden.store.Database;
 import dev.warden.store.Dialect;
+import dev.warden.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -13,15 +16,16 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** SQL for usage: daily aggregates (kept), raw events (kept for the retention period). */
 public final class UsageStore {
@@ -31,32 +35,183 @@ public final class UsageStore {
         this.db = db;
     }
 
-    /** The dimensions of one daily aggregate and its counts; mutable while a file is folded. */
+    /** Who an event is about: the identity key the inventory uses. */
+    record Identity(String sourceType, String scope, String principal) {}
+
+    /**
+     * The dimensions of one daily aggregate. Its hash code is computed once, when the key is made
+     * (on the parsing thread, see {@link EventPipe}), not at every map lookup.
+     */
+    static final class Key {
+        private final String sourceType;
+        private final String scope;
+        private final String principal;
+        private final String credential;
+        private final long day;
+        private final String action;
+        private final String sourceIp;
+        private final String userAgent;
+        private final String type;
+        private final int hash;
+
+        Key(
+                String sourceType,
+                String scope,
+                String principal,
+                String credential,
+                long day,
+                String action,
+                String sourceIp,
+                String userAgent,
+                String type) {
+            this.sourceType = sourceType;
+            this.scope = scope;
+            this.principal = principal;
+            this.credential = credential;
+            this.day = day;
+            this.action = action;
+            this.sourceIp = sourceIp;
+            this.userAgent = userAgent;
+            this.type = type;
+            this.hash = Objects.hash(sourceType, scope, principal, credential, day, action, sourceIp, userAgent, type);
+        }
+
+        static Key of(UsageEvent e) {
+            return new Key(
+                    e.sourceType(),
+                    e.scope(),
+                    e.principal(),
+                    e.credential() == null ? "" : e.credential(),
+                    Math.floorDiv(e.at().getEpochSecond(), 86_400L),
+                    e.action(),
+                    e.sourceIp() == null ? "" : e.sourceIp(),
+                    e.userAgent() == null ? "" : e.userAgent(),
+                    e.type());
+        }
+
+        String sourceType() {
+            return sourceType;
+        }
+
+        String scope() {
+            return scope;
+        }
+
+        String principal() {
+            return principal;
+        }
+
+        String credential() {
+            return credential;
+        }
+
+        long day() {
+            return day;
+        }
+
+        String action() {
+            return action;
+        }
+
+        String sourceIp() {
+            return sourceIp;
+        }
+
+        String userAgent() {
+            return userAgent;
+        }
+
+        String type() {
+            return type;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k
+                    && hash == k.hash
+                    && day == k.day
+                    && principal.equals(k.principal)
+                    && action.equals(k.action)
+                    && credential.equals(k.credential)
+                    && sourceIp.equals(k.sourceIp)
+                    && userAgent.equals(k.userAgent)
+                    && type.equals(k.type)
+                    && scope.equals(k.scope)
+                    && sourceType.equals(k.sourceType);
+        }
+
+        Identity identity() {
+            return new Identity(sourceType, scope, principal);
+        }
+
+        /**
+         * The stored key of these dimensions, 64 hex digits: the day (8), a hash of the identity (16)
+         * and a hash of all dimensions (40), each SHA-256 over length-prefixed UTF-8 forms. Keys sort
+         * by day, then identity, so an ingestion (logs arrive in time order) touches the index pages
+         * of the days it covers, not pages all over a table of millions of rows.
+         */
+        String hash() {
+            MessageDigest identity = sha256();
+            for (String f : new String[] {sourceType, scope, principal}) {
+                update(identity, f);
+            }
+            MessageDigest all = sha256();
+            for (String f : new String[] {
+                sourceType, scope, principal, credential, Long.toString(day), action, sourceIp, userAgent, type
+            }) {
+                update(all, f);
+            }
+            HexFormat hex = HexFormat.of();
+            return hex.toHexDigits((int) day)
+                    + hex.formatHex(identity.digest(), 0, 8)
+                    + hex.formatHex(all.digest(), 0, 20);
+        }
+
+        private static MessageDigest sha256() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+
+        private static void update(MessageDigest sha, String f) {
+            byte[] b = f.getBytes(StandardCharsets.UTF_8);
+            byte[] prefix = new byte[12];
+            int i = prefix.length;
+            prefix[--i] = ':';
+            int n = b.length;
+            do {
+                prefix[--i] = (byte) ('0' + n % 10);
+                n /= 10;
+            } while (n > 0);
+            sha.update(prefix, i, prefix.length - i);
+            sha.update(b);
+        }
+    }
+
+    /** One daily aggregate's counts; mutable while a file is folded. */
     static final class Daily {
-        final String sourceType;
-        final String scope;
-        final String principal;
-        final String credential;
-        final long day;
-        final String action;
-        final String sourceIp;
-        final String userAgent;
-        final String type;
+        final Key key;
         long events;
         long errors;
         long firstAt = Long.MAX_VALUE;
         long lastAt = Long.MIN_VALUE;
 
-        Daily(UsageEvent e) {
-            this.sourceType = e.sourceType();
-            this.scope = e.scope();
-            this.principal = e.principal();
-            this.credential = e.credential() == null ? "" : e.credential();
-            this.day = LocalDate.ofInstant(e.at(), ZoneOffset.UTC).toEpochDay();
-            this.action = e.action();
-            this.sourceIp = e.sourceIp() == null ? "" : e.sourceIp();
-            this.userAgent = e.userAgent() == null ? "" : e.userAgent();
-            this.type = e.type();
+        Daily(Key key) {
+            this.key = key;
+        }
+
+        void merge(Daily o) {
+            events += o.events;
+            errors += o.errors;
+            firstAt = Math.min(firstAt, o.firstAt);
+            lastAt = Math.max(lastAt, o.lastAt);
         }
 
         void add(UsageEvent e) {
@@ -64,88 +219,100 @@ public final class UsageStore {
             if (e.errorCode() != null) {
                 errors++;
             }
-            firstAt = Math.min(firstAt, e.at().toEpochMilli());
-            lastAt = Math.max(lastAt, e.at().toEpochMilli());
-        }
-
-        String hash() {
-            MessageDigest sha;
-            try {
-                sha = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException ex) {
-                throw new IllegalStateException(ex);
-            }
-            for (String f : new String[] {
-                sourceType, scope, principal, credential, Long.toString(day), action, sourceIp, userAgent, type
-            }) {
-                byte[] b = f.getBytes(StandardCharsets.UTF_8);
-                sha.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));
-                sha.update(b);
-            }
-            return HexFormat.of().formatHex(sha.digest());
+            long at = e.at().toEpochMilli();
+            firstAt = Math.min(firstAt, at);
+            lastAt = Math.max(lastAt, at);
         }
     }
 
-    /** Adds folded aggregates to the stored ones. */
-    void addDaily(Handle h, Iterable<Daily> daily) {
+    private static final String UPSERT_DAILY = "INSERT INTO usage_daily (dim_hash, source_type, scope, principal,"
+            + " credential, day, action, source_ip, user_agent, event_type, events, errors, first_at, last_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dim_hash) DO UPDATE SET"
+            + " events = usage_daily.events + excluded.events, errors = usage_daily.errors + excluded.errors,"
+            + " first_at = %s(usage_daily.first_at, excluded.first_at), last_at = %s(usage_daily.last_at, excluded.last_at)";
+
+    private static final String INSERT_EVENT = "INSERT INTO usage_events (at, source_type, scope, principal,"
+            + " credential, action, resource, source_ip, user_agent, event_type, error_code, ingest_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private static final int DAILY_BATCH = 5_000;
+
+    /**
+     * Adds folded aggregates to the stored ones, in key order (each upsert lands next to the
+     * previous one in the index). Plain JDBC batches with positional parameters: at millions of rows,
+     * named-parameter binding costs more than the SQL.
+     */
+    void addDaily(Handle h, Collection<Daily> daily) {
         boolean pg = db.dialect() == Dialect.POSTGRESQL;
-        PreparedBatch batch =
-                h.prepareBatch("INSERT INTO usage_daily (dim_hash, source_type, scope, principal, credential, day,"
-                        + " action, source_ip, user_agent, event_type, events, errors, first_at, last_at) VALUES (:hash, :sourceType,"
-                        + " :scope, :principal, :credential, :day, :action, :sourceIp, :userAgent, :type, :events, :errors, :firstAt,"
-                        + " :lastAt) ON CONFLICT (dim_hash) DO UPDATE SET events = usage_daily.events + excluded.events,"
-                        + " errors = usage_daily.errors + excluded.errors,"
-                        + " first_at = " + (pg ? "LEAST" : "MIN") + "(usage_daily.first_at, excluded.first_at),"
-                        + " last_at = " + (pg ? "GREATEST" : "MAX") + "(usage_daily.last_at, excluded.last_at)");
-        int n = 0;
+        String sql = String.format(UPSERT_DAILY, pg ? "LEAST" : "MIN", pg ? "GREATEST" : "MAX");
+        List<Map.Entry<String, Daily>> sorted = new ArrayList<>(daily.size());
         for (Daily d : daily) {
-            batch.bind("hash", d.hash())
-                    .bind("sourceType", d.sourceType)
-                    .bind("scope", d.scope)
-                    .bind("principal", d.principal)
-                    .bind("credential", d.credential)
-                    .bind("day", d.day)
-                    .bind("action", d.action)
-                    .bind("sourceIp", d.sourceIp)
-                    .bind("userAgent", d.userAgent)
-                    .bind("type", d.type)
-                    .bind("events", d.events)
-                    .bind("errors", d.errors)
-                    .bind("firstAt", d.firstAt)
-                    .bind("lastAt", d.lastAt)
-                    .add();
-            if (++n % 5_000 == 0) {
-                batch.execute();
-            }
+            sorted.add(Map.entry(d.key.hash(), d));
         }
-        if (batch.size() > 0) {
-            batch.execute();
+        sorted.sort(Map.Entry.comparingByKey());
+        try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
+            int n = 0;
+            for (Map.Entry<String, Daily> row : sorted) {
+                Daily d = row.getValue();
+                Key k = d.key;
+                ps.setString(1, row.getKey());
+                ps.setString(2, k.sourceType());
+                ps.setString(3, k.scope());
+                ps.setString(4, k.principal());
+                ps.setString(5, k.credential());
+                ps.setLong(6, k.day());
+                ps.setString(7, k.action());
+                ps.setString(8, k.sourceIp());
+                ps.setString(9, k.userAgent());
+                ps.setString(10, k.type());
+                ps.setLong(11, d.events);
+                ps.setLong(12, d.errors);
+                ps.setLong(13, d.firstAt);
+                ps.setLong(14, d.lastAt);
+                ps.addBatch();
+                if (++n % DAILY_BATCH == 0) {
+                    ps.executeBatch();
+                }
+            }
+            if (n % DAILY_BATCH != 0) {
+                ps.executeBatch();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot store usage aggregates: " + e.getMessage(), e);
         }
     }
 
-    /** Appends raw events (kept until {@link #pruneEvents}). */
+    /** Inserting in the order of the principal index keeps each insert near the previous one. */
+    private static final Comparator<UsageEvent> INDEX_ORDER = Comparator.comparing(UsageEvent::principal)
+            .thenComparing(UsageEvent::scope)
+            .thenComparing(UsageEvent::sourceType)
+            .thenComparing(UsageEvent::at);
+
+    /** Appends raw events (kept until {@link #pruneEvents}); sorts {@code events}. */
     void addEvents(Handle h, List<UsageEvent> events, String ingestId) {
-        PreparedBatch batch = h.prepareBatch(
-                "INSERT INTO usage_events (at, source_type, scope, principal, credential, action,"
-                        + " resource, source_ip, user_agent, event_type, error_code, ingest_id) VALUES (:at, :sourceType, :scope,"
-                        + " :principal, :credential, :action, :resource, :sourceIp, :userAgent, :type, :errorCode, :ingestId)");
-        for (UsageEvent e : events) {
-            batch.bind("at", e.at().toEpochMilli())
-                    .bind("sourceType", e.sourceType())
-                    .bind("scope", e.scope())
-                    .bind("principal", e.principal())
-                    .bind("credential", e.credential())
-                    .bind("action", e.action())
-                    .bind("resource", e.resource())
-                    .bind("sourceIp", e.sourceIp())
-                    .bind("userAgent", e.userAgent())
-                    .bind("type", e.type())
-                    .bind("errorCode", e.errorCode())
-                    .bind("ingestId", ingestId)
-                    .add();
+        if (events.isEmpty()) {
+            return;
         }
-        if (batch.size() > 0) {
-            batch.execute();
+        events.sort(INDEX_ORDER);
+        try (PreparedStatement ps = h.getConnection().prepareStatement(INSERT_EVENT)) {
+            for (UsageEvent e : events) {
+                ps.setLong(1, e.at().toEpochMilli());
+                ps.setString(2, e.sourceType());
+                ps.setString(3, e.scope());
+                ps.setString(4, e.principal());
+                ps.setString(5, e.credential());
+                ps.setString(6, e.action());
+                ps.setString(7, e.resource());
+                ps.setString(8, e.sourceIp());
+                ps.setString(9, e.userAgent());
+                ps.setString(10, e.type());
+                ps.setString(11, e.errorCode());
+                ps.setString(12, ingestId);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new StoreException("cannot store usage events: " + e.getMessage(), e);
         }
     }
 
@@ -156,21 +323,42 @@ public final class UsageStore {
                 .execute());
     }
 
-    /** How many of {@code keys} (source type, scope, principal) name no identity in the inventory. */
-    long countUnknown(Handle h, Map<List<String>, Long> eventsByKey) {
+    /**
+     * What one ingestion learnt about which identity keys the inventory holds, so a key is looked up
+     * once per run, not once per file; at most {@link #MAX} keys are remembered (least recently used
+     * go first).
+     */
+    static final class KnownIdentities {
+        static final int MAX = 100_000;
+        private final Map<Identity, Boolean> known = new LinkedHashMap<>(1024, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Identity, Boolean> eldest) {
+                return size() > MAX;
+            }
+        };
+    }
+
+    /** How many of the counted events name an identity the inventory does not hold. */
+    long countUnknown(Handle h, Map<Identity, long[]> eventsByIdentity, KnownIdentities cache) {
         long unknown = 0;
-        for (Map.Entry<List<String>, Long> e : eventsByKey.entrySet()) {
-            List<String> k = e.getKey();
-            boolean known = h.createQuery("SELECT COUNT(*) FROM identities WHERE source_type = :t AND source_scope = :s"
-                                    + " AND external_id = :p")
-                            .bind("t", k.get(0))
-                            .bind("s", k.get(1))
-                            .bind("p", k.get(2))
-                            .mapTo(Long.class)
-                            .one()
-                    > 0;
+        for (Map.Entry<Identity, long[]> e : eventsByIdentity.entrySet()) {
+            Identity k = e.getKey();
+            Boolean known = cache.known.get(k);
+            if (known == null) {
+                known = h.createQuery("SELECT COUNT(*) FROM identities WHERE source_type = :t AND source_scope = :s"
+                                        + " AND external_id = :p")
+                                .bind("t", k.sourceType())
+                                .bind("s", k.scope())
+                                .bind("p", k.principal())
+                                .mapTo(Long.class)
+                                .one()
+                        > 0;
+                cache.known.put(k, known);
+            }
             if (!known) {
-                unknown += e.getValue();
+                unknown += e.getValue()[0];
             }
         }
         return unknown;

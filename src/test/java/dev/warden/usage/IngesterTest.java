@@ -248,4 +248,65 @@ class IngesterTest {
                         .events())
                 .isEqualTo(2);
     }
+
+    private static String record(int i) {
+        return "{\"eventTime\":\"2026-05-31T10:" + String.format("%02d:%02d", i / 60 % 60, i % 60) + "Z\","
+                + "\"eventSource\":\"sqs.amazonaws.com\",\"eventName\":\"SendMessage\",\"sourceIPAddress\":\"10.0.0."
+                + i % 200 + "\",\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"" + ACCOUNT + "user/worker-" + i % 7
+                + "\",\"accountId\":\"111122223333\",\"accessKeyId\":\"AKIAIOSFODNN7EXAMPLE\"}}";
+    }
+
+    private static String log(int from, int count) {
+        StringBuilder b = new StringBuilder("{\"Records\":[");
+        for (int i = from; i < from + count; i++) {
+            b.append(i == from ? "" : ",").append(record(i));
+        }
+        return b.append("]}").toString();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void a_file_refused_after_its_first_events_were_written_leaves_nothing_and_its_neighbours_apply(Dialect dialect)
+            throws IOException {
+        start(dialect);
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(logs.resolve("a.json"), log(0, 10));
+        String big = log(10, 12_000);
+        Files.writeString(logs.resolve("b.json"), big.substring(0, big.length() - 500));
+        Files.writeString(logs.resolve("c.json"), log(20_000, 10));
+        IngestRun run = ingester.run("cloudtrail", List.of(Input.path(logs)), "test");
+        assertThat(run.status()).isEqualTo(IngestRun.PARTIAL);
+        assertThat(run.events()).isEqualTo(20);
+        assertThat(run.problems()).singleElement().asString().startsWith(logs.resolve("b.json") + ": byte ");
+        assertThat(rows("usage_events"))
+                .as("b.json's first batches were written, then rolled back")
+                .isEqualTo(20);
+        long counted = warden.db()
+                .withHandle(h -> h.createQuery("SELECT SUM(events) FROM usage_daily")
+                        .mapTo(Long.class)
+                        .one());
+        assertThat(counted).isEqualTo(20);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void more_files_than_one_commit_takes_all_apply(Dialect dialect) throws IOException {
+        start(dialect);
+        Path logs = Files.createDirectories(dir.resolve("many"));
+        int files = FileGroup.MAX_FILES * 2 + 5;
+        for (int i = 0; i < files; i++) {
+            Files.writeString(logs.resolve(String.format("%03d.json", i)), log(i * 3, 3));
+        }
+        IngestRun run = ingester.run("cloudtrail", List.of(Input.path(logs)), "test");
+        assertThat(run.status()).isEqualTo(IngestRun.SUCCEEDED);
+        assertThat(run.files()).isEqualTo(files);
+        assertThat(run.events()).isEqualTo(files * 3L);
+        assertThat(rows("usage_events")).isEqualTo(files * 3L);
+        long workers = 0;
+        for (int w = 0; w < 7; w++) {
+            workers +=
+                    summary("aws", "111122223333", ACCOUNT + "user/worker-" + w).events();
+        }
+        assertThat(workers).isEqualTo(files * 3L);
+    }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.discovery.Input;
+import dev.warden.usage.EventTimes;
 import dev.warden.usage.LogFiles;
 import dev.warden.usage.Skips;
 import dev.warden.usage.UsageEvent;
@@ -31,9 +32,11 @@ import java.util.function.Consumer;
  *
  * <p>The file is streamed: a Jackson {@link JsonParser} walks to {@code Records} and each element is
  * read as a tree on its own, so memory is bounded by one record, never by the file (a 100 MB file on
- * one line reads like any other). A record larger than {@link #MAX_RECORD_BYTES} or nested deeper
- * than {@link #MAX_RECORD_DEPTH} is skipped unread; a string longer than the record limit is cut
- * before it reaches the parser ({@link StringCap}), so a 100 MB string costs a scan, not the heap.
+ * one line reads like any other); fields the mapping never reads (request and response detail,
+ * mostly) are skipped without being decoded. A record larger than {@link #MAX_RECORD_BYTES}, or whose
+ * used fields nest deeper than {@link #MAX_RECORD_DEPTH}, is skipped unread; a string longer than
+ * the record limit is cut before it reaches the parser ({@link StringCap}), so a 100 MB string
+ * costs a scan, not the heap.
  * Records that are not objects, or that {@link CloudTrailRecords} cannot map, are skipped as
  * {@code FILE Records[N]} (N counted from 0). JSON that breaks off or is malformed outside a record,
  * corrupt gzip, or a file that is not a log file at all refuses the whole file. Digest files
@@ -45,7 +48,7 @@ public final class CloudTrailParser implements UsageParser {
     /** The largest record read, in bytes of JSON; larger ones are skipped. */
     public static final int MAX_RECORD_BYTES = 1024 * 1024;
 
-    /** The deepest nesting read inside a record; deeper ones are skipped. */
+    /** The deepest nesting of a used field inside a record; deeper records are skipped. */
     public static final int MAX_RECORD_DEPTH = 64;
 
     /** Read-ahead of the JSON parser: the byte count may run this far past the token being read. */
@@ -63,10 +66,10 @@ public final class CloudTrailParser implements UsageParser {
             JsonFactory.builder().streamReadConstraints(LIMITS).build();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
-    private final CloudTrailRecords records;
+    private final EventTimes times;
 
     public CloudTrailParser(Clock clock) {
-        this.records = new CloudTrailRecords(clock);
+        this.times = new EventTimes(clock);
     }
 
     @Override
@@ -138,8 +141,9 @@ public final class CloudTrailParser implements UsageParser {
 
     private void readRecords(JsonParser p, StringCap capped, String name, Consumer<UsageEvent> sink, Skips skips)
             throws IOException {
+        CloudTrailRecords records = new CloudTrailRecords(times);
         JsonStreamContext array = p.getParsingContext();
-        RecordGuard guard = new RecordGuard(p, capped);
+        RecordReader reader = new RecordReader(p, capped);
         int index = 0;
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -152,8 +156,8 @@ public final class CloudTrailParser implements UsageParser {
             long start = p.currentTokenLocation().getByteOffset();
             JsonNode record;
             try {
-                guard.begin(start);
-                record = MAPPER.readTree(guard);
+                reader.begin(start);
+                record = MAPPER.readTree(reader);
             } catch (RecordLimitException e) {
                 skips.skip(where, e.getMessage());
                 while (p.getParsingContext() != array) {
@@ -206,17 +210,18 @@ public final class CloudTrailParser implements UsageParser {
     }
 
     /**
-     * The parser as the tree reader sees it: every step checks that the record stays within {@link
+     * The parser as the tree reader sees it. Every step checks that the record stays within {@link
      * #MAX_RECORD_BYTES} (counted on the bytes passed to the parser, which run at most {@link
      * #READ_AHEAD} ahead; the exact size is checked once the record is read) and {@link
-     * #MAX_RECORD_DEPTH}.
+     * #MAX_RECORD_DEPTH}. Fields {@link CloudTrailRecords} never reads are skipped, not built: a
+     * skipped value's strings are never decoded (most of a record is request and response detail).
      */
-    private static final class RecordGuard extends JsonParserDelegate {
+    private static final class RecordReader extends JsonParserDelegate {
         private final StringCap capped;
         private long limit;
         private int baseDepth;
 
-        RecordGuard(JsonParser p, StringCap capped) {
+        RecordReader(JsonParser p, StringCap capped) {
             super(p);
             this.capped = capped;
         }
@@ -226,7 +231,14 @@ public final class CloudTrailParser implements UsageParser {
             baseDepth = delegate.getParsingContext().getNestingDepth();
         }
 
-        private JsonToken check(JsonToken t) throws RecordLimitException {
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken t = delegate.nextToken();
+            while (t == JsonToken.FIELD_NAME && !wanted()) {
+                delegate.nextToken();
+                delegate.skipChildren();
+                t = delegate.nextToken();
+            }
             if (capped.passed() > limit) {
                 throw new RecordLimitException(tooLarge());
             }
@@ -237,56 +249,65 @@ public final class CloudTrailParser implements UsageParser {
             return t;
         }
 
-        @Override
-        public JsonToken nextToken() throws IOException {
-            return check(delegate.nextToken());
+        /** Whether the field just read is one the mapping uses (or lies under one). */
+        private boolean wanted() throws IOException {
+            JsonStreamContext ctx = delegate.getParsingContext();
+            int depth = ctx.getNestingDepth() - baseDepth;
+            String name = delegate.currentName();
+            if (depth == 0) {
+                return CloudTrailRecords.RECORD_FIELDS.contains(name);
+            }
+            JsonStreamContext top = ctx;
+            for (int i = 0; i < depth; i++) {
+                top = top.getParent();
+            }
+            String field = top.getCurrentName();
+            if (field == null) {
+                return true;
+            }
+            return switch (field) {
+                case "requestParameters" -> depth > 1 || CloudTrailRecords.PARAMETER_FIELDS.contains(name);
+                case "responseElements" -> depth > 1 || CloudTrailRecords.SIGN_IN_EVENTS.contains(name);
+                case "resources" -> depth > 2 || "ARN".equals(name);
+                default -> true;
+            };
         }
 
         @Override
         public JsonToken nextValue() throws IOException {
-            return check(delegate.nextValue());
+            JsonToken t = nextToken();
+            return t == JsonToken.FIELD_NAME ? nextToken() : t;
         }
 
         @Override
         public String nextFieldName() throws IOException {
-            String n = delegate.nextFieldName();
-            check(delegate.currentToken());
-            return n;
+            return nextToken() == JsonToken.FIELD_NAME ? delegate.currentName() : null;
         }
 
         @Override
         public boolean nextFieldName(SerializableString str) throws IOException {
-            boolean b = delegate.nextFieldName(str);
-            check(delegate.currentToken());
-            return b;
+            return nextToken() == JsonToken.FIELD_NAME && str.getValue().equals(delegate.currentName());
         }
 
         @Override
         public String nextTextValue() throws IOException {
-            String s = delegate.nextTextValue();
-            check(delegate.currentToken());
-            return s;
+            return nextToken() == JsonToken.VALUE_STRING ? delegate.getText() : null;
         }
 
         @Override
         public int nextIntValue(int defaultValue) throws IOException {
-            int v = delegate.nextIntValue(defaultValue);
-            check(delegate.currentToken());
-            return v;
+            return nextToken() == JsonToken.VALUE_NUMBER_INT ? delegate.getIntValue() : defaultValue;
         }
 
         @Override
         public long nextLongValue(long defaultValue) throws IOException {
-            long v = delegate.nextLongValue(defaultValue);
-            check(delegate.currentToken());
-            return v;
+            return nextToken() == JsonToken.VALUE_NUMBER_INT ? delegate.getLongValue() : defaultValue;
         }
 
         @Override
         public Boolean nextBooleanValue() throws IOException {
-            Boolean v = delegate.nextBooleanValue();
-            check(delegate.currentToken());
-            return v;
+            JsonToken t = nextToken();
+            return t == JsonToken.VALUE_TRUE ? Boolean.TRUE : t == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
         }
     }
 }

@@ -5,11 +5,13 @@ import dev.warden.inventory.InventoryText;
 import dev.warden.usage.EventTimes;
 import dev.warden.usage.Skips;
 import dev.warden.usage.UsageEvent;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,11 +54,8 @@ import java.util.regex.Pattern;
 final class CloudTrailRecords {
     static final String SOURCE_TYPE = "aws";
 
-    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
-    private static final Pattern ARN = Pattern.compile("arn:(aws[a-z-]*):([a-z0-9-]+):[a-z0-9-]*:(\\d{12})?:(.+)");
     private static final Pattern ASSUMED_ROLE =
             Pattern.compile("arn:(aws[a-z-]*):sts::(\\d{12}):assumed-role/([\\w+=,.@-]+)/.+");
-    private static final Pattern KEY_ID = Pattern.compile("(AKIA|ASIA)[A-Z0-9]{12,124}");
     private static final Pattern EVENT_SOURCE = Pattern.compile("[a-z0-9][a-z0-9-]*(\\.[a-z0-9-]+)*");
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,127}");
     private static final Pattern API_VERSION = Pattern.compile("(\\d{8}|\\d{4}_\\d{2}_\\d{2})(v\\d+)?$");
@@ -73,10 +72,45 @@ final class CloudTrailRecords {
             "stateMachineArn",
             "keyId");
 
+    /** The record fields the mapping reads; the parser skips the others unread. */
+    static final Set<String> RECORD_FIELDS = Set.of(
+            "eventTime",
+            "eventSource",
+            "eventName",
+            "eventType",
+            "userIdentity",
+            "recipientAccountId",
+            "sourceIPAddress",
+            "userAgent",
+            "errorCode",
+            "requestParameters",
+            "responseElements",
+            "resources");
+
+    /** The request parameters the mapping reads. */
+    static final Set<String> PARAMETER_FIELDS;
+
+    /** Sign-in events whose outcome is {@code responseElements.<eventName>}. */
+    static final Set<String> SIGN_IN_EVENTS =
+            Set.of("ConsoleLogin", "CheckMfa", "SwitchRole", "ExitRole", "RenewRole", "GetSigninToken");
+
+    static {
+        Set<String> p = new HashSet<>(RESOURCE_PARAMETERS);
+        p.add("bucketName");
+        p.add("key");
+        PARAMETER_FIELDS = Set.copyOf(p);
+    }
+
+    /** Distinct (eventSource, eventName) pairs remembered with their action; beyond this, computed each time. */
+    private static final int ACTION_CACHE = 20_000;
+
+    private final Map<String, Map<String, String>> actions = new HashMap<>();
+    private int cachedActions;
     private final EventTimes times;
 
-    CloudTrailRecords(Clock clock) {
-        this.times = new EventTimes(clock);
+    /** A mapping for one file (it remembers actions, so it is not shared between threads). */
+    CloudTrailRecords(EventTimes times) {
+        this.times = times;
     }
 
     /** Maps {@code r} to an event for {@code sink}, or counts it in {@code skips} at {@code where}. */
@@ -120,12 +154,7 @@ final class CloudTrailRecords {
         if (absurd != null) {
             throw new Skip("eventTime " + absurd);
         }
-        if (!EVENT_SOURCE.matcher(source).matches()) {
-            throw new Skip("eventSource '" + InventoryText.shown(source) + "' is not a service host name");
-        }
-        if (!EVENT_NAME.matcher(name).matches()) {
-            throw new Skip("eventName '" + InventoryText.shown(name) + "' is not an API name");
-        }
+        String action = cachedAction(source, name);
         Caller who = caller(ui, text(r, "recipientAccountId"));
         boolean signIn = "AwsConsoleSignIn".equalsIgnoreCase(eventType);
         String error = text(r, "errorCode");
@@ -138,7 +167,7 @@ final class CloudTrailRecords {
                 who.scope,
                 who.principal,
                 who.credential,
-                action(source, name),
+                action,
                 resource(r, who.principal),
                 text(r, "sourceIPAddress"),
                 text(r, "userAgent"),
@@ -232,36 +261,90 @@ final class CloudTrailRecords {
 
     /** {@code value} when it is an ARN of {@code service} whose resource starts with {@code resource}. */
     private static String arn(String value, String service, String resource, String field) throws Skip {
-        Matcher m = ARN.matcher(value);
-        if (!m.matches() || !m.group(2).equals(service) || !m.group(4).startsWith(resource)) {
+        int[] colons = colons(value);
+        if (colons == null
+                || !value.regionMatches(colons[1] + 1, service, 0, service.length())
+                || colons[2] != colons[1] + 1 + service.length()
+                || !value.startsWith(resource, colons[4] + 1)) {
             throw new Skip(field + " '" + InventoryText.shown(value) + "' is not an " + service + " "
                     + (resource.isEmpty() ? "" : resource.replace("/", "") + " ") + "ARN");
         }
         return value;
     }
 
+    /**
+     * The positions of the five colons of {@code arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE}, or
+     * null when {@code value} is not one (partition {@code aws...}, account empty or 12 digits, a
+     * resource).
+     */
+    private static int[] colons(String value) {
+        if (value == null || !value.startsWith("arn:aws")) {
+            return null;
+        }
+        int[] c = new int[5];
+        c[0] = 3;
+        for (int i = 1; i < 5; i++) {
+            c[i] = value.indexOf(':', c[i - 1] + 1);
+            if (c[i] < 0) {
+                return null;
+            }
+        }
+        int accountLength = c[4] - c[3] - 1;
+        if (c[2] == c[1] + 1 || c[4] + 1 >= value.length() || (accountLength != 0 && !digits(value, c[3] + 1, 12))) {
+            return null;
+        }
+        return c;
+    }
+
     /** The account of an ARN principal, else the one the record names. */
     private static String scope(String principal, String account) throws Skip {
-        Matcher m = ARN.matcher(principal);
-        if (m.matches() && m.group(3) != null) {
-            return m.group(3);
+        int[] c = colons(principal);
+        if (c != null && c[4] - c[3] == 13) {
+            return principal.substring(c[3] + 1, c[4]);
         }
         return required(account, "userIdentity.accountId");
     }
 
+    private static boolean digits(String s, int from, int n) {
+        if (from + n > s.length()) {
+            return false;
+        }
+        for (int i = from; i < from + n; i++) {
+            char ch = s.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String account(String first, String second) {
-        if (first != null && ACCOUNT.matcher(first).matches()) {
+        if (first != null && first.length() == 12 && digits(first, 0, 12)) {
             return first;
         }
-        return second != null && ACCOUNT.matcher(second).matches() ? second : null;
+        return second != null && second.length() == 12 && digits(second, 0, 12) ? second : null;
     }
 
     private static String longTerm(String key) {
-        return key != null && key.startsWith("AKIA") && KEY_ID.matcher(key).matches() ? key : null;
+        return key != null && key.startsWith("AKIA") && keyId(key) ? key : null;
     }
 
     private static String session(String key) {
-        return key != null && KEY_ID.matcher(key).matches() ? key : null;
+        return key != null && keyId(key) ? key : null;
+    }
+
+    /** An access key id: {@code AKIA} or {@code ASIA} and 12 to 124 upper-case letters and digits. */
+    private static boolean keyId(String key) {
+        if (key.length() < 16 || key.length() > 128 || !(key.startsWith("AKIA") || key.startsWith("ASIA"))) {
+            return false;
+        }
+        for (int i = 4; i < key.length(); i++) {
+            char ch = key.charAt(i);
+            if (!(ch >= 'A' && ch <= 'Z') && !(ch >= '0' && ch <= '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String required(String value, String field) throws Skip {
@@ -269,6 +352,27 @@ final class CloudTrailRecords {
             throw new Skip("missing " + field);
         }
         return value;
+    }
+
+    /** The action of a valid source and name, remembered per pair (a few hundred in a real trail). */
+    private String cachedAction(String source, String name) throws Skip {
+        Map<String, String> byName = actions.get(source);
+        String action = byName == null ? null : byName.get(name);
+        if (action != null) {
+            return action;
+        }
+        if (!EVENT_SOURCE.matcher(source).matches() || source.length() > 128) {
+            throw new Skip("eventSource '" + InventoryText.shown(source) + "' is not a service host name");
+        }
+        if (!EVENT_NAME.matcher(name).matches()) {
+            throw new Skip("eventName '" + InventoryText.shown(name) + "' is not an API name");
+        }
+        action = action(source, name);
+        if (cachedActions < ACTION_CACHE) {
+            actions.computeIfAbsent(source, k -> new HashMap<>()).put(name, action);
+            cachedActions++;
+        }
+        return action;
     }
 
     static String action(String source, String name) {
@@ -294,8 +398,8 @@ final class CloudTrailRecords {
         }
         String bucket = text(params, "bucketName");
         if (bucket != null) {
-            Matcher m = ARN.matcher(principal);
-            String partition = m.matches() ? m.group(1) : "aws";
+            int[] c = colons(principal);
+            String partition = c == null ? "aws" : principal.substring(4, c[1]);
             String key = text(params, "key");
             return "arn:" + partition + ":s3:::" + bucket + (key == null ? "" : "/" + key);
         }

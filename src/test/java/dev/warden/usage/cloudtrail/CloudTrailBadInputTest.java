@@ -119,11 +119,14 @@ class CloudTrailBadInputTest {
     }
 
     @Test
-    void a_record_nested_too_deep_is_skipped_and_a_file_nested_beyond_the_parser_is_refused() {
+    void a_record_whose_used_fields_nest_too_deep_is_skipped_and_a_file_nested_beyond_the_parser_is_refused() {
         int d = CloudTrailParser.MAX_RECORD_DEPTH + 5;
-        String deep = ",\"requestParameters\":" + "{\"a\":".repeat(d) + "1" + "}".repeat(d);
-        parse("deep.json", "{\"Records\":[" + good(deep) + "," + good("") + "]}");
-        assertThat(events).hasSize(1);
+        String deep = ",\"requestParameters\":{\"bucketName\":" + "{\"a\":".repeat(d) + "1" + "}".repeat(d) + "}";
+        String deepButUnused = ",\"requestParameters\":{\"filter\":" + "{\"a\":".repeat(d) + "1" + "}".repeat(d) + "}";
+        parse("deep.json", "{\"Records\":[" + good(deep) + "," + good(deepButUnused) + "]}");
+        assertThat(events)
+                .as("a deep field the mapping never reads is skipped unread")
+                .hasSize(1);
         assertThat(skips.examples()).containsExactly("deep.json Records[0]: record nests deeper than 64 levels");
 
         String abyss = ",\"requestParameters\":" + "[".repeat(2_000) + "]".repeat(2_000);

@@ -1,0 +1,135 @@
+package dev.warden.usage;
+
+import dev.warden.discovery.Input;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Consecutive files of one ingestion applied in one transaction, each inside its own savepoint: a
+ * refused file is rolled back to its savepoint, so every file still applies whole or not at all,
+ * while a commit (and SQLite's WAL checkpoint) is paid once per group instead of once per file.
+ * Aggregates of the group's applied files are merged in memory and written at the end, so an
+ * aggregate that recurs across files is written once. Memory stays bounded: a group ends after
+ * {@link #MAX_FILES} files or {@link #MAX_EVENTS} events, and the aggregates of a file or of the
+ * group are written early once they reach {@link #MAX_AGGREGATES}.
+ */
+final class FileGroup {
+    static final int MAX_FILES = 64;
+    static final long MAX_EVENTS = 250_000;
+    static final int MAX_AGGREGATES = 50_000;
+    static final int RAW_BATCH = 5_000;
+
+    private final Handle h;
+    private final UsageStore store;
+    private final long rawCutoff;
+    private final String ingestId;
+    final Map<UsageStore.Key, UsageStore.Daily> daily = new HashMap<>();
+    final Map<UsageStore.Identity, long[]> byIdentity = new HashMap<>();
+    final List<String> problems = new ArrayList<>();
+    int files;
+    int refused;
+    long events;
+    long skipped;
+    long unmatched;
+    private int savepoints;
+
+    /** Raw events at or after {@code rawCutoff} (epoch ms) are stored; older ones would be pruned at once. */
+    FileGroup(Handle h, UsageStore store, long rawCutoff, String ingestId) {
+        this.h = h;
+        this.store = store;
+        this.rawCutoff = rawCutoff;
+        this.ingestId = ingestId;
+    }
+
+    boolean full() {
+        return files >= MAX_FILES || events >= MAX_EVENTS;
+    }
+
+    /**
+     * Reads {@code file} on {@code reader} while this thread folds its events and writes its raw
+     * events; a refused file leaves nothing behind.
+     */
+    void add(ExecutorService reader, UsageParser parser, Input file, UsageOptions options, int maxProblems) {
+        String savepoint = "usage_file_" + ++savepoints;
+        Skips skips = new Skips();
+        Map<UsageStore.Key, UsageStore.Daily> fileDaily = new HashMap<>();
+        Map<UsageStore.Identity, long[]> fileIdentities = new HashMap<>();
+        List<UsageEvent> raw = new ArrayList<>(RAW_BATCH);
+        long[] count = {0};
+        files++;
+        h.savepoint(savepoint);
+        try {
+            EventPipe.run(reader, parser, file, options, skips, Folded::new, f -> {
+                UsageEvent e = f.event();
+                UsageStore.Daily d = fileDaily.get(f.key());
+                if (d == null) {
+                    if (fileDaily.size() >= MAX_AGGREGATES) {
+                        store.addDaily(h, fileDaily.values());
+                        fileDaily.clear();
+                    }
+                    d = new UsageStore.Daily(f.key());
+                    fileDaily.put(f.key(), d);
+                }
+                d.add(e);
+                fileIdentities.computeIfAbsent(f.key().identity(), k -> new long[1])[0]++;
+                count[0]++;
+                if (e.at().toEpochMilli() >= rawCutoff) {
+                    raw.add(e);
+                    if (raw.size() == RAW_BATCH) {
+                        store.addEvents(h, raw, ingestId);
+                        raw.clear();
+                    }
+                }
+            });
+            store.addEvents(h, raw, ingestId);
+            h.releaseSavepoint(savepoint);
+        } catch (UsageException e) {
+            h.rollbackToSavepoint(savepoint);
+            refused++;
+            problem(e.getMessage(), maxProblems);
+            skipped += skips.count();
+            skips.examples().forEach(x -> problem(x, maxProblems));
+            return;
+        }
+        events += count[0];
+        skipped += skips.count();
+        skips.examples().forEach(x -> problem(x, maxProblems));
+        fileIdentities.forEach((k, n) -> byIdentity.computeIfAbsent(k, x -> new long[1])[0] += n[0]);
+        if (daily.size() + fileDaily.size() > MAX_AGGREGATES) {
+            store.addDaily(h, daily.values());
+            daily.clear();
+        }
+        fileDaily.forEach((k, d) -> {
+            UsageStore.Daily into = daily.get(k);
+            if (into == null) {
+                daily.put(k, d);
+            } else {
+                into.merge(d);
+            }
+        });
+    }
+
+    /** Writes the group's aggregates and counts the events that name no identity in the inventory. */
+    void finish(UsageStore.KnownIdentities known) {
+        store.addDaily(h, daily.values());
+        daily.clear();
+        unmatched = store.countUnknown(h, byIdentity, known);
+    }
+
+    /** An event with its aggregate key, made on the reader thread. */
+    private record Folded(UsageEvent event, UsageStore.Key key) {
+        Folded(UsageEvent event) {
+            this(event, UsageStore.Key.of(event));
+        }
+    }
+
+    private void problem(String p, int max) {
+        if (problems.size() < max) {
+            problems.add(p);
+        }
+    }
+}
