@@ -92,15 +92,21 @@ public final class PostureBench {
     }
 
     private void run(long identities, double share, int chunk, long seed, Path work, boolean keep) throws Exception {
-        System.out.printf(Locale.ROOT, "warden posture bench: %,d identities, usage for %.0f%% of AWS and Kubernetes"
-                + " identities, seed %d%n", identities, share * 100, seed);
+        System.out.printf(
+                Locale.ROOT,
+                "warden posture bench: %,d identities, usage for %.0f%% of AWS and Kubernetes"
+                        + " identities, seed %d%n",
+                identities,
+                share * 100,
+                seed);
         System.out.println(describeMachine());
         Path dir = work.resolve("sqlite");
         deleteRecursively(dir);
         Files.createDirectories(dir);
         MovingClock clock = new MovingClock(NOW);
         String size = String.format(Locale.ROOT, "%,d", identities);
-        try (Warden w = Warden.open(new StoreLocation(dir, DbUrl.sqlite(dir.resolve(StoreLocation.SQLITE_FILE))), clock)) {
+        try (Warden w =
+                Warden.open(new StoreLocation(dir, DbUrl.sqlite(dir.resolve(StoreLocation.SQLITE_FILE))), clock)) {
             PostureEstate estate = new PostureEstate(seed, NOW);
             UsageRows usage = new UsageRows(share, seed, NOW);
             long t0 = System.nanoTime();
@@ -119,7 +125,8 @@ public final class PostureBench {
                 usage.flush(w.db());
                 usageNanos += System.nanoTime() - u0;
                 if (to % (identities / 10 == 0 ? to : identities / 10) == 0) {
-                    System.out.printf(Locale.ROOT, "loaded %,d identities (%.0f s)%n", to, (System.nanoTime() - t0) / 1e9);
+                    System.out.printf(
+                            Locale.ROOT, "loaded %,d identities (%.0f s)%n", to, (System.nanoTime() - t0) / 1e9);
                 }
             }
             info("setup: load estate (Inventory.load)", size, String.format(Locale.ROOT, "%.1f s", loadNanos / 1e9));
@@ -136,10 +143,13 @@ public final class PostureBench {
 
             Posture posture = w.posture();
             System.gc();
-            Evaluation first = measure("evaluate all checks, first run (all findings new)", size, () -> posture.evaluate("bench"));
+            Evaluation first =
+                    measure("evaluate all checks, first run (all findings new)", size, () -> posture.evaluate("bench"));
             clock.advance(Duration.ofDays(1));
-            Evaluation second =
-                    measure("evaluate all checks, next day (steady state: updates only)", size, () -> posture.evaluate("bench"));
+            Evaluation second = measure(
+                    "evaluate all checks, next day (steady state: updates only)",
+                    size,
+                    () -> posture.evaluate("bench"));
             info(
                     "  next day: new / resolved / reopened",
                     size,
@@ -150,12 +160,26 @@ public final class PostureBench {
                     () -> posture.evaluateAsOf(
                             clock.instant().minus(Duration.ofDays(30)),
                             posture.policy(),
-                            new FindingFilter(null, dev.warden.posture.Severity.CRITICAL, null, "no-such-identity", null)));
-            info("  as of 30 days ago: open findings", size, String.format(Locale.ROOT, "%,d", view.evaluation().open()));
-            measure("report owasp-nhi (html)", size, () -> ReportWriter.render(
-                    posture.report(PostureReport.Framework.OWASP_NHI, 5), ReportWriter.Format.HTML));
-            info("findings stored", size, String.format(Locale.ROOT, "%,d open, %,d accepted; by risk: %s",
-                    first.open(), first.accepted(), byRisk(first)));
+                            new FindingFilter(
+                                    null, dev.warden.posture.Severity.CRITICAL, null, "no-such-identity", null)));
+            info(
+                    "  as of 30 days ago: open findings",
+                    size,
+                    String.format(Locale.ROOT, "%,d", view.evaluation().open()));
+            measure(
+                    "report owasp-nhi (html)",
+                    size,
+                    () -> ReportWriter.render(
+                            posture.report(PostureReport.Framework.OWASP_NHI, 5), ReportWriter.Format.HTML));
+            info(
+                    "findings stored",
+                    size,
+                    String.format(
+                            Locale.ROOT,
+                            "%,d open, %,d accepted; by risk: %s",
+                            first.open(),
+                            first.accepted(),
+                            byRisk(first)));
             info("store size after evaluations", size, String.format(Locale.ROOT, "%,.0f MB", sizeOf(dir) / 1e6));
             info("JVM peak RSS so far (VmHWM)", size, peakRss());
         }
@@ -315,7 +339,9 @@ public final class PostureBench {
 
     private static long sizeOf(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            return s.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
     }
 

@@ -79,7 +79,9 @@ final class PostureEstate {
             case CLOUD_ROLE -> {
                 trusts.add(trust(rnd, id.source().scope()));
                 if (rnd.nextInt(100) < 75) {
-                    attrs.put("lastUsedAt", now.minus(Duration.ofDays(rnd.nextInt(400))).toString());
+                    attrs.put(
+                            "lastUsedAt",
+                            now.minus(Duration.ofDays(rnd.nextInt(400))).toString());
                 }
                 attrs.put("path", "/");
             }
@@ -113,14 +115,22 @@ final class PostureEstate {
                 if (rnd.nextInt(200) == 0) {
                     attrs.put("clusterAdmin", "clusterrolebinding/ops-admin");
                     entitlements.add(new Entitlement(
-                            Effect.ALLOW, "* */*", "cluster", "clusterrolebinding/ops-admin -> clusterrole/cluster-admin", null));
+                            Effect.ALLOW,
+                            "* */*",
+                            "cluster",
+                            "clusterrolebinding/ops-admin -> clusterrole/cluster-admin",
+                            null));
                 }
             }
             case CERTIFICATE -> {
                 boolean rsa = rnd.nextInt(100) < 70;
                 attrs.put("key_algorithm", rsa ? "RSA" : "EC");
-                attrs.put("key_size", rsa ? (rnd.nextInt(50) == 0 ? "1024" : rnd.nextBoolean() ? "2048" : "4096") : "256");
-                attrs.put("signature_algorithm", rnd.nextInt(33) == 0 ? "SHA1withRSA" : rsa ? "SHA256withRSA" : "SHA256withECDSA");
+                attrs.put(
+                        "key_size",
+                        rsa ? (rnd.nextInt(50) == 0 ? "1024" : rnd.nextBoolean() ? "2048" : "4096") : "256");
+                attrs.put(
+                        "signature_algorithm",
+                        rnd.nextInt(33) == 0 ? "SHA1withRSA" : rsa ? "SHA256withRSA" : "SHA256withECDSA");
                 attrs.put("is_ca", "false");
                 attrs.put("self_signed", "false");
             }
@@ -175,7 +185,12 @@ final class PostureEstate {
     private static Trust trust(SplittableRandom rnd, String account) {
         int t = rnd.nextInt(100);
         if (t < 70) {
-            return new Trust(Effect.ALLOW, "service", rnd.nextBoolean() ? "ec2.amazonaws.com" : "lambda.amazonaws.com", "sts:AssumeRole", null);
+            return new Trust(
+                    Effect.ALLOW,
+                    "service",
+                    rnd.nextBoolean() ? "ec2.amazonaws.com" : "lambda.amazonaws.com",
+                    "sts:AssumeRole",
+                    null);
         }
         if (t < 80) {
             return new Trust(Effect.ALLOW, "aws", "arn:aws:iam::" + account + ":root", "sts:AssumeRole", null);

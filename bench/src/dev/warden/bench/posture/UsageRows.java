@@ -80,7 +80,8 @@ final class UsageRows {
             row(id, day, "signin:ConsoleLogin", "198.51.100.7", BROWSER, "console-login", 1);
         }
         if (ips > 2) {
-            long day = LocalDate.ofInstant(now.minus(Duration.ofDays(2)), ZoneOffset.UTC).toEpochDay();
+            long day = LocalDate.ofInstant(now.minus(Duration.ofDays(2)), ZoneOffset.UTC)
+                    .toEpochDay();
             for (int x = 0; x < ips; x++) {
                 row(id, day, actions.get(0), "203.0.113." + x, ua, "api", 3);
             }
@@ -88,7 +89,10 @@ final class UsageRows {
     }
 
     private void row(Identity id, long day, String action, String ip, String ua, String type, long events) {
-        long start = LocalDate.ofEpochDay(day).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        long start = LocalDate.ofEpochDay(day)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant()
+                .toEpochMilli();
         pending.add(new Object[] {
             String.format("%064x", ++counter),
             id.source().type(),

@@ -108,9 +108,10 @@ final class FindingStore {
         return out;
     }
 
-    private static final String INSERT = "INSERT INTO findings (id, identity_id, check_id, risk, severity, severity_rank,"
-            + " credential_id, credential_kind, credential_external_id, credential_fingerprint, summary, evidence, digest,"
-            + " status, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT =
+            "INSERT INTO findings (id, identity_id, check_id, risk, severity, severity_rank,"
+                    + " credential_id, credential_kind, credential_external_id, credential_fingerprint, summary, evidence, digest,"
+                    + " status, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE = "UPDATE findings SET severity = ?, severity_rank = ?, credential_kind = ?,"
             + " credential_external_id = ?, credential_fingerprint = ?, summary = ?, evidence = ?, digest = ?,"
             + " status = ?, resolved_at = NULL, last_seen = ? WHERE id = ?";
@@ -399,12 +400,13 @@ final class FindingStore {
             return List.of();
         }
         // Group first, then look up only the few identities shown.
-        return h.createQuery("SELECT t.identity_id, t.n, t.worst, i.kind AS i_kind, i.name AS i_name,"
-                        + " i.external_id AS i_external_id, i.source_type AS i_source_type, i.source_scope AS i_source_scope"
-                        + " FROM (SELECT identity_id, COUNT(*) AS n, MAX(severity_rank) AS worst FROM findings"
-                        + " WHERE check_id IN (<checks>) AND status IN ('open', 'accepted') GROUP BY identity_id"
-                        + " ORDER BY worst DESC, n DESC, identity_id LIMIT :limit) t"
-                        + " LEFT JOIN identities i ON i.id = t.identity_id ORDER BY t.worst DESC, t.n DESC, t.identity_id")
+        return h.createQuery(
+                        "SELECT t.identity_id, t.n, t.worst, i.kind AS i_kind, i.name AS i_name,"
+                                + " i.external_id AS i_external_id, i.source_type AS i_source_type, i.source_scope AS i_source_scope"
+                                + " FROM (SELECT identity_id, COUNT(*) AS n, MAX(severity_rank) AS worst FROM findings"
+                                + " WHERE check_id IN (<checks>) AND status IN ('open', 'accepted') GROUP BY identity_id"
+                                + " ORDER BY worst DESC, n DESC, identity_id LIMIT :limit) t"
+                                + " LEFT JOIN identities i ON i.id = t.identity_id ORDER BY t.worst DESC, t.n DESC, t.identity_id")
                 .bindList("checks", checkIds)
                 .bind("limit", limit)
                 .map((rs, ctx) -> {
