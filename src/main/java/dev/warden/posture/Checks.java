@@ -19,6 +19,7 @@ import dev.warden.posture.checks.OidcTrustSubject;
 import dev.warden.posture.checks.SharedCredentialReuse;
 import dev.warden.posture.checks.StaticCredentials;
 import dev.warden.posture.checks.ThirdPartyAccess;
+import dev.warden.posture.checks.TokenReplay;
 import dev.warden.posture.checks.TokenWithoutExpiry;
 import dev.warden.posture.checks.UnusedEntitlements;
 import dev.warden.posture.checks.UnusedServiceAccount;
@@ -65,6 +66,7 @@ public final class Checks {
                 new Dormant(),
                 new UnusedServiceAccount(),
                 new LeakedSecret(),
+                new TokenReplay(),
                 new ThirdPartyAccess(),
                 new LegacyServiceAccountToken(),
                 new WeakCertificate(),

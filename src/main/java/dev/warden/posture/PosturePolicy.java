@@ -44,6 +44,7 @@ public final class PosturePolicy {
         RANGES.put("usageWindowDays", new int[] {1, 36_500});
         RANGES.put("nhi1.dormantDays", new int[] {1, 36_500});
         RANGES.put("nhi1.neverUsedGraceDays", new int[] {0, 36_500});
+        RANGES.put("nhi2.replayWindowDays", new int[] {1, 36_500});
         RANGES.put("nhi4.minRsaBits", new int[] {1, 65_536});
         RANGES.put("nhi4.minEcBits", new int[] {1, 1_024});
         RANGES.put("nhi5.minObservedDays", new int[] {0, 36_500});
@@ -302,6 +303,10 @@ public final class PosturePolicy {
 
     public List<String> trustedAccounts() {
         return lists.get("nhi3.trustedAccounts");
+    }
+
+    public int replayWindowDays() {
+        return n("nhi2.replayWindowDays");
     }
 
     public int minRsaBits() {
