@@ -13,6 +13,7 @@ import dev.warden.posture.checks.HumanUserAgent;
 import dev.warden.posture.checks.LeakedSecret;
 import dev.warden.posture.checks.LegacyServiceAccountToken;
 import dev.warden.posture.checks.ManySources;
+import dev.warden.posture.checks.MultiAccountUse;
 import dev.warden.posture.checks.MultiEnvironmentIdentity;
 import dev.warden.posture.checks.NoOwner;
 import dev.warden.posture.checks.OidcTrustSubject;
@@ -81,6 +82,7 @@ public final class Checks {
                 new TokenWithoutExpiry(),
                 new CrossEnvironmentCredential(),
                 new MultiEnvironmentIdentity(),
+                new MultiAccountUse(),
                 new ManySources(),
                 new SharedCredentialReuse(),
                 new ConsoleUse(),

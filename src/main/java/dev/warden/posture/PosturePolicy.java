@@ -58,8 +58,12 @@ public final class PosturePolicy {
         RANGES.put("lifecycle.urgentWithinDays", new int[] {0, 36_500});
     }
 
-    private static final Set<String> LISTS =
-            Set.of("productionEnvironments", "disabledChecks", "nhi1.placeholderOwners", "nhi3.trustedAccounts");
+    private static final Set<String> LISTS = Set.of(
+            "productionEnvironments",
+            "disabledChecks",
+            "nhi1.placeholderOwners",
+            "nhi3.trustedAccounts",
+            "nhi8.productionAccounts");
 
     private static volatile PosturePolicy defaults;
 
@@ -158,10 +162,12 @@ public final class PosturePolicy {
             throw new IllegalArgumentException(
                     name + ": lifecycle.urgentWithinDays must not be more than lifecycle.expiringWithinDays");
         }
-        for (String account : lists.get("nhi3.trustedAccounts")) {
-            if (!account.matches("\\d{12}")) {
-                throw new IllegalArgumentException(name + ": nhi3.trustedAccounts: '" + InventoryText.shown(account)
-                        + "' is not a 12-digit AWS account id");
+        for (String key : List.of("nhi3.trustedAccounts", "nhi8.productionAccounts")) {
+            for (String account : lists.get(key)) {
+                if (!account.matches("\\d{12}")) {
+                    throw new IllegalArgumentException(name + ": " + key + ": '" + InventoryText.shown(account)
+                            + "' is not a 12-digit AWS account id");
+                }
             }
         }
         if (knownChecks != null) {
@@ -299,6 +305,11 @@ public final class PosturePolicy {
 
     public boolean isPlaceholderOwner(String owner) {
         return owner != null && placeholders.contains(owner.strip().toLowerCase(Locale.ROOT));
+    }
+
+    /** AWS accounts that are production (NHI8: one identity working in production and other accounts). */
+    public List<String> productionAccounts() {
+        return lists.get("nhi8.productionAccounts");
     }
 
     public List<String> trustedAccounts() {
