@@ -7,6 +7,7 @@ import dev.warden.broker.BrokerConfig;
 import dev.warden.broker.issue.Issuer;
 import dev.warden.broker.issue.Issuers;
 import dev.warden.broker.issue.postgresql.PostgresIssuer;
+import dev.warden.broker.issue.postgresql.StaticRoles;
 import dev.warden.broker.lease.Leases;
 import dev.warden.discovery.Connectors;
 import dev.warden.discovery.Importer;
@@ -51,6 +52,7 @@ public final class Warden implements AutoCloseable {
     private final Ingester ingester;
     private final Broker broker;
     private final Leases leases;
+    private final StaticRoles staticRoles;
     private final WardenConfig config;
     private final ScanLedger scans;
     private final Posture posture;
@@ -76,6 +78,16 @@ public final class Warden implements AutoCloseable {
                         box,
                         clock,
                         config.broker().leases());
+        this.staticRoles = leases == null
+                ? null
+                : new StaticRoles(
+                        db,
+                        audit,
+                        leases.issuers().all().stream()
+                                .filter(PostgresIssuer.class::isInstance)
+                                .map(PostgresIssuer.class::cast)
+                                .toList(),
+                        clock);
         this.config = config;
         this.scans = new ScanLedger(db, audit, clock);
         // NHI2 is not yet fed by the scanner's ledger (ScanLedger.leaksForIdentity): next step, see LeakSource.
@@ -146,6 +158,10 @@ public final class Warden implements AutoCloseable {
             long every = leases.settings().reaperInterval().toMillis();
             scheduler.scheduleWithFixedDelay(
                     () -> guarded("lease_reap", leases::reap), every, every, TimeUnit.MILLISECONDS);
+            if (!staticRoles.isEmpty()) {
+                scheduler.scheduleWithFixedDelay(
+                        () -> guarded("static_rotation", staticRoles::rotateDue), 0, 1, TimeUnit.MINUTES);
+            }
         }
         return http;
     }
