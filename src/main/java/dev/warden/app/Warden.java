@@ -4,6 +4,12 @@ import dev.warden.audit.AuditLog;
 import dev.warden.auth.TokenService;
 import dev.warden.broker.Broker;
 import dev.warden.broker.BrokerFindings;
+import dev.warden.broker.BrokerConfig;
+import dev.warden.broker.issue.Issuer;
+import dev.warden.broker.issue.Issuers;
+import dev.warden.broker.issue.postgresql.PostgresIssuer;
+import dev.warden.broker.issue.postgresql.StaticRoles;
+import dev.warden.broker.lease.Leases;
 import dev.warden.discovery.Connectors;
 import dev.warden.discovery.Importer;
 import dev.warden.http.HttpServer;
@@ -23,6 +29,8 @@ import dev.warden.usage.Ingester;
 import dev.warden.usage.UsageParsers;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +55,8 @@ public final class Warden implements AutoCloseable {
     private final Importer importer;
     private final Ingester ingester;
     private final Broker broker;
+    private final Leases leases;
+    private final StaticRoles staticRoles;
     private final WardenConfig config;
     private final ScanLedger scans;
     private final Posture posture;
@@ -61,9 +71,27 @@ public final class Warden implements AutoCloseable {
         this.inventory = new Inventory(db, audit, clock);
         this.importer = new Importer(db, inventory, audit, Connectors.builtIn(clock), clock);
         this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, RAW_USAGE_RETENTION);
-        this.broker = config.broker() == null
+        SecretBox box = config.broker() == null ? null : SecretBox.open(db, location.dataDir());
+        this.broker = config.broker() == null ? null : new Broker(config.broker(), db, audit, box, clock);
+        this.leases = config.broker() == null
                 ? null
-                : new Broker(config.broker(), db, audit, SecretBox.open(db, location.dataDir()), clock);
+                : new Leases(
+                        db,
+                        audit,
+                        issuers(config.broker()),
+                        box,
+                        clock,
+                        config.broker().leases());
+        this.staticRoles = leases == null
+                ? null
+                : new StaticRoles(
+                        db,
+                        audit,
+                        leases.issuers().all().stream()
+                                .filter(PostgresIssuer.class::isInstance)
+                                .map(PostgresIssuer.class::cast)
+                                .toList(),
+                        clock);
         this.config = config;
         this.scans = new ScanLedger(db, audit, clock);
         this.posture = new Posture(
@@ -107,6 +135,13 @@ public final class Warden implements AutoCloseable {
         return (identityIds, asOf) -> broker.forIdentities(identityIds, asOf).stream()
                 .map(e -> new Signal(e.identityId(), e.kind(), e.id(), e.at(), e.evidence()))
                 .toList();
+    }
+
+    /** The configured issuers of leased credentials; another kind adds its line here. */
+    private static Issuers issuers(BrokerConfig broker) {
+        List<Issuer> all = new ArrayList<>();
+        broker.postgresql().forEach(c -> all.add(new PostgresIssuer(c)));
+        return new Issuers(all);
     }
 
     /** Opens (and migrates) the store with the default posture policy; nothing listens yet. */
@@ -160,13 +195,32 @@ public final class Warden implements AutoCloseable {
                     1,
                     TimeUnit.MINUTES);
         }
+        if (leases != null) {
+            // Reconcile first (interrupted issuances, expiries missed while down, orphans), then reap.
+            scheduler.execute(() -> guarded("lease_reconcile", leases::reconcile));
+            long every = leases.settings().reaperInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(
+                    () -> guarded("lease_reap", leases::reap), every, every, TimeUnit.MILLISECONDS);
+            if (!staticRoles.isEmpty()) {
+                scheduler.scheduleWithFixedDelay(
+                        () -> guarded("static_rotation", staticRoles::rotateDue), 0, 1, TimeUnit.MINUTES);
+            }
+        }
         return http;
+    }
+
+    private static void guarded(String task, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("event={}_failed error=\"{}\"", task, e.getMessage());
+        }
     }
 
     /** The HTTP server over these components, built but not started. */
     public HttpServer httpServer() {
         return new HttpServer(
-                db, inventory, importer, ingester, scans, posture, tokens, audit, clock, broker, config.tls());
+                db, inventory, importer, ingester, scans, posture, tokens, audit, clock, broker, leases, config.tls());
     }
 
     /** Reloads policies on SIGHUP (server processes only; optional where the JVM forbids it). */
@@ -209,6 +263,11 @@ public final class Warden implements AutoCloseable {
         return broker;
     }
 
+    /** The lease service, or null when {@code warden.yaml} configures no broker. */
+    public Leases leases() {
+        return leases;
+    }
+
     public ScanLedger scans() {
         return scans;
     }
@@ -224,6 +283,9 @@ public final class Warden implements AutoCloseable {
         }
         if (http != null) {
             http.stop();
+        }
+        if (leases != null) {
+            leases.close();
         }
         if (broker != null) {
             broker.close();
