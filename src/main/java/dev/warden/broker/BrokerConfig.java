@@ -1,6 +1,7 @@
 package dev.warden.broker;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.warden.broker.ca.CaConfig;
 import dev.warden.config.ConfigNode;
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.Set;
  * @param rotation how long a signing key signs before the next one takes over
  * @param attestors the {@code attestors} sections, built by {@link dev.warden.broker.attest.Attestors}
  * @param trustedProxies addresses whose X-Forwarded-For is believed for {@code context.source_address}
+ * @param ca Warden's certificate authority for X.509-SVIDs, or null when it issues none
  */
 public record BrokerConfig(
         String issuer,
@@ -26,13 +28,26 @@ public record BrokerConfig(
         JWSAlgorithm algorithm,
         Duration rotation,
         List<ConfigNode> attestors,
-        Set<String> trustedProxies) {
+        Set<String> trustedProxies,
+        CaConfig ca) {
     private static final Set<String> KEYS =
-            Set.of("issuer", "environment", "policies", "signing", "attestors", "trustedProxies");
+            Set.of("issuer", "environment", "policies", "signing", "attestors", "trustedProxies", "ca");
 
     public BrokerConfig {
         attestors = List.copyOf(attestors);
         trustedProxies = Set.copyOf(trustedProxies);
+    }
+
+    /** Without a CA. */
+    public BrokerConfig(
+            String issuer,
+            String environment,
+            Path policies,
+            JWSAlgorithm algorithm,
+            Duration rotation,
+            List<ConfigNode> attestors,
+            Set<String> trustedProxies) {
+        this(issuer, environment, policies, algorithm, rotation, attestors, trustedProxies, null);
     }
 
     /** Reads {@code broker}; returns null when the section is absent (the broker is off). */
@@ -82,6 +97,7 @@ public record BrokerConfig(
                 JWSAlgorithm.parse(alg),
                 rotation,
                 attestors,
-                Set.copyOf(c.strings("trustedProxies", false)));
+                Set.copyOf(c.strings("trustedProxies", false)),
+                CaConfig.from(c.child("ca")));
     }
 }
