@@ -18,3 +18,19 @@ CREATE TABLE ca_authorities (
     expire_at    BIGINT       NOT NULL   -- in the bundle until then: retire + the longest SVID lifetime
 );
 CREATE INDEX ca_authorities_domain ON ca_authorities (trust_domain, activate_at);
+
+-- X.509-SVIDs the CA issued, one per lease (handle 'svid-LEASE_ID'). A certificate cannot be taken
+-- back before it expires (at most 1h): revoking one marks it here (and its lease), and relying
+-- parties rely on the short lifetime. Only public facts are kept, never a key.
+CREATE TABLE x509_svids (
+    handle       VARCHAR(64)  NOT NULL PRIMARY KEY,
+    lease_id     VARCHAR(36)  NOT NULL,
+    ca_id        VARCHAR(64)  NOT NULL,
+    spiffe_id    TEXT         NOT NULL,
+    serial       VARCHAR(64)  NOT NULL,   -- lower-case hex
+    fingerprint  VARCHAR(64)  NOT NULL,   -- lower-case hex SHA-256 of the DER
+    issued_at    BIGINT       NOT NULL,
+    not_after    BIGINT       NOT NULL,
+    revoked_at   BIGINT
+);
+CREATE INDEX x509_svids_not_after ON x509_svids (not_after);

@@ -3,6 +3,10 @@ package dev.warden.app;
 import dev.warden.audit.AuditLog;
 import dev.warden.auth.TokenService;
 import dev.warden.broker.Broker;
+import dev.warden.broker.ca.CertificateAuthority;
+import dev.warden.broker.issue.Issuers;
+import dev.warden.broker.issue.svid.SvidIssuer;
+import dev.warden.broker.lease.Leases;
 import dev.warden.discovery.Connectors;
 import dev.warden.discovery.Importer;
 import dev.warden.http.HttpServer;
@@ -19,6 +23,7 @@ import dev.warden.usage.Ingester;
 import dev.warden.usage.UsageParsers;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +48,7 @@ public final class Warden implements AutoCloseable {
     private final Importer importer;
     private final Ingester ingester;
     private final Broker broker;
+    private final Leases leases;
     private final WardenConfig config;
     private final ScanLedger scans;
     private final Posture posture;
@@ -57,9 +63,23 @@ public final class Warden implements AutoCloseable {
         this.inventory = new Inventory(db, audit, clock);
         this.importer = new Importer(db, inventory, audit, Connectors.builtIn(clock), clock);
         this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, RAW_USAGE_RETENTION);
-        this.broker = config.broker() == null
-                ? null
-                : new Broker(config.broker(), db, audit, SecretBox.open(db, location.dataDir()), clock);
+        if (config.broker() == null) {
+            this.leases = null;
+            this.broker = null;
+        } else {
+            SecretBox box = SecretBox.open(db, location.dataDir());
+            SvidIssuer svid = config.broker().ca() == null
+                    ? null
+                    : new SvidIssuer(new CertificateAuthority(config.broker().ca(), db, box, audit, clock), db, clock);
+            this.leases = new Leases(
+                    db,
+                    audit,
+                    new Issuers(svid == null ? List.of() : List.of(svid)),
+                    box,
+                    clock,
+                    Leases.Settings.defaults());
+            this.broker = new Broker(config.broker(), db, audit, box, clock, svid, leases);
+        }
         this.config = config;
         this.scans = new ScanLedger(db, audit, clock);
         // NHI2 is not yet fed by the scanner's ledger (ScanLedger.leaksForIdentity): next step, see LeakSource.
@@ -116,6 +136,8 @@ public final class Warden implements AutoCloseable {
                     1,
                     1,
                     TimeUnit.MINUTES);
+            long reap = leases.settings().reaperInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(leases::reap, reap, reap, TimeUnit.MILLISECONDS);
         }
         return http;
     }
@@ -161,6 +183,11 @@ public final class Warden implements AutoCloseable {
         return ingester;
     }
 
+    /** Leases of credentials issued outside Warden (X.509-SVIDs), or null without a broker. */
+    public Leases leases() {
+        return leases;
+    }
+
     /** The broker, or null when {@code warden.yaml} does not configure one. */
     public Broker broker() {
         return broker;
@@ -184,6 +211,9 @@ public final class Warden implements AutoCloseable {
         }
         if (broker != null) {
             broker.close();
+        }
+        if (leases != null) {
+            leases.close();
         }
         db.close();
     }

@@ -6,7 +6,8 @@ import dev.warden.broker.attest.AttestationException;
 import dev.warden.broker.attest.Attestors;
 import dev.warden.broker.attest.JwtParts;
 import dev.warden.broker.attest.JwtRules;
-import dev.warden.broker.ca.CertificateAuthority;
+import dev.warden.broker.issue.svid.SvidIssuer;
+import dev.warden.broker.lease.Leases;
 import dev.warden.keys.SecretBox;
 import dev.warden.policy.PolicyEngine;
 import dev.warden.store.Database;
@@ -47,7 +48,23 @@ public final class Broker implements AutoCloseable {
 
     private record CachedBundle(String jwks, long caSequence, String json) {}
 
+    /** A broker without X.509-SVIDs. */
     public Broker(BrokerConfig config, Database db, AuditLog audit, SecretBox box, Clock clock) {
+        this(config, db, audit, box, clock, null, null);
+    }
+
+    /**
+     * A broker that also issues X.509-SVIDs through {@code svidIssuer} as leases of {@code leases}
+     * (both null: none).
+     */
+    public Broker(
+            BrokerConfig config,
+            Database db,
+            AuditLog audit,
+            SecretBox box,
+            Clock clock,
+            SvidIssuer svidIssuer,
+            Leases leases) {
         this.config = config;
         this.clock = clock;
         this.attestors = Attestors.fromConfig(config.attestors(), clock);
@@ -57,15 +74,8 @@ public final class Broker implements AutoCloseable {
         this.recorder = new DecisionRecorder(db, audit, clock);
         this.exchange = new TokenExchange(
                 config.issuer(), config.environment(), attestors, policies, keys, box, recorder, clock);
-        this.svids = config.ca() == null
-                ? null
-                : new X509Svids(
-                        exchange,
-                        policies,
-                        new CertificateAuthority(config.ca(), db, box, audit, clock),
-                        recorder,
-                        box,
-                        clock);
+        this.svids =
+                svidIssuer == null ? null : new X509Svids(exchange, policies, svidIssuer, leases, recorder, box, clock);
         this.ownRules = new JwtRules(
                 config.issuer(),
                 Set.of("*"),

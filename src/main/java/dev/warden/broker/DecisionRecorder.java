@@ -1,7 +1,6 @@
 package dev.warden.broker;
 
 import dev.warden.audit.AuditLog;
-import dev.warden.inventory.Credential;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.Ids;
 import dev.warden.inventory.InventoryStore;
@@ -49,8 +48,7 @@ final class DecisionRecorder implements AutoCloseable {
     /**
      * One decision to record. {@code issuance} is inserted when the decision allowed, and then
      * {@code identity} is created or updated; on a replay {@code identity} carries the finding.
-     * {@code jtiKey} (when non-null) must be new or the entry is a replay. {@code credential}
-     * (an issued certificate) is added to the identity's credentials with the issuance.
+     * {@code jtiKey} (when non-null) must be new or the entry is a replay.
      */
     record Entry(
             String actor,
@@ -60,25 +58,12 @@ final class DecisionRecorder implements AutoCloseable {
             Identity identity,
             Issuance issuance,
             String auditAction,
-            Map<String, String> auditDetails,
-            Credential credential) {
+            Map<String, String> auditDetails) {
         Entry {
             Objects.requireNonNull(actor, "actor");
             Objects.requireNonNull(workload, "workload");
             Objects.requireNonNull(auditAction, "auditAction");
             auditDetails = Map.copyOf(auditDetails);
-        }
-
-        Entry(
-                String actor,
-                String workload,
-                String jtiKey,
-                Instant jtiExpiresAt,
-                Identity identity,
-                Issuance issuance,
-                String auditAction,
-                Map<String, String> auditDetails) {
-            this(actor, workload, jtiKey, jtiExpiresAt, identity, issuance, auditAction, auditDetails, null);
         }
     }
 
@@ -196,7 +181,6 @@ final class DecisionRecorder implements AutoCloseable {
         List<AuditLog.Pending> auditEntries = new ArrayList<>(entries.size());
         Map<String, String> touched = new java.util.HashMap<>();
         PreparedBatch issuances = null;
-        PreparedBatch credentials = null;
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             if (replayed[i]) {
@@ -227,12 +211,6 @@ final class DecisionRecorder implements AutoCloseable {
                     issuances = Issuances.batch(h);
                 }
                 Issuances.add(issuances, e.issuance(), identityId);
-                if (e.credential() != null && identityId != null) {
-                    if (credentials == null) {
-                        credentials = credentialBatch(h);
-                    }
-                    addCredential(credentials, e.credential(), identityId);
-                }
             }
             auditEntries.add(
                     new AuditLog.Pending(e.actor(), e.auditAction(), "workload", e.workload(), e.auditDetails()));
@@ -241,30 +219,8 @@ final class DecisionRecorder implements AutoCloseable {
         if (issuances != null) {
             issuances.execute();
         }
-        if (credentials != null) {
-            credentials.execute();
-        }
         audit.appendAll(h, auditEntries);
         return out;
-    }
-
-    private static PreparedBatch credentialBatch(Handle h) {
-        return h.prepareBatch("INSERT INTO credentials (id, identity_id, kind, external_id, fingerprint, created_at,"
-                + " last_rotated_at, expires_at, last_used_at, status, attributes) VALUES (:id, :identityId, :kind,"
-                + " :externalId, :fingerprint, :createdAt, NULL, :expiresAt, NULL, :status, :attributes)");
-    }
-
-    private static void addCredential(PreparedBatch batch, Credential c, String identityId) {
-        batch.bind("id", Ids.next())
-                .bind("identityId", identityId)
-                .bind("kind", c.kind().value())
-                .bind("externalId", c.externalId())
-                .bind("fingerprint", c.fingerprint())
-                .bind("createdAt", c.createdAt() == null ? null : c.createdAt().toEpochMilli())
-                .bind("expiresAt", c.expiresAt() == null ? null : c.expiresAt().toEpochMilli())
-                .bind("status", c.status().value())
-                .bind("attributes", JsonColumns.write(c.attributes()))
-                .add();
     }
 
     /**

@@ -4,11 +4,12 @@ import dev.warden.broker.attest.Attestation;
 import dev.warden.broker.attest.spiffejwt.SpiffeId;
 import dev.warden.broker.ca.CertificateAuthority;
 import dev.warden.broker.ca.Csr;
-import dev.warden.inventory.Credential;
-import dev.warden.inventory.CredentialKind;
-import dev.warden.inventory.CredentialStatus;
+import dev.warden.broker.ca.Pem;
+import dev.warden.broker.issue.IssueRequest;
+import dev.warden.broker.issue.svid.SvidIssuer;
+import dev.warden.broker.lease.LeaseException;
+import dev.warden.broker.lease.Leases;
 import dev.warden.inventory.Identity;
-import dev.warden.inventory.Ids;
 import dev.warden.keys.SecretBox;
 import dev.warden.policy.Decision;
 import dev.warden.policy.PolicyEngine;
@@ -25,20 +26,20 @@ import java.util.Objects;
 /**
  * X.509-SVIDs for workloads: the subject token is attested and the request decided exactly as for
  * token exchange ({@link TokenExchange#attestSubject}, the same policies, the same replay cache and
- * decision recorder), the policy names the SPIFFE ID and the DNS names allowed, and Warden's
- * {@link CertificateAuthority} signs the CSR's key. The certificate is recorded — issuance (the
- * lease), the workload identity, the certificate as the identity's credential, the audit entry —
- * in one transaction before it is handed out; if that fails nothing is returned.
+ * decision recorder), the policy names the SPIFFE ID and the DNS names allowed. The decision is
+ * recorded first; an allowed request then becomes a lease ({@link Leases#issue}: pending before the
+ * certificate exists, active after, the certificate a credential of the workload identity) whose
+ * {@link SvidIssuer} has Warden's CA sign the CSR's key.
  */
 public final class X509Svids {
-    /** Lease kind of an issued SVID. */
-    public static final String KIND = "x509-svid";
     /** Shortest lifetime a request may ask for. */
     static final Duration MIN_TTL = Duration.ofMinutes(1);
 
     private final TokenExchange exchange;
     private final PolicyEngine policies;
+    private final SvidIssuer issuer;
     private final CertificateAuthority ca;
+    private final Leases leases;
     private final DecisionRecorder recorder;
     private final SecretBox box;
     private final Clock clock;
@@ -46,13 +47,16 @@ public final class X509Svids {
     X509Svids(
             TokenExchange exchange,
             PolicyEngine policies,
-            CertificateAuthority ca,
+            SvidIssuer issuer,
+            Leases leases,
             DecisionRecorder recorder,
             SecretBox box,
             Clock clock) {
         this.exchange = exchange;
         this.policies = policies;
-        this.ca = ca;
+        this.issuer = issuer;
+        this.ca = issuer.ca();
+        this.leases = leases;
         this.recorder = recorder;
         this.box = box;
         this.clock = clock;
@@ -123,8 +127,10 @@ public final class X509Svids {
             requested = Duration.ofSeconds(s);
         }
         Csr csr;
+        byte[] der;
         try {
-            csr = Csr.parse(req.csr());
+            der = Csr.decode(req.csr());
+            csr = Csr.parse(der, true);
         } catch (Csr.Rejected e) {
             throw new Refused(e.status(), e.getMessage());
         }
@@ -146,7 +152,7 @@ public final class X509Svids {
 
         Map<String, String> details = new LinkedHashMap<>();
         details.put("decision", denial == null ? "allow" : "deny");
-        details.put("credential", KIND);
+        details.put("credential", SvidIssuer.KIND);
         details.put("policy", d.policy() == null ? "" : d.policy());
         details.put("reason", denial == null ? d.reason() : denial);
         details.put("policyDigest", policies.current().digest());
@@ -159,77 +165,28 @@ public final class X509Svids {
         } catch (IllegalArgumentException e) {
             throw new Refused(400, "subject_token: its claims cannot be recorded (" + e.getMessage() + ")");
         }
-        Issuance issuance = null;
-        Credential credential = null;
-        CertificateAuthority.Issued issued = null;
-        String leaseId = Ids.next();
+        Duration ttl = null;
         if (denial == null) {
-            Duration ttl = d.ttl();
+            ttl = d.ttl();
             if (requested == null && ttl.compareTo(ca.config().defaultTtl()) > 0) {
                 ttl = ca.config().defaultTtl();
             }
             if (ttl.compareTo(max) > 0) {
                 ttl = max;
             }
-            // Signed before it is recorded, handed out only after the record committed.
-            issued = ca.issue(csr.publicKey(), d.spiffeId(), csr.dnsNames(), ttl);
-            Instant expires = issued.leaf().getNotAfter().toInstant();
-            String serial = issued.leaf().getSerialNumber().toString(16);
-            details.put("leaseId", leaseId);
             details.put("spiffeId", d.spiffeId());
-            details.put("serial", serial);
-            details.put("fingerprint", issued.fingerprint());
-            details.put("ca", issued.caId());
-            details.put(
-                    "ttlSeconds", Long.toString(Duration.between(now, expires).toSeconds()));
-            issuance = new Issuance(
-                    leaseId,
-                    null,
-                    subject.workload(),
-                    subject.attestor(),
-                    d.policy(),
-                    List.of(d.spiffeId()),
-                    List.of(),
-                    null,
-                    fingerprint,
-                    req.sourceAddress(),
-                    now,
-                    expires,
-                    null,
-                    null);
-            Map<String, String> attrs = new LinkedHashMap<>();
-            attrs.put("type", KIND);
-            attrs.put("spiffe_id", d.spiffeId());
-            attrs.put("serial", serial);
-            attrs.put("lease_id", leaseId);
-            attrs.put("key", csr.keyDescription());
-            attrs.put("ca", issued.caId());
-            if (!csr.dnsNames().isEmpty()) {
-                attrs.put("dns_names", String.join(" ", csr.dnsNames()));
-            }
-            credential = new Credential(
-                    null,
-                    null,
-                    CredentialKind.CERTIFICATE,
-                    null,
-                    issued.fingerprint(),
-                    issued.leaf().getNotBefore().toInstant(),
-                    null,
-                    expires,
-                    null,
-                    CredentialStatus.ACTIVE,
-                    attrs);
+            details.put("ttlSeconds", Long.toString(ttl.toSeconds()));
         }
+        String actor = "workload:" + subject.attestor() + "/" + subject.workload();
         DecisionRecorder.Entry entry = new DecisionRecorder.Entry(
-                "workload:" + subject.attestor() + "/" + subject.workload(),
+                actor,
                 subject.workload(),
                 exchange.jtiKey(subject),
                 subject.proofExpiresAt().plus(TokenExchange.JTI_GRACE),
                 identity,
-                issuance,
+                null,
                 denial == null ? "broker.issue" : "broker.deny",
-                details,
-                credential);
+                details);
         DecisionRecorder.Outcome outcome;
         try {
             outcome = TokenExchange.await(recorder.submit(entry));
@@ -242,13 +199,29 @@ public final class X509Svids {
         if (denial != null) {
             throw new Refused(403, denial);
         }
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("spiffe_id", d.spiffeId());
+        if (!csr.dnsNames().isEmpty()) {
+            attrs.put("dns_names", String.join(" ", csr.dnsNames()));
+        }
+        Leases.Outcome lease;
+        try {
+            lease = leases.issue(
+                    issuer.name(),
+                    new Leases.Grant(subject.workload(), identity, actor),
+                    new IssueRequest(null, ttl, attrs, der));
+        } catch (LeaseException e) {
+            throw new Refused(e.status(), e.getMessage());
+        }
+        Map<String, String> m = lease.issued().material();
+        Map<String, String> a = lease.issued().attributes();
         return new Response(
                 d.spiffeId(),
-                issued.chain(),
-                issued.leaf().getNotAfter().toInstant(),
-                leaseId,
-                issued.leaf().getSerialNumber().toString(16),
-                issued.fingerprint());
+                Pem.certificates(m.get("certificate_chain")),
+                Instant.parse(m.get("not_after")),
+                lease.lease().id(),
+                a.get("serial"),
+                lease.issued().externalId());
     }
 
     /** Why an allowed decision still cannot be issued for this CSR, or null when it can. */

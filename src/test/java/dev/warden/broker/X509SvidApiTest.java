@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.broker.ca.Pem;
+import dev.warden.broker.lease.Lease;
+import dev.warden.broker.lease.LeaseState;
 import dev.warden.inventory.Credential;
 import dev.warden.inventory.CredentialKind;
 import dev.warden.inventory.IdentityRecord;
@@ -269,7 +271,7 @@ class X509SvidApiTest {
     }
 
     @Test
-    void an_issued_svid_is_a_credential_of_the_workload_identity() {
+    void an_issued_svid_is_a_lease_and_a_credential_of_the_workload_identity() {
         JsonNode r =
                 svid(h.saToken(API), TestCsr.pem(TestCsr.p256(), null), null).json();
         IdentityRecord id = h.warden.inventory().show(API, null).orElseThrow();
@@ -278,12 +280,37 @@ class X509SvidApiTest {
                 .filter(x -> x.kind() == CredentialKind.CERTIFICATE)
                 .findFirst()
                 .orElseThrow();
-        assertThat(c.fingerprint()).isEqualTo(r.get("fingerprint").asText());
-        assertThat(c.expiresAt()).isEqualTo(Instant.parse(r.get("expires_at").asText()));
+        assertThat(c.externalId()).isEqualTo(r.get("fingerprint").asText());
+        assertThat(Duration.between(
+                                c.expiresAt(), Instant.parse(r.get("expires_at").asText()))
+                        .abs())
+                .isLessThan(Duration.ofSeconds(1));
         assertThat(c.attributes())
                 .containsEntry("type", "x509-svid")
                 .containsEntry("spiffe_id", API_ID)
-                .containsEntry("lease_id", r.get("lease_id").asText());
+                .containsEntry("lease.id", r.get("lease_id").asText());
+        Lease lease = h.warden.leases().get(r.get("lease_id").asText()).orElseThrow();
+        assertThat(lease.kind()).isEqualTo("x509-svid");
+        assertThat(lease.state()).isEqualTo(LeaseState.ACTIVE);
+        assertThat(lease.workload()).isEqualTo(API);
+    }
+
+    @Test
+    void revoking_an_svid_lease_marks_the_lease_and_the_certificate_revoked() {
+        JsonNode r =
+                svid(h.saToken(API), TestCsr.pem(TestCsr.p256(), null), null).json();
+        String leaseId = r.get("lease_id").asText();
+        Lease revoked = h.warden.leases().revoke(leaseId, "test");
+        assertThat(revoked.state()).isIn(LeaseState.REVOKED, LeaseState.REVOKING);
+        h.warden.leases().reap();
+        assertThat(h.warden.leases().get(leaseId).orElseThrow().state()).isEqualTo(LeaseState.REVOKED);
+        Long revokedAt = h.warden
+                .db()
+                .withHandle(x -> x.createQuery("SELECT revoked_at FROM x509_svids WHERE lease_id = :id")
+                        .bind("id", leaseId)
+                        .mapTo(Long.class)
+                        .one());
+        assertThat(revokedAt).isNotNull();
     }
 
     @Test

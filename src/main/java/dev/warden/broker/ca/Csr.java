@@ -82,9 +82,20 @@ public record Csr(PublicKey publicKey, String keyDescription, List<String> uris,
         if (text.length() > MAX_CHARS) {
             throw new Rejected(413, "csr is larger than " + MAX_CHARS + " characters");
         }
+        return parse(decode(text), true);
+    }
+
+    /**
+     * Parses and checks DER; {@code verify} false skips the signature check, for a request whose
+     * signature the caller has already verified (the SVID issuer behind {@code X509Svids}).
+     */
+    public static Csr parse(byte[] der, boolean verify) throws Rejected {
+        if (der == null || der.length == 0 || der.length > MAX_CHARS) {
+            throw new Rejected(400, "csr is empty or larger than " + MAX_CHARS + " bytes");
+        }
         PKCS10CertificationRequest req;
         try {
-            req = new PKCS10CertificationRequest(der(text));
+            req = new PKCS10CertificationRequest(der);
         } catch (IOException | RuntimeException e) {
             throw new Rejected(400, "csr is not a DER-encoded PKCS#10 certification request");
         }
@@ -120,14 +131,23 @@ public record Csr(PublicKey publicKey, String keyDescription, List<String> uris,
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new Rejected(400, "csr key cannot be read");
         }
-        verify(req, key);
+        if (verify) {
+            verify(req, key);
+        }
         List<String> uris = new ArrayList<>();
         List<String> dns = new ArrayList<>();
         sans(req, uris, dns);
         return new Csr(key, description, uris, dns);
     }
 
-    private static byte[] der(String text) throws Rejected {
+    /** The DER of a CSR given as PEM or base64, at most {@link #MAX_CHARS} characters. */
+    public static byte[] decode(String text) throws Rejected {
+        if (text == null || text.isBlank()) {
+            throw new Rejected(400, "csr is required (PEM or base64 DER of a PKCS#10 request)");
+        }
+        if (text.length() > MAX_CHARS) {
+            throw new Rejected(413, "csr is larger than " + MAX_CHARS + " characters");
+        }
         String t = text.strip();
         if (t.startsWith("-----BEGIN")) {
             int start = t.indexOf('\n');
