@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warden.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Policies that grant X.509-SVIDs: the spiffeId template, DNS names, and their compile errors. */
 class SvidPolicyTest {
@@ -78,6 +81,30 @@ class SvidPolicyTest {
         Decision d = set.decideSvid(input("w", null, "x509-svid"), List.of());
         assertThat(d.outcome()).isEqualTo(Decision.Outcome.SVID_NOT_GRANTED);
         assertThat(d.reason()).contains("grants no X.509-SVID");
+    }
+
+    @Test
+    void policy_test_fixtures_can_check_svid_requests_and_their_spiffe_id(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("p.yaml"), POLICY);
+        Files.writeString(dir.resolve("p_test.yaml"), """
+                cases:
+                  - name: api gets its svid
+                    subject: {id: "system:serviceaccount:payments:api", attributes: {namespace: payments, serviceaccount: api}}
+                    request: {credential: x509-svid, dnsNames: [api.payments.svc.cluster.local]}
+                    expect: allow
+                    spiffeId: spiffe://example.org/ns/payments/sa/api
+                  - name: no foreign dns names
+                    subject: {id: "system:serviceaccount:payments:api", attributes: {namespace: payments, serviceaccount: api}}
+                    request: {credential: x509-svid, dnsNames: evil.example.com}
+                    expect: deny
+                  - name: a wrong expectation fails
+                    subject: {id: "system:serviceaccount:payments:api", attributes: {namespace: payments, serviceaccount: api}}
+                    request: {credential: x509-svid}
+                    expect: allow
+                    spiffeId: spiffe://example.org/other
+                """);
+        List<PolicyTests.Result> results = PolicyTests.run(PolicyLoader.load(dir), dir, Fixtures.T0);
+        assertThat(results).extracting(PolicyTests.Result::passed).containsExactly(true, true, false);
     }
 
     @Test
