@@ -30,3 +30,16 @@ CREATE UNIQUE INDEX leases_handle ON leases (kind, issuer, handle);
 CREATE INDEX leases_expiry ON leases (state, expires_at);
 CREATE INDEX leases_retry ON leases (state, next_attempt_at);
 CREATE INDEX leases_workload ON leases (workload, id);
+
+-- Static PostgreSQL roles whose password Warden rotates on a schedule. The new password is set
+-- and forgotten (never stored); a row only says when the next rotation is due, so that servers
+-- sharing the store rotate each role once (the claim is a conditional UPDATE of next_rotation_at).
+CREATE TABLE static_rotations (
+    issuer           VARCHAR(100) NOT NULL,
+    name             VARCHAR(100) NOT NULL,
+    username         TEXT         NOT NULL,
+    rotated_at       BIGINT,
+    next_rotation_at BIGINT       NOT NULL,
+    last_error       TEXT,
+    PRIMARY KEY (issuer, name)
+);

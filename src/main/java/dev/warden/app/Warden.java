@@ -3,8 +3,12 @@ package dev.warden.app;
 import dev.warden.audit.AuditLog;
 import dev.warden.auth.TokenService;
 import dev.warden.broker.Broker;
+import dev.warden.broker.BrokerConfig;
 import dev.warden.broker.ca.CertificateAuthority;
+import dev.warden.broker.issue.Issuer;
 import dev.warden.broker.issue.Issuers;
+import dev.warden.broker.issue.postgresql.PostgresIssuer;
+import dev.warden.broker.issue.postgresql.StaticRoles;
 import dev.warden.broker.issue.svid.SvidIssuer;
 import dev.warden.broker.lease.Leases;
 import dev.warden.discovery.Connectors;
@@ -23,6 +27,7 @@ import dev.warden.usage.Ingester;
 import dev.warden.usage.UsageParsers;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +54,7 @@ public final class Warden implements AutoCloseable {
     private final Ingester ingester;
     private final Broker broker;
     private final Leases leases;
+    private final StaticRoles staticRoles;
     private final WardenConfig config;
     private final ScanLedger scans;
     private final Posture posture;
@@ -63,27 +69,44 @@ public final class Warden implements AutoCloseable {
         this.inventory = new Inventory(db, audit, clock);
         this.importer = new Importer(db, inventory, audit, Connectors.builtIn(clock), clock);
         this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, RAW_USAGE_RETENTION);
-        if (config.broker() == null) {
-            this.leases = null;
-            this.broker = null;
-        } else {
-            SecretBox box = SecretBox.open(db, location.dataDir());
-            SvidIssuer svid = config.broker().ca() == null
-                    ? null
-                    : new SvidIssuer(new CertificateAuthority(config.broker().ca(), db, box, audit, clock), db, clock);
-            this.leases = new Leases(
-                    db,
-                    audit,
-                    new Issuers(svid == null ? List.of() : List.of(svid)),
-                    box,
-                    clock,
-                    Leases.Settings.defaults());
-            this.broker = new Broker(config.broker(), db, audit, box, clock, svid, leases);
-        }
+        SecretBox box = config.broker() == null ? null : SecretBox.open(db, location.dataDir());
+        SvidIssuer svid = config.broker() == null || config.broker().ca() == null
+                ? null
+                : new SvidIssuer(new CertificateAuthority(config.broker().ca(), db, box, audit, clock), db, clock);
+        this.leases = config.broker() == null
+                ? null
+                : new Leases(
+                        db,
+                        audit,
+                        issuers(config.broker(), svid),
+                        box,
+                        clock,
+                        config.broker().leases());
+        this.broker = config.broker() == null ? null : new Broker(config.broker(), db, audit, box, clock, svid, leases);
+        this.staticRoles = leases == null
+                ? null
+                : new StaticRoles(
+                        db,
+                        audit,
+                        leases.issuers().all().stream()
+                                .filter(PostgresIssuer.class::isInstance)
+                                .map(PostgresIssuer.class::cast)
+                                .toList(),
+                        clock);
         this.config = config;
         this.scans = new ScanLedger(db, audit, clock);
         // NHI2 is not yet fed by the scanner's ledger (ScanLedger.leaksForIdentity): next step, see LeakSource.
         this.posture = new Posture(db, ingester.store(), LeakSource.NONE, audit, clock, Checks.builtIn(), policy);
+    }
+
+    /** The configured issuers of leased credentials; another kind adds its line here. */
+    private static Issuers issuers(BrokerConfig broker, SvidIssuer svid) {
+        List<Issuer> all = new ArrayList<>();
+        broker.postgresql().forEach(c -> all.add(new PostgresIssuer(c)));
+        if (svid != null) {
+            all.add(svid);
+        }
+        return new Issuers(all);
     }
 
     /** Opens (and migrates) the store with the default posture policy; nothing listens yet. */
@@ -136,16 +159,33 @@ public final class Warden implements AutoCloseable {
                     1,
                     1,
                     TimeUnit.MINUTES);
-            long reap = leases.settings().reaperInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(leases::reap, reap, reap, TimeUnit.MILLISECONDS);
+        }
+        if (leases != null) {
+            // Reconcile first (interrupted issuances, expiries missed while down, orphans), then reap.
+            scheduler.execute(() -> guarded("lease_reconcile", leases::reconcile));
+            long every = leases.settings().reaperInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(
+                    () -> guarded("lease_reap", leases::reap), every, every, TimeUnit.MILLISECONDS);
+            if (!staticRoles.isEmpty()) {
+                scheduler.scheduleWithFixedDelay(
+                        () -> guarded("static_rotation", staticRoles::rotateDue), 0, 1, TimeUnit.MINUTES);
+            }
         }
         return http;
+    }
+
+    private static void guarded(String task, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("event={}_failed error=\"{}\"", task, e.getMessage());
+        }
     }
 
     /** The HTTP server over these components, built but not started. */
     public HttpServer httpServer() {
         return new HttpServer(
-                db, inventory, importer, ingester, scans, posture, tokens, audit, clock, broker, config.tls());
+                db, inventory, importer, ingester, scans, posture, tokens, audit, clock, broker, leases, config.tls());
     }
 
     /** Reloads policies on SIGHUP (server processes only; optional where the JVM forbids it). */
@@ -183,14 +223,14 @@ public final class Warden implements AutoCloseable {
         return ingester;
     }
 
-    /** Leases of credentials issued outside Warden (X.509-SVIDs), or null without a broker. */
-    public Leases leases() {
-        return leases;
-    }
-
     /** The broker, or null when {@code warden.yaml} does not configure one. */
     public Broker broker() {
         return broker;
+    }
+
+    /** The lease service, or null when {@code warden.yaml} configures no broker. */
+    public Leases leases() {
+        return leases;
     }
 
     public ScanLedger scans() {
@@ -209,11 +249,11 @@ public final class Warden implements AutoCloseable {
         if (http != null) {
             http.stop();
         }
-        if (broker != null) {
-            broker.close();
-        }
         if (leases != null) {
             leases.close();
+        }
+        if (broker != null) {
+            broker.close();
         }
         db.close();
     }

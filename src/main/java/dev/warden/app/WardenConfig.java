@@ -28,6 +28,11 @@ public record WardenConfig(Path file, BrokerConfig broker, TlsConfig tls) {
 
     /** Reads and validates {@code file}. */
     public static WardenConfig load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    /** Reads and validates {@code file}, looking up the environment variables it names with {@code env}. */
+    public static WardenConfig load(Path file, java.util.function.Function<String, String> env) {
         String name = file.toString();
         JsonNode root;
         try {
@@ -60,7 +65,7 @@ public record WardenConfig(Path file, BrokerConfig broker, TlsConfig tls) {
         }
         top.allowOnly(KEYS);
         ConfigNode server = top.child("server").allowOnly(Set.of("tls"));
-        return new WardenConfig(file, BrokerConfig.from(top.child("broker")), TlsConfig.from(server.child("tls")));
+        return new WardenConfig(file, BrokerConfig.from(top.child("broker"), env), TlsConfig.from(server.child("tls")));
     }
 
     /**

@@ -26,7 +26,7 @@ public enum Role {
             case READ_AUDIT -> this == ADMIN || this == AUDITOR;
             case MANAGE_TOKENS, MANAGE_POLICIES -> this == ADMIN;
             case INTROSPECT_TOKENS -> true;
-            case REVOKE_CREDENTIALS -> this == ADMIN || this == OPERATOR;
+            case REVOKE_CREDENTIALS, ISSUE_CREDENTIALS -> this == ADMIN || this == OPERATOR;
         };
     }
 
@@ -50,7 +50,9 @@ public enum Role {
         MANAGE_POLICIES,
         /** Introspect tokens the broker issued (RFC 7662). */
         INTROSPECT_TOKENS,
-        /** Revoke credentials the broker issued (RFC 7009). */
-        REVOKE_CREDENTIALS
+        /** Revoke credentials the broker issued (RFC 7009) and leases. */
+        REVOKE_CREDENTIALS,
+        /** Obtain and renew leased credentials (dynamic database logins) without a workload proof. */
+        ISSUE_CREDENTIALS
     }
 }

@@ -2,12 +2,15 @@ package dev.warden.broker;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.warden.broker.ca.CaConfig;
+import dev.warden.broker.issue.postgresql.PostgresConfig;
+import dev.warden.broker.lease.Leases;
 import dev.warden.config.ConfigNode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The {@code broker} section of {@code warden.yaml}, validated when read.
@@ -20,6 +23,8 @@ import java.util.Set;
  * @param attestors the {@code attestors} sections, built by {@link dev.warden.broker.attest.Attestors}
  * @param trustedProxies addresses whose X-Forwarded-For is believed for {@code context.source_address}
  * @param ca Warden's certificate authority for X.509-SVIDs, or null when it issues none
+ * @param leases the lease reaper's settings ({@code leases})
+ * @param postgresql databases Warden issues dynamic logins in ({@code postgresql}, see docs/leases.md)
  */
 public record BrokerConfig(
         String issuer,
@@ -29,29 +34,42 @@ public record BrokerConfig(
         Duration rotation,
         List<ConfigNode> attestors,
         Set<String> trustedProxies,
-        CaConfig ca) {
-    private static final Set<String> KEYS =
-            Set.of("issuer", "environment", "policies", "signing", "attestors", "trustedProxies", "ca");
+        CaConfig ca,
+        Leases.Settings leases,
+        List<PostgresConfig> postgresql) {
+    private static final Set<String> KEYS = Set.of(
+            "issuer",
+            "environment",
+            "policies",
+            "signing",
+            "attestors",
+            "trustedProxies",
+            "ca",
+            "leases",
+            "postgresql");
+    private static final Set<String> LEASE_KEYS = Set.of(
+            "reaperInterval",
+            "maxAttempts",
+            "backoff",
+            "maxBackoff",
+            "batch",
+            "parallelism",
+            "pendingGrace",
+            "claimTimeout");
 
     public BrokerConfig {
         attestors = List.copyOf(attestors);
         trustedProxies = Set.copyOf(trustedProxies);
-    }
-
-    /** Without a CA. */
-    public BrokerConfig(
-            String issuer,
-            String environment,
-            Path policies,
-            JWSAlgorithm algorithm,
-            Duration rotation,
-            List<ConfigNode> attestors,
-            Set<String> trustedProxies) {
-        this(issuer, environment, policies, algorithm, rotation, attestors, trustedProxies, null);
+        postgresql = List.copyOf(postgresql);
     }
 
     /** Reads {@code broker}; returns null when the section is absent (the broker is off). */
     public static BrokerConfig from(ConfigNode c) {
+        return from(c, System::getenv);
+    }
+
+    /** Reads {@code broker}, looking environment variables up with {@code env}. */
+    public static BrokerConfig from(ConfigNode c, Function<String, String> env) {
         if (!c.isPresent()) {
             return null;
         }
@@ -98,6 +116,42 @@ public record BrokerConfig(
                 rotation,
                 attestors,
                 Set.copyOf(c.strings("trustedProxies", false)),
-                CaConfig.from(c.child("ca")));
+                CaConfig.from(c.child("ca")),
+                leases(c.child("leases")),
+                PostgresConfig.fromList(c.list("postgresql"), env));
+    }
+
+    private static Leases.Settings leases(ConfigNode c) {
+        c.allowOnly(LEASE_KEYS);
+        Leases.Settings d = Leases.Settings.defaults();
+        Duration interval = c.duration("reaperInterval", d.reaperInterval());
+        if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw c.error("reaperInterval", "must be between 100ms and 10m");
+        }
+        Duration backoff = c.duration("backoff", d.backoff());
+        Duration maxBackoff = c.duration("maxBackoff", d.maxBackoff());
+        if (backoff.compareTo(Duration.ofMillis(100)) < 0) {
+            throw c.error("backoff", "must be at least 100ms");
+        }
+        if (maxBackoff.compareTo(backoff) < 0) {
+            throw c.error("maxBackoff", "must be at least backoff");
+        }
+        Duration grace = c.duration("pendingGrace", d.pendingGrace());
+        Duration claim = c.duration("claimTimeout", d.claimTimeout());
+        if (grace.compareTo(Duration.ofSeconds(10)) < 0) {
+            throw c.error("pendingGrace", "must be at least 10s (longer than an issuance takes)");
+        }
+        if (claim.compareTo(Duration.ofSeconds(10)) < 0) {
+            throw c.error("claimTimeout", "must be at least 10s (longer than a revocation takes)");
+        }
+        return new Leases.Settings(
+                interval,
+                c.integer("maxAttempts", d.maxAttempts(), 1, 100),
+                backoff,
+                maxBackoff,
+                c.integer("batch", d.batch(), 1, 10_000),
+                c.integer("parallelism", d.parallelism(), 1, 64),
+                grace,
+                claim);
     }
 }

@@ -262,6 +262,89 @@ public final class TokenExchange {
         return environment;
     }
 
+    /**
+     * A workload allowed by policy to obtain a leased credential: the verified subject, the decision
+     * and the identity to record the credential under.
+     */
+    public record Authorization(Attestation subject, Decision decision, Identity identity) {
+        /** The audit actor of the workload. */
+        public String actor() {
+            return "workload:" + subject.attestor() + "/" + subject.workload();
+        }
+    }
+
+    /**
+     * The attest-and-decide half of an exchange, for leased credentials: attests {@code subjectToken}
+     * (a JWT, or the presented client certificate's thumbprint), decides by policy with {@code
+     * target} as the request's audience (e.g. {@code urn:warden:creds:postgresql:readonly}) and
+     * records the decision (audited, subject-token replay refused) before answering. Throws an
+     * {@link OAuthError} with the reason on denial.
+     */
+    public Authorization authorize(
+            String subjectToken,
+            String subjectType,
+            List<X509Certificate> chain,
+            String target,
+            Duration ttl,
+            String sourceAddress)
+            throws OAuthError {
+        Instant now = clock.instant();
+        String fingerprint = box.fingerprint(subjectToken);
+        Attestation subject;
+        try {
+            subject = attestors.attest(proof(subjectToken, subjectType, chain));
+        } catch (AttestationException e) {
+            denyUnattested(fingerprint, e, sourceAddress);
+            throw new OAuthError(401, "invalid_token", "subject token: " + e.getMessage());
+        }
+        PolicyInput input = new PolicyInput(
+                new PolicyInput.Subject(
+                        subject.workload(),
+                        subject.attestor(),
+                        subject.kind(),
+                        subject.issuer(),
+                        subject.spiffeId(),
+                        subject.claims(),
+                        subject.attributes()),
+                new PolicyInput.Request(target, null, List.of(), ttl, null),
+                new PolicyInput.Context(now, sourceAddress, environment));
+        Decision d = policies.decide(input);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("decision", d.allowed() ? "allow" : "deny");
+        details.put("policy", d.policy() == null ? "" : d.policy());
+        details.put("reason", d.reason());
+        details.put("policyDigest", policies.current().digest());
+        details.put("subjectFingerprint", fingerprint);
+        details.put("attestor", subject.attestor());
+        details.put("target", target);
+        details.put("sourceAddress", sourceAddress == null ? "" : sourceAddress);
+        Identity identity;
+        try {
+            identity = identity(subject, d, now);
+        } catch (IllegalArgumentException e) {
+            throw OAuthError.invalidRequest("subject token: its claims cannot be recorded (" + e.getMessage() + ")");
+        }
+        String jtiKey = subject.proofId() == null
+                ? null
+                : box.fingerprint(subject.attestor() + "\0" + subject.issuer() + "\0" + subject.proofId());
+        DecisionRecorder.Outcome outcome = await(recorder.submit(new DecisionRecorder.Entry(
+                "workload:" + subject.attestor() + "/" + subject.workload(),
+                subject.workload(),
+                jtiKey,
+                subject.proofExpiresAt().plus(JTI_GRACE),
+                null,
+                null,
+                d.allowed() ? "broker.lease_allow" : "broker.deny",
+                details)));
+        if (outcome == DecisionRecorder.Outcome.REPLAYED) {
+            throw OAuthError.invalidRequest("subject token was already used (its jti was accepted before)");
+        }
+        if (!d.allowed()) {
+            throw new OAuthError(403, "access_denied", d.reason());
+        }
+        return new Authorization(subject, d, identity);
+    }
+
     private Proof proof(String token, String type, List<X509Certificate> chain)
             throws AttestationException, OAuthError {
         if (type.equals(TYPE_JWT) || type.equals(TYPE_ID_TOKEN)) {

@@ -52,7 +52,7 @@ public final class HttpServer {
 
     /**
      * The server over these components; the broker's routes are served by {@code broker} (null:
-     * they answer that the broker is off) and, when {@code tls} is given, an HTTPS listener asks
+     * they answer that the broker is off), leased credentials by {@code leases} (null: off) and, when {@code tls} is given, an HTTPS listener asks
      * for client certificates issued by the x509 attestors' CAs.
      */
     public HttpServer(
@@ -66,6 +66,7 @@ public final class HttpServer {
             AuditLog audit,
             Clock clock,
             Broker broker,
+            dev.warden.broker.lease.Leases leases,
             WardenConfig.TlsConfig tls) {
         this.tokens = tokens;
         this.metrics = new Metrics();
@@ -81,6 +82,7 @@ public final class HttpServer {
         all.addAll(new AuditRoutes(audit).routes());
         all.addAll(new BrokerRoutes(broker, tokens, mapper).routes());
         all.addAll(new SvidRoutes(broker, mapper).routes());
+        all.addAll(new LeaseRoutes(leases, broker, tokens, mapper, clock).routes());
         all.addAll(new ScanRoutes(scans, mapper).routes());
         this.routes = List.copyOf(all);
     }

@@ -10,6 +10,7 @@ import dev.warden.posture.checks.Dormant;
 import dev.warden.posture.checks.Expired;
 import dev.warden.posture.checks.Expiring;
 import dev.warden.posture.checks.HumanUserAgent;
+import dev.warden.posture.checks.IrrevocableLease;
 import dev.warden.posture.checks.LeakedSecret;
 import dev.warden.posture.checks.LegacyServiceAccountToken;
 import dev.warden.posture.checks.ManySources;
@@ -77,6 +78,7 @@ public final class Checks {
                 new CredentialAge(),
                 new CertificateValidity(),
                 new TokenWithoutExpiry(),
+                new IrrevocableLease(),
                 new CrossEnvironmentCredential(),
                 new MultiEnvironmentIdentity(),
                 new ManySources(),

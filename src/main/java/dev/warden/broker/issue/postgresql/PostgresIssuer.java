@@ -38,6 +38,8 @@ public final class PostgresIssuer implements Issuer {
     public static final String KIND = "postgresql";
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
     private static final int PASSWORD_LENGTH = 32;
+    /** The advisory lock key of Warden's DDL in a target database ("warden-i" in ASCII). */
+    private static final long LOCK_KEY = 0x7761726465_6e2d69L;
 
     private final PostgresConfig config;
     private final SecureRandom random = new SecureRandom();
@@ -103,6 +105,7 @@ public final class PostgresIssuer implements Issuer {
             }
             c.setAutoCommit(false);
             try {
+                serialize(c);
                 run(c, role.creation(), values, "creation", password);
                 c.commit();
             } catch (SQLException e) {
@@ -209,6 +212,7 @@ public final class PostgresIssuer implements Issuer {
         }
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
+            serialize(c);
             run(c, revocation, values, "revocation", null);
             st.execute("DROP OWNED BY " + SqlTemplates.ident(name));
             st.execute("DROP ROLE IF EXISTS " + SqlTemplates.ident(name));
@@ -234,6 +238,17 @@ public final class PostgresIssuer implements Issuer {
                             e.getSQLState());
                 }
             }
+        }
+    }
+
+    /**
+     * Grants and revocations on one object rewrite its catalog row; concurrent ones fail with
+     * "tuple concurrently updated". One transaction-scoped advisory lock per target database
+     * (shared by every Warden server) runs them one at a time.
+     */
+    private static void serialize(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_catalog.pg_advisory_xact_lock(" + LOCK_KEY + ")");
         }
     }
 

@@ -1,0 +1,304 @@
+package dev.warden.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.auth.ApiToken;
+import dev.warden.auth.Role.Permission;
+import dev.warden.auth.TokenService;
+import dev.warden.broker.Broker;
+import dev.warden.broker.OAuthError;
+import dev.warden.broker.TokenExchange;
+import dev.warden.broker.attest.x509.X509Attestor;
+import dev.warden.broker.issue.IssueRequest;
+import dev.warden.broker.issue.Issuer;
+import dev.warden.broker.issue.postgresql.PostgresIssuer;
+import dev.warden.broker.lease.Lease;
+import dev.warden.broker.lease.LeaseException;
+import dev.warden.broker.lease.LeaseFilter;
+import dev.warden.broker.lease.LeaseState;
+import dev.warden.broker.lease.LeaseStore;
+import dev.warden.broker.lease.Leases;
+import dev.warden.config.ConfigNode;
+import dev.warden.inventory.Identity;
+import dev.warden.inventory.IdentityKind;
+import dev.warden.inventory.IdentityStatus;
+import dev.warden.inventory.Source;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Leased credentials: {@code POST /v1/creds/postgresql/{role}} issues a dynamic PostgreSQL login
+ * to a caller holding a Warden API token (admin or operator) or a workload's own proof (a subject
+ * JWT as the bearer, or an mTLS client certificate) that a broker policy allows for the target
+ * {@code urn:warden:creds:postgresql:ROLE}; {@code /v1/leases} lists, renews and revokes leases.
+ */
+final class LeaseRoutes {
+    /** The policy target a workload must be granted to obtain a login of {@code role}. */
+    static final String TARGET_PREFIX = "urn:warden:creds:postgresql:";
+
+    private final Leases leases;
+    private final Broker broker;
+    private final TokenService tokens;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    LeaseRoutes(Leases leases, Broker broker, TokenService tokens, ObjectMapper mapper, Clock clock) {
+        this.leases = leases;
+        this.broker = broker;
+        this.tokens = tokens;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /** The body of {@code POST /v1/creds/postgresql/{role}}: ttl (seconds or 15m), workload (API tokens only). */
+    record CredsRequest(Object ttl, String workload) {}
+
+    /** The body of {@code POST /v1/leases/{id}/renew}. */
+    record RenewRequest(Object increment) {}
+
+    /** The body of {@code POST /v1/leases/revoke-prefix}. */
+    record PrefixRequest(String path, String workload) {}
+
+    List<Route> routes() {
+        return List.of(
+                Route.ownAuth(HandlerType.POST, "/v1/creds/postgresql/{role}", this::creds),
+                Route.get("/v1/leases", Permission.READ_INVENTORY, this::list),
+                Route.get("/v1/leases/{id}", Permission.READ_INVENTORY, this::show),
+                Route.post("/v1/leases/{id}/renew", Permission.ISSUE_CREDENTIALS, this::renew),
+                Route.post("/v1/leases/{id}/revoke", Permission.REVOKE_CREDENTIALS, this::revoke),
+                Route.post("/v1/leases/revoke-prefix", Permission.REVOKE_CREDENTIALS, this::revokePrefix));
+    }
+
+    private void requireLeases() {
+        if (leases == null) {
+            throw Problem.notFound("leased credentials are not enabled (configure 'broker' in warden.yaml)");
+        }
+    }
+
+    private void creds(Context ctx) {
+        requireLeases();
+        Params.allowOnly(ctx, Set.of());
+        String role = ctx.pathParam("role");
+        Issuer issuer = leases.issuers().all().stream()
+                .filter(i -> i instanceof PostgresIssuer p && p.role(role).isPresent())
+                .findFirst()
+                .orElseThrow(() -> Problem.notFound("no postgresql role '" + Params.shown(role) + "' is configured"));
+        CredsRequest body =
+                hasBody(ctx) ? JsonBody.read(ctx, mapper, CredsRequest.class) : new CredsRequest(null, null);
+        Duration ttl = duration("ttl", body.ttl());
+        Leases.Grant grant;
+        String header = ctx.header("Authorization");
+        String bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).strip()
+                : null;
+        List<X509Certificate> chain = clientChain(ctx);
+        if (bearer != null && bearer.startsWith(TokenService.PREFIX)) {
+            ApiToken t = tokens.authenticate(bearer).orElseThrow(() -> {
+                ctx.header("WWW-Authenticate", "Bearer realm=\"warden\", error=\"invalid_token\"");
+                return new Problem(401, "Unauthorized", "invalid, revoked or expired token");
+            });
+            if (!t.role().permits(Permission.ISSUE_CREDENTIALS)) {
+                throw new Problem(403, "Forbidden", "role '" + t.role().value() + "' may not obtain credentials");
+            }
+            String workload = body.workload() == null ? t.actor() : checkWorkload(body.workload());
+            grant = new Leases.Grant(workload, identity(workload, clock.instant()), t.actor());
+        } else if (bearer != null || !chain.isEmpty()) {
+            if (broker == null) {
+                throw new Problem(401, "Unauthorized", "workload proofs need the broker; use a Warden API token");
+            }
+            if (body.workload() != null) {
+                throw Problem.badRequest("workload is set by the subject token; do not send it");
+            }
+            TokenExchange.Authorization a;
+            try {
+                a = bearer != null
+                        ? broker.exchange()
+                                .authorize(
+                                        bearer,
+                                        TokenExchange.TYPE_JWT,
+                                        chain,
+                                        TARGET_PREFIX + role,
+                                        ttl,
+                                        ctx.req().getRemoteAddr())
+                        : broker.exchange()
+                                .authorize(
+                                        X509Attestor.thumbprint(chain.get(0)),
+                                        TokenExchange.TYPE_TLS_CERT,
+                                        chain,
+                                        TARGET_PREFIX + role,
+                                        ttl,
+                                        ctx.req().getRemoteAddr());
+            } catch (dev.warden.broker.attest.AttestationException e) {
+                throw new Problem(401, "Unauthorized", "client certificate: " + e.getMessage());
+            } catch (OAuthError e) {
+                if (e.status() == 401) {
+                    ctx.header("WWW-Authenticate", "Bearer realm=\"warden\", error=\"invalid_token\"");
+                }
+                int status = e.status() == 400 && "invalid_target".equals(e.error()) ? 403 : e.status();
+                throw new Problem(status, title(status), e.description());
+            }
+            Duration decided = a.decision().ttl();
+            if (decided != null && (ttl == null || decided.compareTo(ttl) < 0)) {
+                ttl = decided;
+            }
+            grant = new Leases.Grant(a.subject().workload(), a.identity(), a.actor());
+        } else {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"warden\"");
+            throw new Problem(
+                    401,
+                    "Unauthorized",
+                    "send Authorization: Bearer with a Warden API token or the workload's subject token"
+                            + " (or present a client certificate)");
+        }
+        IssueRequest request = IssueRequest.of(role, ttl);
+        Leases.Outcome o = call(() -> leases.issue(issuer.name(), grant, request));
+        Lease l = o.lease();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("leaseId", l.id());
+        out.put("username", o.issued().material().get("username"));
+        out.put("password", o.issued().material().get("password"));
+        out.put("database", o.issued().attributes().get("endpoint"));
+        out.put("ttl", Duration.between(clock.instant(), l.expiresAt()).toSeconds());
+        out.put("expiresAt", l.expiresAt());
+        out.put("maxExpiresAt", l.maxExpiresAt());
+        ctx.status(201).json(out);
+    }
+
+    private void list(Context ctx) {
+        requireLeases();
+        Params.allowOnly(ctx, Set.of("workload", "kind", "state", "limit", "cursor"));
+        int limit = Params.intParam(ctx, "limit", 100, 1, LeaseStore.MAX_LIMIT);
+        String state = ctx.queryParam("state");
+        LeaseFilter f = new LeaseFilter(
+                emptyToNull(ctx.queryParam("workload")),
+                emptyToNull(ctx.queryParam("kind")),
+                state == null || state.isEmpty() ? null : LeaseState.parse(state));
+        ctx.json(leases.list(f, emptyToNull(ctx.queryParam("cursor")), limit));
+    }
+
+    private void show(Context ctx) {
+        requireLeases();
+        Params.allowOnly(ctx, Set.of());
+        String id = ctx.pathParam("id");
+        ctx.json(leases.get(id).orElseThrow(() -> Problem.notFound("no lease with id '" + Params.shown(id) + "'")));
+    }
+
+    private void renew(Context ctx) {
+        requireLeases();
+        Params.allowOnly(ctx, Set.of());
+        RenewRequest body = hasBody(ctx) ? JsonBody.read(ctx, mapper, RenewRequest.class) : new RenewRequest(null);
+        Duration inc = duration("increment", body.increment());
+        String id = ctx.pathParam("id");
+        ctx.json(call(() -> leases.renew(id, inc, HttpServer.token(ctx).actor())));
+    }
+
+    private void revoke(Context ctx) {
+        requireLeases();
+        Params.allowOnly(ctx, Set.of());
+        String id = ctx.pathParam("id");
+        ctx.json(call(() -> leases.revoke(id, HttpServer.token(ctx).actor())));
+    }
+
+    private void revokePrefix(Context ctx) {
+        requireLeases();
+        Params.allowOnly(ctx, Set.of());
+        PrefixRequest body = JsonBody.read(ctx, mapper, PrefixRequest.class);
+        if (body.path() != null && body.path().length() > 300) {
+            throw Problem.badRequest("path must be at most 300 characters");
+        }
+        if (body.workload() != null) {
+            checkWorkload(body.workload());
+        }
+        int n = call(() -> leases.revokePrefix(
+                body.path(), body.workload(), HttpServer.token(ctx).actor()));
+        ctx.json(Map.of("matched", n));
+    }
+
+    private static <T> T call(java.util.function.Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (LeaseException e) {
+            throw new Problem(e.status(), title(e.status()), e.getMessage());
+        }
+    }
+
+    private static String title(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 409 -> "Conflict";
+            case 503 -> "Service Unavailable";
+            default -> "Error";
+        };
+    }
+
+    /** A duration given as whole seconds or as {@code 30s}, {@code 15m}, {@code 1h}; null when absent. */
+    static Duration duration(String field, Object v) {
+        if (v == null) {
+            return null;
+        }
+        Duration d = null;
+        if (v instanceof Integer || v instanceof Long) {
+            long s = ((Number) v).longValue();
+            d = s >= 1 ? Duration.ofSeconds(s) : null;
+        } else if (v instanceof String s) {
+            d = ConfigNode.parseDuration(s).orElse(null);
+        }
+        if (d == null || d.isZero() || d.compareTo(Duration.ofDays(366)) > 0) {
+            throw Problem.badRequest(field + " must be a positive number of seconds or a duration such as 15m or 1h");
+        }
+        return d;
+    }
+
+    private static String checkWorkload(String w) {
+        if (w.isBlank() || w.length() > 256 || w.chars().anyMatch(Character::isISOControl)) {
+            throw Problem.badRequest("workload must be 1-256 printable characters");
+        }
+        return w;
+    }
+
+    private static Identity identity(String workload, java.time.Instant now) {
+        return new Identity(
+                null,
+                IdentityKind.WORKLOAD,
+                workload,
+                workload,
+                Source.of("broker", "api-token"),
+                null,
+                null,
+                null,
+                null,
+                workload,
+                "leased credentials requested with a Warden API token",
+                IdentityStatus.ACTIVE,
+                null,
+                Map.of(),
+                null,
+                now,
+                now);
+    }
+
+    private static boolean hasBody(Context ctx) {
+        return ctx.contentLength() > 0 || ctx.contentType() != null;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static List<X509Certificate> clientChain(Context ctx) {
+        Object certs = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
+        if (certs instanceof X509Certificate[] chain && chain.length > 0) {
+            return List.of(chain);
+        }
+        return List.of();
+    }
+}
