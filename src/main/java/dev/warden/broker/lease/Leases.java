@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class Leases implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
     static final String REAPER = "warden:lease-reaper";
+    static final String SYSTEM = "warden:leases";
 
     /**
      * Reaper and reconciliation settings.
@@ -507,7 +508,8 @@ public final class Leases implements AutoCloseable {
                     d.put("cause", cause);
                 }
                 String action = end == LeaseState.ROLLED_BACK ? "lease.rollback" : "lease.revoke";
-                String actor = Lease.REASON_EXPIRY.equals(l.revokeReason()) ? REAPER : l.createdBy();
+                // Who asked is in lease.revoke_requested / lease.revoke_prefix; this is Warden doing it.
+                String actor = Lease.REASON_EXPIRY.equals(l.revokeReason()) ? REAPER : SYSTEM;
                 audit.append(h, actor, action, "lease", l.id(), d);
                 return end;
             });

