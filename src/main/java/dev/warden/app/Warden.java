@@ -5,10 +5,12 @@ import dev.warden.auth.TokenService;
 import dev.warden.broker.Broker;
 import dev.warden.broker.BrokerConfig;
 import dev.warden.broker.BrokerFindings;
+import dev.warden.broker.ca.CertificateAuthority;
 import dev.warden.broker.issue.Issuer;
 import dev.warden.broker.issue.Issuers;
 import dev.warden.broker.issue.postgresql.PostgresIssuer;
 import dev.warden.broker.issue.postgresql.StaticRoles;
+import dev.warden.broker.issue.svid.SvidIssuer;
 import dev.warden.broker.lease.Leases;
 import dev.warden.discovery.Connectors;
 import dev.warden.discovery.Importer;
@@ -72,16 +74,19 @@ public final class Warden implements AutoCloseable {
         this.importer = new Importer(db, inventory, audit, Connectors.builtIn(clock), clock);
         this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, RAW_USAGE_RETENTION);
         SecretBox box = config.broker() == null ? null : SecretBox.open(db, location.dataDir());
-        this.broker = config.broker() == null ? null : new Broker(config.broker(), db, audit, box, clock);
+        SvidIssuer svid = config.broker() == null || config.broker().ca() == null
+                ? null
+                : new SvidIssuer(new CertificateAuthority(config.broker().ca(), db, box, audit, clock), db, clock);
         this.leases = config.broker() == null
                 ? null
                 : new Leases(
                         db,
                         audit,
-                        issuers(config.broker()),
+                        issuers(config.broker(), svid),
                         box,
                         clock,
                         config.broker().leases());
+        this.broker = config.broker() == null ? null : new Broker(config.broker(), db, audit, box, clock, svid, leases);
         this.staticRoles = leases == null
                 ? null
                 : new StaticRoles(
@@ -138,9 +143,12 @@ public final class Warden implements AutoCloseable {
     }
 
     /** The configured issuers of leased credentials; another kind adds its line here. */
-    private static Issuers issuers(BrokerConfig broker) {
+    private static Issuers issuers(BrokerConfig broker, SvidIssuer svid) {
         List<Issuer> all = new ArrayList<>();
         broker.postgresql().forEach(c -> all.add(new PostgresIssuer(c)));
+        if (svid != null) {
+            all.add(svid);
+        }
         return new Issuers(all);
     }
 

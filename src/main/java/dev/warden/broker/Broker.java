@@ -6,6 +6,8 @@ import dev.warden.broker.attest.AttestationException;
 import dev.warden.broker.attest.Attestors;
 import dev.warden.broker.attest.JwtParts;
 import dev.warden.broker.attest.JwtRules;
+import dev.warden.broker.issue.svid.SvidIssuer;
+import dev.warden.broker.lease.Leases;
 import dev.warden.keys.SecretBox;
 import dev.warden.policy.PolicyEngine;
 import dev.warden.store.Database;
@@ -38,8 +40,31 @@ public final class Broker implements AutoCloseable {
     private final Attestors attestors;
     private final Clock clock;
     private final JwtRules ownRules;
+    private final X509Svids svids;
+    private volatile CachedBundle bundle;
 
+    /** How often relying parties should fetch the SPIFFE bundle again (its {@code spiffe_refresh_hint}). */
+    public static final Duration BUNDLE_REFRESH_HINT = Duration.ofMinutes(5);
+
+    private record CachedBundle(String jwks, long caSequence, String json) {}
+
+    /** A broker without X.509-SVIDs. */
     public Broker(BrokerConfig config, Database db, AuditLog audit, SecretBox box, Clock clock) {
+        this(config, db, audit, box, clock, null, null);
+    }
+
+    /**
+     * A broker that also issues X.509-SVIDs through {@code svidIssuer} as leases of {@code leases}
+     * (both null: none).
+     */
+    public Broker(
+            BrokerConfig config,
+            Database db,
+            AuditLog audit,
+            SecretBox box,
+            Clock clock,
+            SvidIssuer svidIssuer,
+            Leases leases) {
         this.config = config;
         this.clock = clock;
         this.attestors = Attestors.fromConfig(config.attestors(), clock);
@@ -49,6 +74,8 @@ public final class Broker implements AutoCloseable {
         this.recorder = new DecisionRecorder(db, audit, clock);
         this.exchange = new TokenExchange(
                 config.issuer(), config.environment(), attestors, policies, keys, box, recorder, clock);
+        this.svids =
+                svidIssuer == null ? null : new X509Svids(exchange, policies, svidIssuer, leases, recorder, box, clock);
         this.ownRules = new JwtRules(
                 config.issuer(),
                 Set.of("*"),
@@ -81,9 +108,46 @@ public final class Broker implements AutoCloseable {
         return keys;
     }
 
-    /** Periodic work: key rotation and pick-up of keys other servers created. */
+    /** X.509-SVID issuance, or null when {@code broker.ca} is not configured. */
+    public X509Svids svids() {
+        return svids;
+    }
+
+    /** Periodic work: key and CA rotation, and pick-up of keys other servers created. */
     public void tick() {
         keys.refresh();
+        if (svids != null) {
+            svids.ca().refresh();
+        }
+    }
+
+    /**
+     * The SPIFFE trust bundle: the CA's trust anchors as {@code x509-svid} keys and the token-signing
+     * keys as {@code jwt-svid} keys. Its sequence number is the epoch second of the latest change to
+     * either. Empty when no CA is configured.
+     */
+    public Optional<String> spiffeBundle() {
+        if (svids == null) {
+            return Optional.empty();
+        }
+        String jwks = keys.jwks();
+        long caSeq = svids.ca().sequence();
+        CachedBundle b = bundle;
+        if (b == null || !b.jwks().equals(jwks) || b.caSequence() != caSeq) {
+            com.nimbusds.jose.jwk.JWKSet set;
+            try {
+                set = com.nimbusds.jose.jwk.JWKSet.parse(jwks);
+            } catch (java.text.ParseException e) {
+                throw new IllegalStateException("the broker's own JWKS does not parse", e);
+            }
+            long seq = Math.max(caSeq, keys.latestChange().getEpochSecond());
+            b = new CachedBundle(
+                    jwks,
+                    caSeq,
+                    dev.warden.broker.ca.SpiffeBundle.json(svids.ca().anchors(), set, seq, BUNDLE_REFRESH_HINT));
+            bundle = b;
+        }
+        return Optional.of(b.json());
     }
 
     /** The public keys, as {@code /.well-known/jwks.json} serves them. */

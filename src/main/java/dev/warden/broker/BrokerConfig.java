@@ -1,6 +1,7 @@
 package dev.warden.broker;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.warden.broker.ca.CaConfig;
 import dev.warden.broker.issue.postgresql.PostgresConfig;
 import dev.warden.broker.lease.Leases;
 import dev.warden.config.ConfigNode;
@@ -21,6 +22,7 @@ import java.util.function.Function;
  * @param rotation how long a signing key signs before the next one takes over
  * @param attestors the {@code attestors} sections, built by {@link dev.warden.broker.attest.Attestors}
  * @param trustedProxies addresses whose X-Forwarded-For is believed for {@code context.source_address}
+ * @param ca Warden's certificate authority for X.509-SVIDs, or null when it issues none
  * @param leases the lease reaper's settings ({@code leases})
  * @param postgresql databases Warden issues dynamic logins in ({@code postgresql}, see docs/leases.md)
  */
@@ -32,10 +34,19 @@ public record BrokerConfig(
         Duration rotation,
         List<ConfigNode> attestors,
         Set<String> trustedProxies,
+        CaConfig ca,
         Leases.Settings leases,
         List<PostgresConfig> postgresql) {
     private static final Set<String> KEYS = Set.of(
-            "issuer", "environment", "policies", "signing", "attestors", "trustedProxies", "leases", "postgresql");
+            "issuer",
+            "environment",
+            "policies",
+            "signing",
+            "attestors",
+            "trustedProxies",
+            "ca",
+            "leases",
+            "postgresql");
     private static final Set<String> LEASE_KEYS = Set.of(
             "reaperInterval",
             "maxAttempts",
@@ -105,6 +116,7 @@ public record BrokerConfig(
                 rotation,
                 attestors,
                 Set.copyOf(c.strings("trustedProxies", false)),
+                CaConfig.from(c.child("ca")),
                 leases(c.child("leases")),
                 PostgresConfig.fromList(c.list("postgresql"), env));
     }

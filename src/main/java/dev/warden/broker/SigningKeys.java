@@ -58,7 +58,13 @@ public final class SigningKeys {
 
     /** The keys in force: who signs now, and the published public keys. */
     record Snapshot(
-            String kid, JWSSigner signer, JWSAlgorithm alg, String jwksJson, KeySet verifiers, Instant refreshBy) {}
+            String kid,
+            JWSSigner signer,
+            JWSAlgorithm alg,
+            String jwksJson,
+            KeySet verifiers,
+            Instant refreshBy,
+            Instant latestChange) {}
 
     public SigningKeys(
             Database db, SecretBox box, AuditLog audit, Clock clock, JWSAlgorithm algorithm, Duration rotation) {
@@ -102,6 +108,11 @@ public final class SigningKeys {
         return current().verifiers();
     }
 
+    /** When the published keys last changed (the newest key's creation), for bundle sequence numbers. */
+    public Instant latestChange() {
+        return current().latestChange();
+    }
+
     public JWSAlgorithm algorithm() {
         return algorithm;
     }
@@ -132,8 +143,12 @@ public final class SigningKeys {
         Row signing = signingKey(rows, now);
         List<JWK> published = new ArrayList<>();
         Instant nextChange = now.plus(Duration.ofMinutes(1));
+        Instant latest = Instant.EPOCH;
         for (Row r : rows) {
             published.add(r.publicJwk());
+            if (r.createdAt().isAfter(latest)) {
+                latest = r.createdAt();
+            }
             for (Instant t : List.of(r.activateAt(), r.retireAt(), r.expireAt())) {
                 if (t.isAfter(now) && t.isBefore(nextChange)) {
                     nextChange = t;
@@ -149,7 +164,13 @@ public final class SigningKeys {
         }
         JWKSet set = new JWKSet(published);
         snapshot = new Snapshot(
-                signing.kid(), signer(priv), signing.alg(), set.toString(true), KeySet.of(set, null), nextChange);
+                signing.kid(),
+                signer(priv),
+                signing.alg(),
+                set.toString(true),
+                KeySet.of(set, null),
+                nextChange,
+                latest);
     }
 
     private record Row(
@@ -157,6 +178,7 @@ public final class SigningKeys {
             JWSAlgorithm alg,
             JWK publicJwk,
             String sealed,
+            Instant createdAt,
             Instant activateAt,
             Instant retireAt,
             Instant expireAt) {}
@@ -185,6 +207,7 @@ public final class SigningKeys {
                                 JWSAlgorithm.parse(rs.getString("alg")),
                                 JWK.parse(rs.getString("public_jwk")),
                                 rs.getString("private_key"),
+                                Instant.ofEpochMilli(rs.getLong("created_at")),
                                 Instant.ofEpochMilli(rs.getLong("activate_at")),
                                 Instant.ofEpochMilli(rs.getLong("retire_at")),
                                 Instant.ofEpochMilli(rs.getLong("expire_at")));
@@ -236,7 +259,7 @@ public final class SigningKeys {
         d.put("kekId", box.kekId());
         audit.append(h, "system:broker", "signing_key.create", "signing_key", kid, d);
         LOG.info("event=signing_key_created kid={} alg={} activate_at={}", kid, algorithm, activateAt);
-        return new Row(kid, algorithm, key.toPublicJWK(), sealed, activateAt, retireAt, expireAt);
+        return new Row(kid, algorithm, key.toPublicJWK(), sealed, now, activateAt, retireAt, expireAt);
     }
 
     private static JWSSigner signer(JWK priv) {

@@ -53,7 +53,7 @@ public final class TokenExchange {
 
     static final String SOURCE_TYPE = "broker";
     private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration JTI_GRACE = Duration.ofSeconds(60);
+    static final Duration JTI_GRACE = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(TokenExchange.class);
 
     private final String issuer;
@@ -130,13 +130,8 @@ public final class TokenExchange {
         Instant now = clock.instant();
         String fingerprint = box.fingerprint(subjectToken);
 
-        Attestation subject;
-        try {
-            subject = attestors.attest(proof(subjectToken, subjectType, req.clientCertificate()));
-        } catch (AttestationException e) {
-            denyUnattested(fingerprint, e, req.sourceAddress());
-            throw OAuthError.invalidRequest("subject_token: " + e.getMessage());
-        }
+        Attestation subject =
+                attestSubject(subjectToken, subjectType, req.clientCertificate(), fingerprint, req.sourceAddress());
         Attestation actor = null;
         String actorToken = p.get("actor_token");
         if (actorToken != null || p.containsKey("actor_token_type")) {
@@ -156,14 +151,7 @@ public final class TokenExchange {
         }
 
         PolicyInput input = new PolicyInput(
-                new PolicyInput.Subject(
-                        subject.workload(),
-                        subject.attestor(),
-                        subject.kind(),
-                        subject.issuer(),
-                        subject.spiffeId(),
-                        subject.claims(),
-                        subject.attributes()),
+                policySubject(subject),
                 new PolicyInput.Request(audience, resource, scopes, ttl, actor == null ? null : actor.workload()),
                 new PolicyInput.Context(now, req.sourceAddress(), environment));
         Decision d = policies.decide(input);
@@ -210,13 +198,10 @@ public final class TokenExchange {
                     null,
                     null);
         }
-        String jtiKey = subject.proofId() == null
-                ? null
-                : box.fingerprint(subject.attestor() + "\0" + subject.issuer() + "\0" + subject.proofId());
         DecisionRecorder.Entry entry = new DecisionRecorder.Entry(
                 "workload:" + subject.attestor() + "/" + subject.workload(),
                 subject.workload(),
-                jtiKey,
+                jtiKey(subject),
                 subject.proofExpiresAt().plus(JTI_GRACE),
                 identity,
                 issuance,
@@ -236,6 +221,45 @@ public final class TokenExchange {
                 "Bearer",
                 d.ttl().toSeconds(),
                 d.scopes().isEmpty() ? null : String.join(" ", d.scopes()));
+    }
+
+    /**
+     * Attests a subject token exactly as token exchange does (a JWT, or the thumbprint of the mTLS
+     * client certificate); a failure is audited as {@code broker.deny} and answered as
+     * {@code invalid_request}. Shared with the X.509-SVID endpoint.
+     */
+    Attestation attestSubject(
+            String token, String type, List<X509Certificate> chain, String fingerprint, String sourceAddress)
+            throws OAuthError {
+        try {
+            return attestors.attest(proof(token, type, chain));
+        } catch (AttestationException e) {
+            denyUnattested(fingerprint, e, sourceAddress);
+            throw OAuthError.invalidRequest("subject_token: " + e.getMessage());
+        }
+    }
+
+    /** The policy's view of an attested subject. */
+    static PolicyInput.Subject policySubject(Attestation subject) {
+        return new PolicyInput.Subject(
+                subject.workload(),
+                subject.attestor(),
+                subject.kind(),
+                subject.issuer(),
+                subject.spiffeId(),
+                subject.claims(),
+                subject.attributes());
+    }
+
+    /** The replay-cache key of the subject's proof (null when the proof has no id). */
+    String jtiKey(Attestation subject) {
+        return subject.proofId() == null
+                ? null
+                : box.fingerprint(subject.attestor() + "\0" + subject.issuer() + "\0" + subject.proofId());
+    }
+
+    String environment() {
+        return environment;
     }
 
     /**
@@ -357,7 +381,7 @@ public final class TokenExchange {
         }
     }
 
-    private static DecisionRecorder.Outcome await(java.util.concurrent.CompletableFuture<DecisionRecorder.Outcome> f)
+    static DecisionRecorder.Outcome await(java.util.concurrent.CompletableFuture<DecisionRecorder.Outcome> f)
             throws OAuthError {
         try {
             return f.get(RECORD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -408,7 +432,7 @@ public final class TokenExchange {
         return jwt.serialize();
     }
 
-    private static Identity identity(Attestation a, Decision d, Instant now) {
+    static Identity identity(Attestation a, Decision d, Instant now) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("attestor", a.attestor());
         tags.put("attestor.kind", a.kind());

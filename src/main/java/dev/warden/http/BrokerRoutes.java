@@ -284,6 +284,11 @@ final class BrokerRoutes {
     }
 
     private String source(Context ctx) {
+        return source(broker, ctx);
+    }
+
+    /** The caller's address: X-Forwarded-For's last hop when the peer is a trusted proxy. */
+    static String source(Broker broker, Context ctx) {
         String remote = ctx.req().getRemoteAddr();
         if (broker.config().trustedProxies().contains(remote)) {
             String xff = ctx.header("X-Forwarded-For");
@@ -295,7 +300,7 @@ final class BrokerRoutes {
         return remote;
     }
 
-    private static List<X509Certificate> clientChain(Context ctx) {
+    static List<X509Certificate> clientChain(Context ctx) {
         Object certs = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
         if (certs instanceof X509Certificate[] chain && chain.length > 0) {
             return List.of(chain);

@@ -81,6 +81,7 @@ public final class HttpServer {
         all.addAll(new TokenRoutes(tokens, mapper).routes());
         all.addAll(new AuditRoutes(audit).routes());
         all.addAll(new BrokerRoutes(broker, tokens, mapper).routes());
+        all.addAll(new SvidRoutes(broker, mapper).routes());
         all.addAll(new LeaseRoutes(leases, broker, tokens, mapper, clock).routes());
         all.addAll(new ScanRoutes(scans, mapper).routes());
         this.routes = List.copyOf(all);

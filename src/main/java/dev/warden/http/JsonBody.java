@@ -13,19 +13,24 @@ final class JsonBody {
     private JsonBody() {}
 
     static <T> T read(Context ctx, ObjectMapper mapper, Class<T> type) {
+        return read(ctx, mapper, type, HttpServer.MAX_BODY);
+    }
+
+    /** Reads at most {@code max} bytes. */
+    static <T> T read(Context ctx, ObjectMapper mapper, Class<T> type, long max) {
         String contentType = ctx.contentType();
         if (contentType == null
                 || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             throw new Problem(415, "Unsupported Media Type", "request body must be application/json");
         }
         long declared = ctx.contentLength();
-        if (declared > HttpServer.MAX_BODY) {
-            throw new Problem(413, "Content Too Large", "request body exceeds " + HttpServer.MAX_BODY + " bytes");
+        if (declared > max) {
+            throw new Problem(413, "Content Too Large", "request body exceeds " + max + " bytes");
         }
         try (InputStream in = ctx.bodyInputStream()) {
-            byte[] body = in.readNBytes((int) HttpServer.MAX_BODY + 1);
-            if (body.length > HttpServer.MAX_BODY) {
-                throw new Problem(413, "Content Too Large", "request body exceeds " + HttpServer.MAX_BODY + " bytes");
+            byte[] body = in.readNBytes((int) max + 1);
+            if (body.length > max) {
+                throw new Problem(413, "Content Too Large", "request body exceeds " + max + " bytes");
             }
             T value = mapper.readValue(body, type);
             if (value == null) {

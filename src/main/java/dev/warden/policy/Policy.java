@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * One compiled policy from {@code policies/*.yaml}: which attested workloads it matches, what it
- * grants (targets, scopes, TTL up to {@link #MAX_TTL}), who owns what it grants, and an optional CEL
+ * grants (targets, scopes, TTL up to {@link #MAX_TTL}; for X.509-SVIDs a SPIFFE ID template and
+ * the DNS names allowed), who owns what it grants, and an optional CEL
  * condition. Patterns are globs: {@code *} matches any run of characters.
  *
  * @param id {@code FILE#NAME}, unique in a policy set
@@ -32,7 +33,9 @@ public record Policy(
         Duration maxTtl,
         Duration defaultTtl,
         String condition,
-        CelRuntime.Program program) {
+        CelRuntime.Program program,
+        SpiffeIdTemplate spiffeId,
+        List<Pattern> dnsNames) {
     /** Longest lifetime any policy may grant. */
     public static final Duration MAX_TTL = Duration.ofHours(1);
 
@@ -44,6 +47,21 @@ public record Policy(
         scopes = Set.copyOf(scopes);
         defaultScopes = List.copyOf(defaultScopes);
         actors = List.copyOf(actors);
+        dnsNames = List.copyOf(dnsNames);
+    }
+
+    /** Whether this policy grants X.509-SVIDs. */
+    public boolean grantsSvid() {
+        return spiffeId != null;
+    }
+
+    /** The {@code spiffeId} template as written, or null. */
+    public String spiffeIdTemplate() {
+        return spiffeId == null ? null : spiffeId.source();
+    }
+
+    boolean grantsDnsName(String name) {
+        return any(dnsNames, name);
     }
 
     boolean matches(PolicyInput.Subject s) {

@@ -45,20 +45,22 @@ final class PolicyCompiler {
         v.put("request.scope", ListType.create(SimpleType.STRING));
         v.put("request.ttl", SimpleType.DURATION);
         v.put("request.actor", SimpleType.STRING);
+        v.put("request.credential", SimpleType.STRING);
         v.put("context.time", SimpleType.TIMESTAMP);
         v.put("context.source_address", SimpleType.STRING);
         v.put("context.environment", SimpleType.STRING);
         return java.util.Collections.unmodifiableMap(v);
     }
 
-    private static final CelCompiler COMPILER = compiler();
+    private static final CelCompiler COMPILER = compiler(SimpleType.BOOL);
+    private static final CelCompiler STRING_COMPILER = compiler(SimpleType.STRING);
     private static final CelRuntime RUNTIME =
             CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
-    private static CelCompiler compiler() {
+    private static CelCompiler compiler(CelType result) {
         CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder()
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-                .setResultType(SimpleType.BOOL);
+                .setResultType(result);
         VARIABLES.forEach(b::addVar);
         return b.build();
     }
@@ -70,8 +72,17 @@ final class PolicyCompiler {
 
     /** Compiles {@code condition}; the errors are empty on success. */
     static Result compile(String condition) {
+        return compile(COMPILER, condition);
+    }
+
+    /** Compiles a string-valued expression (a {@code {{...}}} part of a {@code spiffeId} template). */
+    static Result compileString(String expression) {
+        return compile(STRING_COMPILER, expression);
+    }
+
+    private static Result compile(CelCompiler compiler, String condition) {
         try {
-            CelAbstractSyntaxTree ast = COMPILER.compile(condition).getAst();
+            CelAbstractSyntaxTree ast = compiler.compile(condition).getAst();
             return new Result(RUNTIME.createProgram(ast), List.of());
         } catch (CelValidationException e) {
             List<Error> errors = e.getErrors().stream()
@@ -96,6 +107,15 @@ final class PolicyCompiler {
     /** Evaluates a compiled condition; a run-time error (a missing claim) is an exception. */
     static boolean eval(CelRuntime.Program program, Bindings bindings) throws CelEvaluationException {
         return Boolean.TRUE.equals(program.eval(bindings));
+    }
+
+    /** Evaluates a compiled string expression; a run-time error (a missing claim) is an exception. */
+    static String evalString(CelRuntime.Program program, Bindings bindings) throws CelEvaluationException {
+        Object v = program.eval(bindings);
+        if (!(v instanceof String s)) {
+            throw new IllegalStateException("expression did not give a string");
+        }
+        return s;
     }
 
     /**
@@ -141,6 +161,7 @@ final class PolicyCompiler {
                     yield ttl;
                 }
                 case "request.actor" -> r.actor();
+                case "request.credential" -> r.credential();
                 case "context.time" -> {
                     if (time == null) {
                         time = Timestamp.newBuilder()

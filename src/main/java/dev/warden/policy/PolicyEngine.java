@@ -44,6 +44,11 @@ public final class PolicyEngine {
         return current.get().decide(in);
     }
 
+    /** Decides an X.509-SVID request asking for {@code dnsNames} (see {@link PolicySet#decideSvid}). */
+    public Decision decideSvid(PolicyInput in, java.util.List<String> dnsNames) {
+        return current.get().decideSvid(in, dnsNames);
+    }
+
     /** Recompiles the directory; on failure the old set stays active and the exception says why. */
     public synchronized PolicySet reload(String actor) {
         PolicySet old = current.get();

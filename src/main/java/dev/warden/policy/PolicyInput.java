@@ -40,14 +40,32 @@ public record PolicyInput(Subject subject, Request request, Context context) {
 
     /**
      * What the workload asks for. {@code ttl} is the requested lifetime, or null for the
-     * policy's default; {@code actor} is the delegating actor's workload id, or empty.
+     * policy's default; {@code actor} is the delegating actor's workload id, or empty;
+     * {@code credential} is what it asks for: {@link #TOKEN} or {@link #X509_SVID}.
      */
-    public record Request(String audience, String resource, List<String> scopes, Duration ttl, String actor) {
+    public record Request(
+            String audience, String resource, List<String> scopes, Duration ttl, String actor, String credential) {
+        /** An access token by token exchange. */
+        public static final String TOKEN = "token";
+        /** An X.509-SVID from Warden's CA. */
+        public static final String X509_SVID = "x509-svid";
+
         public Request {
             audience = audience == null ? "" : audience;
             resource = resource == null ? "" : resource;
             scopes = scopes == null ? List.of() : List.copyOf(scopes);
             actor = actor == null ? "" : actor;
+            credential = credential == null ? TOKEN : credential;
+        }
+
+        /** A token request. */
+        public Request(String audience, String resource, List<String> scopes, Duration ttl, String actor) {
+            this(audience, resource, scopes, ttl, actor, TOKEN);
+        }
+
+        /** An X.509-SVID request. */
+        public static Request x509Svid(Duration ttl) {
+            return new Request(null, null, null, ttl, null, X509_SVID);
         }
 
         /** The audiences the issued token would carry: audience and resource when given. */

@@ -50,6 +50,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *       maxTtl: 15m                     # at most 1h
  *       defaultTtl: 5m                  # default: maxTtl
  *       actors: []                      # workloads that may act for this one (delegation)
+ *       spiffeId: "spiffe://example.org/ns/{{subject.attributes['namespace']}}"  # X.509-SVIDs (optional)
+ *       dnsNames: ["*.payments.svc"]    # DNS SANs an SVID may carry (default: none)
  *     condition: |                      # CEL, optional
  *       context.environment == "prod" &amp;&amp; "deploy" in subject.claims["groups"]
  * </pre>
@@ -63,7 +65,7 @@ public final class PolicyLoader {
             Set.of("name", "description", "owner", "technicalOwner", "match", "grant", "condition");
     private static final Set<String> MATCH_KEYS = Set.of("attestors", "workloads");
     private static final Set<String> GRANT_KEYS =
-            Set.of("audiences", "scopes", "defaultScopes", "maxTtl", "defaultTtl", "actors");
+            Set.of("audiences", "scopes", "defaultScopes", "maxTtl", "defaultTtl", "actors", "spiffeId", "dnsNames");
 
     private PolicyLoader() {}
 
@@ -236,13 +238,27 @@ public final class PolicyLoader {
             List<String> scopes = List.of();
             List<String> defaultScopes = List.of();
             List<String> actors = List.of();
+            List<String> dnsNames = List.of();
+            SpiffeIdTemplate spiffeId = null;
             Duration maxTtl = Policy.MAX_TTL;
             Duration defaultTtl = null;
             if (grantNode != null) {
                 MappingNode grant = mapping(grantNode, "'grant'");
                 if (grant != null) {
                     Map<String, Node> gf = fields(grant, GRANT_KEYS);
-                    audiences = strings(gf, "audiences", grant, true);
+                    Node sid = gf.get("spiffeId");
+                    if (sid != null) {
+                        String t = scalar(gf, "spiffeId", grant, true);
+                        if (t != null) {
+                            spiffeId = SpiffeIdTemplate.compile(t, at(sid.getStartMark()), problems);
+                        }
+                    }
+                    dnsNames = strings(gf, "dnsNames", grant, false);
+                    if (!dnsNames.isEmpty() && sid == null) {
+                        problems.add(at(gf.get("dnsNames").getStartMark())
+                                + "dnsNames needs spiffeId (they are X.509-SVID" + " names)");
+                    }
+                    audiences = strings(gf, "audiences", grant, sid == null);
                     scopes = strings(gf, "scopes", grant, false);
                     defaultScopes = strings(gf, "defaultScopes", grant, false);
                     actors = strings(gf, "actors", grant, false);
@@ -310,7 +326,11 @@ public final class PolicyLoader {
                     maxTtl,
                     defaultTtl == null ? maxTtl : defaultTtl,
                     condition,
-                    program));
+                    program,
+                    spiffeId,
+                    dnsNames.stream()
+                            .map(d -> Policy.glob(d.toLowerCase(java.util.Locale.ROOT)))
+                            .toList()));
         }
 
         /** The file position of a CEL error inside a condition scalar. */

@@ -136,6 +136,88 @@ public final class PolicySet {
         return new Decision(false, best, bestPolicy, bestReason, null, List.of(), null, null, trace);
     }
 
+    /**
+     * Decides an X.509-SVID request: the first policy that matches the workload, grants an SVID
+     * ({@code spiffeId}) and every DNS name in {@code dnsNames}, and whose condition holds, allows
+     * with its rendered SPIFFE ID. {@code in.request()} should be {@link PolicyInput.Request#x509Svid}.
+     */
+    public Decision decideSvid(PolicyInput in, List<String> dnsNames) {
+        PolicyCompiler.Bindings bindings = null;
+        Decision.Outcome best = Decision.Outcome.NO_MATCHING_POLICY;
+        String bestReason = "no policy matches workload '" + shown(in.subject().id()) + "' from attestor '"
+                + shown(in.subject().attestor()) + "'";
+        String bestPolicy = null;
+        for (Policy p : policies) {
+            if (!p.matches(in.subject())) {
+                continue;
+            }
+            if (!p.grantsSvid()) {
+                if (rank(Decision.Outcome.SVID_NOT_GRANTED) > rank(best)) {
+                    best = Decision.Outcome.SVID_NOT_GRANTED;
+                    bestPolicy = p.id();
+                    bestReason = "policy " + p.name() + " grants no X.509-SVID (it has no spiffeId)";
+                }
+                continue;
+            }
+            String missing = null;
+            for (String d : dnsNames) {
+                if (!p.grantsDnsName(d)) {
+                    missing = d;
+                    break;
+                }
+            }
+            if (missing != null) {
+                if (rank(Decision.Outcome.DNS_NOT_GRANTED) > rank(best)) {
+                    best = Decision.Outcome.DNS_NOT_GRANTED;
+                    bestPolicy = p.id();
+                    bestReason = "policy " + p.name() + " does not allow DNS name '" + shown(missing) + "'";
+                }
+                continue;
+            }
+            Duration ttl =
+                    in.request().ttl() == null ? p.defaultTtl() : in.request().ttl();
+            if (ttl.compareTo(p.maxTtl()) > 0) {
+                ttl = p.maxTtl();
+            }
+            if (bindings == null) {
+                bindings = new PolicyCompiler.Bindings(in);
+            }
+            bindings.ttl(ttl);
+            String failure = null;
+            String spiffeId = null;
+            try {
+                if (p.program() != null && !PolicyCompiler.eval(p.program(), bindings)) {
+                    failure = "condition is false";
+                } else {
+                    spiffeId = p.spiffeId().render(bindings);
+                }
+            } catch (dev.cel.runtime.CelEvaluationException | RuntimeException e) {
+                failure = "condition or spiffeId failed: " + shown(firstLine(e.getMessage()));
+            }
+            if (failure != null) {
+                if (rank(Decision.Outcome.CONDITION_FALSE) > rank(best)) {
+                    best = Decision.Outcome.CONDITION_FALSE;
+                    bestPolicy = p.id();
+                    bestReason = "policy " + p.name() + ": " + failure;
+                }
+                continue;
+            }
+            return new Decision(
+                    true,
+                    Decision.Outcome.ALLOWED,
+                    p.id(),
+                    "allowed by policy " + p.name(),
+                    ttl,
+                    List.of(),
+                    p.owner(),
+                    p.technicalOwner(),
+                    List.of(),
+                    spiffeId,
+                    dnsNames);
+        }
+        return new Decision(false, best, bestPolicy, bestReason, null, List.of(), null, null, List.of());
+    }
+
     private static int rank(Decision.Outcome o) {
         return o.ordinal();
     }

@@ -35,12 +35,17 @@ import java.util.Set;
  *     context: {environment: prod, sourceAddress: 10.0.0.7, time: "2026-06-01T12:00:00Z"}
  *     expect: allow                 # or deny
  *     policy: payments-deployer     # optional: the policy expected to decide
+ *   - name: api gets its SVID       # an X.509-SVID request: request.credential x509-svid
+ *     subject: {id: "system:serviceaccount:payments:api", attributes: {namespace: payments}}
+ *     request: {credential: x509-svid, dnsNames: [api.payments.svc]}
+ *     expect: allow
+ *     spiffeId: spiffe://example.org/ns/payments/sa/api   # optional: the SPIFFE ID expected
  *     error: invalid_scope          # optional, for deny: the expected OAuth error
  * </pre>
  */
 public final class PolicyTests {
     private static final Set<String> CASE_KEYS =
-            Set.of("name", "subject", "request", "context", "expect", "policy", "error");
+            Set.of("name", "subject", "request", "context", "expect", "policy", "error", "spiffeId");
 
     private PolicyTests() {}
 
@@ -76,9 +81,17 @@ public final class PolicyTests {
                 if (!expect.equals("allow") && !expect.equals("deny")) {
                     throw new IllegalArgumentException(where + ".expect: must be allow or deny");
                 }
-                Decision d = set.decide(input(c, where, now), true);
+                PolicyInput in = input(c, where, now);
+                Decision d = in.request().credential().equals(PolicyInput.Request.X509_SVID)
+                        ? set.decideSvid(in, dnsNames(c, where))
+                        : set.decide(in, true);
                 String actual = d.allowed() ? "allow" : "deny";
                 boolean passed = actual.equals(expect);
+                Object spiffeId = c.get("spiffeId");
+                if (passed && spiffeId != null) {
+                    passed = String.valueOf(spiffeId).equals(d.spiffeId());
+                    actual += " as " + d.spiffeId();
+                }
                 Object policy = c.get("policy");
                 if (passed && policy != null) {
                     passed = d.policy() != null && d.policy().endsWith("#" + policy);
@@ -92,13 +105,26 @@ public final class PolicyTests {
                 out.add(new Result(
                         f.toString(),
                         name,
-                        expect + (policy != null ? " by " + policy : "") + (error != null ? " (" + error + ")" : ""),
+                        expect
+                                + (spiffeId != null ? " as " + spiffeId : "")
+                                + (policy != null ? " by " + policy : "")
+                                + (error != null ? " (" + error + ")" : ""),
                         actual,
                         passed,
                         d));
             }
         }
         return out;
+    }
+
+    /** The DNS names an X.509-SVID case asks for ({@code request.dnsNames}). */
+    private static List<String> dnsNames(Map<String, Object> c, String where) {
+        Map<String, Object> r = c.get("request") == null ? Map.of() : map(c.get("request"), where + ".request");
+        Object d = r.get("dnsNames");
+        if (d == null) {
+            return List.of();
+        }
+        return d instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(d));
     }
 
     /** Reads an input file ({@code subject}, {@code request}, {@code context}) for explain. */
@@ -160,8 +186,24 @@ public final class PolicyTests {
                         claims,
                         attrs),
                 new PolicyInput.Request(
-                        str(r.get("audience")), str(r.get("resource")), scopes, ttl, str(r.get("actor"))),
+                        str(r.get("audience")),
+                        str(r.get("resource")),
+                        scopes,
+                        ttl,
+                        str(r.get("actor")),
+                        credential(r.get("credential"), where)),
                 new PolicyInput.Context(time, str(x.get("sourceAddress")), str(x.get("environment"))));
+    }
+
+    private static String credential(Object o, String where) {
+        if (o == null) {
+            return PolicyInput.Request.TOKEN;
+        }
+        String c = String.valueOf(o);
+        if (!c.equals(PolicyInput.Request.TOKEN) && !c.equals(PolicyInput.Request.X509_SVID)) {
+            throw new IllegalArgumentException(where + ".request.credential: must be token or x509-svid");
+        }
+        return c;
     }
 
     private static String str(Object o) {

@@ -54,7 +54,7 @@ public final class BrokerHarness implements AutoCloseable {
                 grant: {audiences: ["https://warden.test"], scopes: ["warden:introspect", "warden:revoke"]}
             """;
 
-    public final TestClock clock = new TestClock(Fixtures.T0);
+    public final TestClock clock;
     public final TestIssuer k8s;
     public final Warden warden;
     public final String base;
@@ -69,6 +69,12 @@ public final class BrokerHarness implements AutoCloseable {
 
     /** {@code extraYaml}: one more line inside the broker section, e.g. {@code signing: {algorithm: EdDSA}}. */
     public BrokerHarness(Path dir, DbUrl db, TestIssuer k8s, String extraYaml) {
+        this(dir, db, k8s, extraYaml, Fixtures.T0);
+    }
+
+    /** Starting the clock at {@code start} (the real time, when a TLS stack checks validity). */
+    public BrokerHarness(Path dir, DbUrl db, TestIssuer k8s, String extraYaml, java.time.Instant start) {
+        this.clock = new TestClock(start);
         this.dir = dir;
         this.k8s = k8s;
         String jwks = k8s.serveJwksOnce();
