@@ -38,6 +38,7 @@ public final class Broker implements AutoCloseable {
     private final Attestors attestors;
     private final Clock clock;
     private final JwtRules ownRules;
+    private final RateLimiter limiter;
 
     public Broker(BrokerConfig config, Database db, AuditLog audit, SecretBox box, Clock clock) {
         this.config = config;
@@ -46,7 +47,8 @@ public final class Broker implements AutoCloseable {
         this.policies = new PolicyEngine(config.policies(), audit);
         this.keys = new SigningKeys(db, box, audit, clock, config.algorithm(), config.rotation());
         this.issuances = new Issuances(db, audit);
-        this.recorder = new DecisionRecorder(db, audit, clock);
+        this.recorder = new DecisionRecorder(db, audit, clock, config.rateLimit());
+        this.limiter = new RateLimiter(config.rateLimit(), clock);
         this.exchange = new TokenExchange(
                 config.issuer(), config.environment(), attestors, policies, keys, box, recorder, clock);
         this.ownRules = new JwtRules(
@@ -81,8 +83,19 @@ public final class Broker implements AutoCloseable {
         return keys;
     }
 
-    /** Periodic work: key rotation and pick-up of keys other servers created. */
+    /** The token buckets in front of the OAuth endpoints. */
+    public RateLimiter rateLimiter() {
+        return limiter;
+    }
+
+    /** Counts a request the rate limiter refused into the audit window's summary. */
+    public void rateLimited(String source) {
+        recorder.denials().rateLimited(source);
+    }
+
+    /** Periodic work: key rotation, pick-up of keys other servers created, deny summaries. */
     public void tick() {
+        recorder.denials().flush();
         keys.refresh();
     }
 

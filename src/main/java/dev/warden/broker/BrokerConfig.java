@@ -18,6 +18,7 @@ import java.util.Set;
  * @param rotation how long a signing key signs before the next one takes over
  * @param attestors the {@code attestors} sections, built by {@link dev.warden.broker.attest.Attestors}
  * @param trustedProxies addresses whose X-Forwarded-For is believed for {@code context.source_address}
+ * @param rateLimit token buckets in front of the OAuth endpoints and the aggregation of denials
  */
 public record BrokerConfig(
         String issuer,
@@ -26,9 +27,10 @@ public record BrokerConfig(
         JWSAlgorithm algorithm,
         Duration rotation,
         List<ConfigNode> attestors,
-        Set<String> trustedProxies) {
+        Set<String> trustedProxies,
+        RateLimiter.Settings rateLimit) {
     private static final Set<String> KEYS =
-            Set.of("issuer", "environment", "policies", "signing", "attestors", "trustedProxies");
+            Set.of("issuer", "environment", "policies", "signing", "attestors", "trustedProxies", "rateLimit");
 
     public BrokerConfig {
         attestors = List.copyOf(attestors);
@@ -82,6 +84,7 @@ public record BrokerConfig(
                 JWSAlgorithm.parse(alg),
                 rotation,
                 attestors,
-                Set.copyOf(c.strings("trustedProxies", false)));
+                Set.copyOf(c.strings("trustedProxies", false)),
+                RateLimiter.Settings.from(c.child("rateLimit")));
     }
 }

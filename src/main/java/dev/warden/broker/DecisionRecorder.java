@@ -75,6 +75,7 @@ final class DecisionRecorder implements AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread writer;
+    private final DenialAudit denials;
     private volatile boolean running = true;
     private Instant lastPrune = Instant.MIN;
     /**
@@ -93,14 +94,28 @@ final class DecisionRecorder implements AutoCloseable {
 
     static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
-    DecisionRecorder(Database db, AuditLog audit, Clock clock) {
+    DecisionRecorder(Database db, AuditLog audit, Clock clock, RateLimiter.Settings limits) {
         this.db = db;
         this.audit = audit;
         this.inventory = new InventoryStore(db);
         this.clock = clock;
+        this.denials = new DenialAudit(clock, limits.auditWindow(), limits.maxAuditedDenials(), this::submitSummary);
         this.writer = new Thread(this::run, "warden-broker-recorder");
         this.writer.setDaemon(true);
         this.writer.start();
+    }
+
+    /** Which denials are audited in full and which only counted. */
+    DenialAudit denials() {
+        return denials;
+    }
+
+    private void submitSummary(Entry e) {
+        submit(e).whenComplete((o, ex) -> {
+            if (ex != null) {
+                LOG.warn("event=deny_summary_lost error=\"{}\" details={}", ex.getMessage(), e.auditDetails());
+            }
+        });
     }
 
     /** Queues {@code e}; the future fails when the queue is full or the store fails. */
@@ -184,7 +199,10 @@ final class DecisionRecorder implements AutoCloseable {
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             if (replayed[i]) {
-                auditEntries.add(replay(h, e, now));
+                // A replay flood from one source writes one finding and audit entry per window.
+                if (denials.admit(e.auditDetails().get("sourceAddress"))) {
+                    auditEntries.add(replay(h, e, now));
+                }
                 out.add(Outcome.REPLAYED);
                 continue;
             }
@@ -336,6 +354,7 @@ final class DecisionRecorder implements AutoCloseable {
 
     @Override
     public void close() {
+        denials.flush();
         running = false;
         try {
             writer.join(5_000);

@@ -210,6 +210,10 @@ public final class TokenExchange {
                     null,
                     null);
         }
+        if (!d.allowed() && !recorder.denials().admit(req.sourceAddress())) {
+            // A repeated denial from this source in this audit window: counted, not written.
+            throw new OAuthError(400, d.oauthError(), d.reason());
+        }
         String jtiKey = subject.proofId() == null
                 ? null
                 : box.fingerprint(subject.attestor() + "\0" + subject.issuer() + "\0" + subject.proofId());
@@ -259,6 +263,9 @@ public final class TokenExchange {
     }
 
     private void denyUnattested(String fingerprint, AttestationException e, String source) {
+        if (!recorder.denials().admit(source)) {
+            return; // counted into the window's broker.deny_summary
+        }
         Map<String, String> d = new LinkedHashMap<>();
         d.put("decision", "deny");
         d.put("policy", "");

@@ -371,10 +371,24 @@ class TokenExchangeApiTest {
         f.remove("audience");
         f.put("resource", "not a uri#x");
         oauthError(h.post("/oauth2/token", f, null), 400, "invalid_target", "absolute URI");
+        // Three policy denials from one source in one audit window: the first audited in full, the
+        // others counted into the window's summary (see RateLimitApiTest).
         assertThat(h.warden.audit().list(0, 100).stream()
                         .filter(a -> a.action().equals("broker.deny"))
-                        .count())
-                .isGreaterThanOrEqualTo(3);
+                        .toList())
+                .singleElement()
+                .satisfies(a -> assertThat(a.details())
+                        .containsEntry(
+                                "reason",
+                                "policy payments-deployer does not" + " grant target 'https://db.example.com'"));
+        h.clock.advance(Duration.ofMinutes(1));
+        h.warden.broker().tick();
+        assertThat(exchange(h.saToken(WORKLOAD)).status()).isEqualTo(200); // written after the summary
+        assertThat(h.warden.audit().list(0, 100).stream()
+                        .filter(a -> a.action().equals("broker.deny_summary"))
+                        .toList())
+                .singleElement()
+                .satisfies(a -> assertThat(a.details()).containsEntry("suppressedDenials", "2"));
     }
 
     @Test
