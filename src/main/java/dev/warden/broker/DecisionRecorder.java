@@ -19,7 +19,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -192,10 +191,10 @@ final class DecisionRecorder implements AutoCloseable {
     private List<Outcome> recordAll(Handle h, List<Entry> entries) {
         Instant now = clock.instant();
         boolean[] replayed = replays(h, entries, now);
+        Map<String, String> identityIds = touchIdentities(h, entries, replayed, now);
         List<Outcome> out = new ArrayList<>(entries.size());
         List<AuditLog.Pending> auditEntries = new ArrayList<>(entries.size());
-        Map<String, String> touched = new java.util.HashMap<>();
-        PreparedBatch issuances = null;
+        List<Map.Entry<Issuance, String>> issuances = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             if (replayed[i]) {
@@ -207,38 +206,86 @@ final class DecisionRecorder implements AutoCloseable {
                 continue;
             }
             if (e.issuance() != null) {
-                String identityId = null;
-                if (e.identity() != null) {
-                    Identity id = e.identity();
-                    String key = id.source() + "\0" + id.externalId() + "\0" + id.businessOwner() + "\0"
-                            + id.technicalOwner() + "\0" + id.ownershipProvenance() + "\0"
-                            + id.tags().hashCode();
-                    identityId = touched.get(key);
-                    if (identityId == null) {
-                        Touched recent = recentlyTouched.get(key);
-                        if (recent != null && now.isBefore(recent.at().plus(TOUCH_EVERY))) {
-                            identityId = recent.identityId();
-                        } else {
-                            identityId = inventory.touch(h, id, now);
-                            recentlyTouched.put(key, new Touched(identityId, now));
-                        }
-                        touched.put(key, identityId);
-                    }
-                }
-                if (issuances == null) {
-                    issuances = Issuances.batch(h);
-                }
-                Issuances.add(issuances, e.issuance(), identityId);
+                String identityId = e.identity() == null ? null : identityIds.get(naturalKey(e.identity()));
+                issuances.add(new java.util.AbstractMap.SimpleImmutableEntry<>(e.issuance(), identityId));
             }
             auditEntries.add(
                     new AuditLog.Pending(e.actor(), e.auditAction(), "workload", e.workload(), e.auditDetails()));
             out.add(Outcome.RECORDED);
         }
-        if (issuances != null) {
-            issuances.execute();
-        }
+        Issuances.insertAll(h, issuances);
         audit.appendAll(h, auditEntries);
         return out;
+    }
+
+    /**
+     * Creates or updates the workload identity of every allowed entry: one write per distinct
+     * identity per batch (the entries' versions folded in order, as successive writes would leave
+     * it), skipped when the same version was written within {@link #TOUCH_EVERY}. Returns the
+     * identity ids by natural key.
+     */
+    private Map<String, String> touchIdentities(Handle h, List<Entry> entries, boolean[] replayed, Instant now) {
+        Map<String, Identity> folded = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (!replayed[i] && e.issuance() != null && e.identity() != null) {
+                folded.merge(naturalKey(e.identity()), e.identity(), DecisionRecorder::fold);
+            }
+        }
+        Map<String, String> ids = new java.util.HashMap<>();
+        folded.forEach((nk, id) -> {
+            String key = nk + "\0" + id.businessOwner() + "\0" + id.technicalOwner() + "\0" + id.ownershipProvenance()
+                    + "\0" + id.tags().hashCode();
+            Touched recent = recentlyTouched.get(key);
+            String identityId;
+            if (recent != null && now.isBefore(recent.at().plus(TOUCH_EVERY))) {
+                identityId = recent.identityId();
+            } else {
+                identityId = inventory.touch(h, id, now);
+                recentlyTouched.put(key, new Touched(identityId, now));
+            }
+            ids.put(nk, identityId);
+        });
+        return ids;
+    }
+
+    /** An identity's natural key (source and external id), as the inventory keys it. */
+    private static String naturalKey(Identity i) {
+        return i.source().type() + "\0" + i.source().scope() + "\0" + i.externalId();
+    }
+
+    /**
+     * {@code a} then {@code b} as one identity, merged the way {@link InventoryStore#touch} merges
+     * an incoming identity into a stored one, so touching the fold equals touching both in turn.
+     */
+    static Identity fold(Identity a, Identity b) {
+        Map<String, String> tags = new LinkedHashMap<>(a.tags());
+        tags.putAll(b.tags());
+        Map<String, String> attributes = new LinkedHashMap<>(a.attributes());
+        attributes.putAll(b.attributes());
+        boolean keepOwners = b.businessOwner() == null && b.technicalOwner() == null;
+        return new Identity(
+                null,
+                b.kind(),
+                b.name(),
+                b.externalId(),
+                b.source(),
+                b.environment() != null ? b.environment() : a.environment(),
+                keepOwners ? a.businessOwner() : b.businessOwner(),
+                keepOwners ? a.technicalOwner() : b.technicalOwner(),
+                keepOwners ? a.ownershipProvenance() : b.ownershipProvenance(),
+                b.workload() != null ? b.workload() : a.workload(),
+                b.purpose() != null ? b.purpose() : a.purpose(),
+                b.status(),
+                b.thirdPartyVendor() != null ? b.thirdPartyVendor() : a.thirdPartyVendor(),
+                tags,
+                a.createdAt() != null ? a.createdAt() : b.createdAt(),
+                a.firstSeen().isBefore(b.firstSeen()) ? a.firstSeen() : b.firstSeen(),
+                b.lastSeen().isAfter(a.lastSeen()) ? b.lastSeen() : a.lastSeen(),
+                b.natureReason() != null ? b.nature() : a.nature(),
+                b.natureReason() != null ? b.natureReason() : a.natureReason(),
+                attributes,
+                null);
     }
 
     /**
@@ -247,9 +294,7 @@ final class DecisionRecorder implements AutoCloseable {
      */
     private static boolean[] replays(Handle h, List<Entry> entries, Instant now) {
         boolean[] replayed = new boolean[entries.size()];
-        StringBuilder sql =
-                new StringBuilder("INSERT INTO broker_seen_jti (jti_key, workload, seen_at, expires_at) VALUES ");
-        Map<String, Integer> first = new java.util.LinkedHashMap<>();
+        Map<String, Integer> first = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             String k = entries.get(i).jtiKey();
             if (k == null) {
@@ -259,29 +304,37 @@ final class DecisionRecorder implements AutoCloseable {
                 replayed[i] = true;
                 continue;
             }
-            sql.append(first.isEmpty() ? "" : ", ")
-                    .append("(:k")
-                    .append(i)
-                    .append(", :w")
-                    .append(i)
-                    .append(", :now, :e")
-                    .append(i)
-                    .append(')');
             first.put(k, i);
         }
         if (first.isEmpty()) {
             return replayed;
         }
-        sql.append(" ON CONFLICT (jti_key) DO NOTHING RETURNING jti_key");
-        org.jdbi.v3.core.statement.Query q = h.createQuery(sql.toString()).bind("now", now.toEpochMilli());
-        for (int i : first.values()) {
-            Entry e = entries.get(i);
-            q.bind("k" + i, e.jtiKey())
-                    .bind("w" + i, e.workload())
-                    .bind("e" + i, e.jtiExpiresAt().toEpochMilli());
+        // One multi-row statement with positional parameters (plain JDBC: the SQL differs with the
+        // batch size, and named-parameter parsing of every new shape cost more than the insert).
+        StringBuilder sql = new StringBuilder(96 + 14 * first.size())
+                .append("INSERT INTO broker_seen_jti (jti_key, workload, seen_at, expires_at) VALUES ");
+        for (int n = 0; n < first.size(); n++) {
+            sql.append(n == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
         }
-        java.util.Set<String> inserted =
-                new java.util.HashSet<>(q.mapTo(String.class).list());
+        sql.append(" ON CONFLICT (jti_key) DO NOTHING RETURNING jti_key");
+        java.util.Set<String> inserted = new java.util.HashSet<>();
+        try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(sql.toString())) {
+            int p = 1;
+            for (int i : first.values()) {
+                Entry e = entries.get(i);
+                ps.setString(p++, e.jtiKey());
+                ps.setString(p++, e.workload());
+                ps.setLong(p++, now.toEpochMilli());
+                ps.setLong(p++, e.jtiExpiresAt().toEpochMilli());
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new dev.warden.store.StoreException("cannot record subject token ids: " + e.getMessage(), e);
+        }
         first.forEach((k, i) -> replayed[i] = !inserted.contains(k));
         return replayed;
     }
