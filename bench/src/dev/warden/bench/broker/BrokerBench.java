@@ -63,12 +63,16 @@ public final class BrokerBench {
         if (args.length >= 3 && args[0].equals("prepare")) {
             prepare(Path.of(args[1]), Integer.parseInt(args[2]));
         } else if (args.length >= 4 && args[0].equals("drive")) {
-            drive(Path.of(args[1]), Integer.parseInt(args[2]), Double.parseDouble(args[3]));
+            drive(
+                    Path.of(args[1]),
+                    Integer.parseInt(args[2]),
+                    Double.parseDouble(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : 0);
         } else if (args.length >= 5 && args[0].equals("measure")) {
             measure(Path.of(args[1]), Integer.parseInt(args[2]), args[3], Long.parseLong(args[4]));
         } else {
             System.err.println(
-                    "usage: BrokerBench prepare DIR N | measure DIR PORT LABEL SERVER_PID | drive DIR PORT SECONDS");
+                    "usage: BrokerBench prepare DIR N | measure DIR PORT LABEL SERVER_PID | drive DIR PORT SECONDS [SKIP]");
             System.exit(2);
         }
     }
@@ -296,10 +300,11 @@ public final class BrokerBench {
      * Closed-loop load for {@code seconds} and nothing else: what to run against a server started
      * with a profiler ({@code -XX:StartFlightRecording=...,settings=profile}).
      */
-    static void drive(Path dir, int port, double seconds) throws Exception {
+    static void drive(Path dir, int port, double seconds, int skip) throws Exception {
         waitReady(port);
-        LoadDriver.Result r =
-                new LoadDriver(port, Files.readAllLines(dir.resolve("tokens.txt")), AUDIENCE).maxRate(64, seconds);
+        LoadDriver driver = new LoadDriver(port, Files.readAllLines(dir.resolve("tokens.txt")), AUDIENCE);
+        driver.skip(skip);
+        LoadDriver.Result r = driver.maxRate(64, seconds);
         check(r, "drive");
         System.out.printf(Locale.ROOT, "drove %d exchanges at %.0f/s%n", r.requests(), r.rate());
     }

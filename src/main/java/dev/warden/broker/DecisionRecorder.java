@@ -78,18 +78,40 @@ final class DecisionRecorder implements AutoCloseable {
     private volatile boolean running = true;
     private Instant lastPrune = Instant.MIN;
     /**
-     * Identities written recently, by (source, external id, what was written): an unchanged identity
-     * is rewritten (its last-seen time) at most once per {@link #TOUCH_EVERY}, not on every issuance.
-     * Only the writer thread uses it; it is cleared whenever a transaction fails.
+     * Identities written recently, by (source, external id, owners): a workload identity is written
+     * at once when it is new or its owners change, and otherwise at most once per
+     * {@link #TOUCH_EVERY}. Versions that arrive in between (a new pod name, a later last-seen) are
+     * folded into {@link Touched#pending} and written when that period is over ({@link
+     * #flushPending}), so the identity's attested attributes lag the latest exchange by at most two
+     * periods; each exchange's issuance row is written before its token all the same. Only the
+     * writer thread uses it; it is cleared whenever a transaction fails.
      */
     private final Map<String, Touched> recentlyTouched = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Touched> eldest) {
-            return size() > 10_000;
+            if (size() > 10_000) {
+                if (eldest.getValue().pending != null) {
+                    evictedPending.add(eldest.getValue().pending);
+                }
+                return true;
+            }
+            return false;
         }
     };
 
-    private record Touched(String identityId, Instant at) {}
+    /** Pending versions of identities evicted from {@link #recentlyTouched}: written in the next batch. */
+    private final List<Identity> evictedPending = new ArrayList<>();
+
+    private static final class Touched {
+        final String identityId;
+        final Instant at;
+        Identity pending;
+
+        Touched(String identityId, Instant at) {
+            this.identityId = identityId;
+            this.at = at;
+        }
+    }
 
     static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
@@ -152,6 +174,7 @@ final class DecisionRecorder implements AutoCloseable {
         for (Pending p; (p = queue.poll()) != null; ) {
             p.result().completeExceptionally(new IllegalStateException("the broker is shutting down"));
         }
+        flushPending(true);
     }
 
     private void write(List<Pending> batch) {
@@ -219,12 +242,17 @@ final class DecisionRecorder implements AutoCloseable {
     }
 
     /**
-     * Creates or updates the workload identity of every allowed entry: one write per distinct
-     * identity per batch (the entries' versions folded in order, as successive writes would leave
-     * it), skipped when the same version was written within {@link #TOUCH_EVERY}. Returns the
-     * identity ids by natural key.
+     * Creates or updates the workload identity of every allowed entry: the batch's versions of one
+     * identity folded in order (as successive writes would merge them), written at once when the
+     * identity is new to this writer or its owners changed, otherwise kept pending until
+     * {@link #TOUCH_EVERY} has passed (see {@link #recentlyTouched}). Returns the identity ids by
+     * natural key.
      */
     private Map<String, String> touchIdentities(Handle h, List<Entry> entries, boolean[] replayed, Instant now) {
+        for (Identity evicted : evictedPending) {
+            inventory.touch(h, evicted, now);
+        }
+        evictedPending.clear();
         Map<String, Identity> folded = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
@@ -234,19 +262,56 @@ final class DecisionRecorder implements AutoCloseable {
         }
         Map<String, String> ids = new java.util.HashMap<>();
         folded.forEach((nk, id) -> {
-            String key = nk + "\0" + id.businessOwner() + "\0" + id.technicalOwner() + "\0" + id.ownershipProvenance()
-                    + "\0" + id.tags().hashCode();
+            String key = nk + "\0" + id.businessOwner() + "\0" + id.technicalOwner() + "\0" + id.ownershipProvenance();
             Touched recent = recentlyTouched.get(key);
-            String identityId;
-            if (recent != null && now.isBefore(recent.at().plus(TOUCH_EVERY))) {
-                identityId = recent.identityId();
+            if (recent != null && now.isBefore(recent.at.plus(TOUCH_EVERY))) {
+                recent.pending = recent.pending == null ? id : fold(recent.pending, id);
+                ids.put(nk, recent.identityId);
             } else {
-                identityId = inventory.touch(h, id, now);
+                Identity write = recent == null || recent.pending == null ? id : fold(recent.pending, id);
+                String identityId = inventory.touch(h, write, now);
                 recentlyTouched.put(key, new Touched(identityId, now));
+                ids.put(nk, identityId);
             }
-            ids.put(nk, identityId);
         });
         return ids;
+    }
+
+    /**
+     * Writes the pending identity versions whose period is over ({@code all}: every one, at
+     * shutdown), in one transaction.
+     */
+    private void flushPending(boolean all) {
+        Instant now = clock.instant();
+        List<Map.Entry<String, Touched>> due = new ArrayList<>();
+        for (Map.Entry<String, Touched> e : recentlyTouched.entrySet()) {
+            Touched t = e.getValue();
+            if (t.pending != null && (all || !now.isBefore(t.at.plus(TOUCH_EVERY)))) {
+                due.add(e);
+            }
+        }
+        if (due.isEmpty() && evictedPending.isEmpty()) {
+            return;
+        }
+        try {
+            db.inTransaction(h -> {
+                for (Identity evicted : evictedPending) {
+                    inventory.touch(h, evicted, now);
+                }
+                for (Map.Entry<String, Touched> e : due) {
+                    inventory.touch(h, e.getValue().pending, now);
+                }
+                return null;
+            });
+            evictedPending.clear();
+            for (Map.Entry<String, Touched> e : due) {
+                recentlyTouched.put(e.getKey(), new Touched(e.getValue().identityId, now));
+            }
+        } catch (RuntimeException e) {
+            recentlyTouched.clear();
+            evictedPending.clear();
+            LOG.warn("event=identity_flush_failed error=\"{}\"", e.getMessage());
+        }
     }
 
     /** An identity's natural key (source and external id), as the inventory keys it. */
@@ -396,6 +461,7 @@ final class DecisionRecorder implements AutoCloseable {
             return;
         }
         lastPrune = now;
+        flushPending(false);
         try {
             db.inTransaction(h -> h.createUpdate("DELETE FROM broker_seen_jti WHERE expires_at < :now")
                     .bind("now", now.toEpochMilli())

@@ -353,6 +353,46 @@ class TokenExchangeApiTest {
                 "percent-escape");
     }
 
+    private String podToken(String pod) {
+        Map<String, Object> c = claims();
+        c.put("kubernetes.io", Map.of("namespace", "payments", "pod", Map.of("name", pod)));
+        return k8s.rs256(c);
+    }
+
+    private Map<String, String> identityTags() {
+        return h.warden
+                .inventory()
+                .show(WORKLOAD, null)
+                .orElseThrow()
+                .identity()
+                .tags();
+    }
+
+    @Test
+    void a_workload_identity_takes_a_new_pod_within_the_touch_period_and_every_issuance_at_once() {
+        start();
+        assertThat(exchange(podToken("deployer-a")).status()).isEqualTo(200);
+        assertThat(identityTags()).containsEntry("attested.pod", "deployer-a");
+        // Within the period the identity is not rewritten for a new pod; the issuance is recorded.
+        h.clock.advance(Duration.ofSeconds(10));
+        assertThat(exchange(podToken("deployer-b")).status()).isEqualTo(200);
+        assertThat(identityTags()).containsEntry("attested.pod", "deployer-a");
+        assertThat(issuedCount()).isEqualTo(2);
+        // After it, the next exchange writes the pending version folded with its own.
+        h.clock.advance(DecisionRecorder.TOUCH_EVERY);
+        assertThat(exchange(podToken("deployer-c")).status()).isEqualTo(200);
+        assertThat(identityTags()).containsEntry("attested.pod", "deployer-c");
+        IdentityRecord id = h.warden.inventory().show(WORKLOAD, null).orElseThrow();
+        assertThat(id.identity().lastSeen()).isEqualTo(h.clock.instant());
+        assertThat(h.warden.broker().issuances().listSince(Instant.EPOCH, 10))
+                .extracting(Issuance::identityId)
+                .containsOnly(id.identity().id());
+    }
+
+    private int issuedCount() {
+        return h.warden.broker().issuances().listSince(Instant.EPOCH, 1000).size();
+    }
+
     @Test
     void policy_denials_map_to_rfc_8693_errors() {
         start();
