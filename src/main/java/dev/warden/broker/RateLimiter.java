@@ -55,8 +55,11 @@ public final class RateLimiter {
             if (perSourceRate < 1 || perSourceBurst < 1 || globalRate < 1 || globalBurst < 1) {
                 throw new IllegalArgumentException("rates and bursts must be at least 1");
             }
-            if (maxSources < 1 || maxAuditedDenials < 0) {
+            if (maxSources < 1) {
                 throw new IllegalArgumentException("maxSources must be at least 1");
+            }
+            if (maxAuditedDenials < 0) {
+                throw new IllegalArgumentException("maxAuditedDenials must not be negative");
             }
             if (auditWindow.isNegative() || auditWindow.isZero()) {
                 throw new IllegalArgumentException("auditWindow must be positive");
