@@ -62,10 +62,17 @@ public final class BrokerBench {
     public static void main(String[] args) throws Exception {
         if (args.length >= 3 && args[0].equals("prepare")) {
             prepare(Path.of(args[1]), Integer.parseInt(args[2]));
+        } else if (args.length >= 4 && args[0].equals("drive")) {
+            drive(
+                    Path.of(args[1]),
+                    Integer.parseInt(args[2]),
+                    Double.parseDouble(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : 0);
         } else if (args.length >= 5 && args[0].equals("measure")) {
             measure(Path.of(args[1]), Integer.parseInt(args[2]), args[3], Long.parseLong(args[4]));
         } else {
-            System.err.println("usage: BrokerBench prepare DIR N | measure DIR PORT LABEL SERVER_PID");
+            System.err.println(
+                    "usage: BrokerBench prepare DIR N | measure DIR PORT LABEL SERVER_PID | drive DIR PORT SECONDS [SKIP]");
             System.exit(2);
         }
     }
@@ -96,6 +103,9 @@ public final class BrokerBench {
                   issuer: https://warden.bench
                   environment: prod
                   policies: policies
+                  # The limiter stays on the request path (its cost is measured) but never refuses:
+                  # the load driver sends every request from 127.0.0.1.
+                  rateLimit: {perSource: {rate: 10000000}, global: {rate: 10000000}}
                   attestors:
                     - {name: k8s, kind: oidc, issuer: "%s", profile: kubernetes, audiences: [warden], algorithms: [RS256], jwksFile: jwks.json}
                 """.formatted(ISSUER));
@@ -284,6 +294,19 @@ public final class BrokerBench {
                 java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
         rows.forEach(System.out::println);
+    }
+
+    /**
+     * Closed-loop load for {@code seconds} and nothing else: what to run against a server started
+     * with a profiler ({@code -XX:StartFlightRecording=...,settings=profile}).
+     */
+    static void drive(Path dir, int port, double seconds, int skip) throws Exception {
+        waitReady(port);
+        LoadDriver driver = new LoadDriver(port, Files.readAllLines(dir.resolve("tokens.txt")), AUDIENCE);
+        driver.skip(skip);
+        LoadDriver.Result r = driver.maxRate(64, seconds);
+        check(r, "drive");
+        System.out.printf(Locale.ROOT, "drove %d exchanges at %.0f/s%n", r.requests(), r.rate());
     }
 
     private static void check(LoadDriver.Result r, String phase) {

@@ -48,6 +48,11 @@ final class LoadDriver {
         }
     }
 
+    /** Skips the first {@code n} tokens (used by an earlier run against the same store). */
+    void skip(int n) {
+        next.addAndGet(n);
+    }
+
     int remaining() {
         return tokens.size() - next.get();
     }

@@ -42,6 +42,7 @@ public final class Broker implements AutoCloseable {
     private final JwtRules ownRules;
     private final X509Svids svids;
     private volatile CachedBundle bundle;
+    private final RateLimiter limiter;
 
     /** How often relying parties should fetch the SPIFFE bundle again (its {@code spiffe_refresh_hint}). */
     public static final Duration BUNDLE_REFRESH_HINT = Duration.ofMinutes(5);
@@ -71,7 +72,8 @@ public final class Broker implements AutoCloseable {
         this.policies = new PolicyEngine(config.policies(), audit);
         this.keys = new SigningKeys(db, box, audit, clock, config.algorithm(), config.rotation());
         this.issuances = new Issuances(db, audit);
-        this.recorder = new DecisionRecorder(db, audit, clock);
+        this.recorder = new DecisionRecorder(db, audit, clock, config.rateLimit());
+        this.limiter = new RateLimiter(config.rateLimit(), clock);
         this.exchange = new TokenExchange(
                 config.issuer(), config.environment(), attestors, policies, keys, box, recorder, clock);
         this.svids =
@@ -113,8 +115,19 @@ public final class Broker implements AutoCloseable {
         return svids;
     }
 
-    /** Periodic work: key and CA rotation, and pick-up of keys other servers created. */
+    /** The token buckets in front of the OAuth endpoints. */
+    public RateLimiter rateLimiter() {
+        return limiter;
+    }
+
+    /** Counts a request the rate limiter refused into the audit window's summary. */
+    public void rateLimited(String source) {
+        recorder.denials().rateLimited(source);
+    }
+
+    /** Periodic work: key and CA rotation, pick-up of keys other servers created, deny summaries. */
     public void tick() {
+        recorder.denials().flush();
         keys.refresh();
         if (svids != null) {
             svids.ca().refresh();

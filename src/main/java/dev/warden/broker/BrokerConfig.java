@@ -25,6 +25,7 @@ import java.util.function.Function;
  * @param ca Warden's certificate authority for X.509-SVIDs, or null when it issues none
  * @param leases the lease reaper's settings ({@code leases})
  * @param postgresql databases Warden issues dynamic logins in ({@code postgresql}, see docs/leases.md)
+ * @param rateLimit token buckets in front of the OAuth endpoints and the aggregation of denials
  */
 public record BrokerConfig(
         String issuer,
@@ -36,7 +37,8 @@ public record BrokerConfig(
         Set<String> trustedProxies,
         CaConfig ca,
         Leases.Settings leases,
-        List<PostgresConfig> postgresql) {
+        List<PostgresConfig> postgresql,
+        RateLimiter.Settings rateLimit) {
     private static final Set<String> KEYS = Set.of(
             "issuer",
             "environment",
@@ -46,7 +48,8 @@ public record BrokerConfig(
             "trustedProxies",
             "ca",
             "leases",
-            "postgresql");
+            "postgresql",
+            "rateLimit");
     private static final Set<String> LEASE_KEYS = Set.of(
             "reaperInterval",
             "maxAttempts",
@@ -118,7 +121,8 @@ public record BrokerConfig(
                 Set.copyOf(c.strings("trustedProxies", false)),
                 CaConfig.from(c.child("ca")),
                 leases(c.child("leases")),
-                PostgresConfig.fromList(c.list("postgresql"), env));
+                PostgresConfig.fromList(c.list("postgresql"), env),
+                RateLimiter.Settings.from(c.child("rateLimit")));
     }
 
     private static Leases.Settings leases(ConfigNode c) {

@@ -19,7 +19,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,32 +74,69 @@ final class DecisionRecorder implements AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread writer;
+    private final DenialAudit denials;
     private volatile boolean running = true;
     private Instant lastPrune = Instant.MIN;
     /**
-     * Identities written recently, by (source, external id, what was written): an unchanged identity
-     * is rewritten (its last-seen time) at most once per {@link #TOUCH_EVERY}, not on every issuance.
-     * Only the writer thread uses it; it is cleared whenever a transaction fails.
+     * Identities written recently, by (source, external id, owners): a workload identity is written
+     * at once when it is new or its owners change, and otherwise at most once per
+     * {@link #TOUCH_EVERY}. Versions that arrive in between (a new pod name, a later last-seen) are
+     * folded into {@link Touched#pending} and written when that period is over ({@link
+     * #flushPending}), so the identity's attested attributes lag the latest exchange by at most two
+     * periods; each exchange's issuance row is written before its token all the same. Only the
+     * writer thread uses it; it is cleared whenever a transaction fails.
      */
     private final Map<String, Touched> recentlyTouched = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Touched> eldest) {
-            return size() > 10_000;
+            if (size() > 10_000) {
+                if (eldest.getValue().pending != null) {
+                    evictedPending.add(eldest.getValue().pending);
+                }
+                return true;
+            }
+            return false;
         }
     };
 
-    private record Touched(String identityId, Instant at) {}
+    /** Pending versions of identities evicted from {@link #recentlyTouched}: written in the next batch. */
+    private final List<Identity> evictedPending = new ArrayList<>();
+
+    private static final class Touched {
+        final String identityId;
+        final Instant at;
+        Identity pending;
+
+        Touched(String identityId, Instant at) {
+            this.identityId = identityId;
+            this.at = at;
+        }
+    }
 
     static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
-    DecisionRecorder(Database db, AuditLog audit, Clock clock) {
+    DecisionRecorder(Database db, AuditLog audit, Clock clock, RateLimiter.Settings limits) {
         this.db = db;
         this.audit = audit;
         this.inventory = new InventoryStore(db);
         this.clock = clock;
+        this.denials = new DenialAudit(clock, limits.auditWindow(), limits.maxAuditedDenials(), this::submitSummary);
         this.writer = new Thread(this::run, "warden-broker-recorder");
         this.writer.setDaemon(true);
         this.writer.start();
+    }
+
+    /** Which denials are audited in full and which only counted. */
+    DenialAudit denials() {
+        return denials;
+    }
+
+    private void submitSummary(Entry e) {
+        submit(e).whenComplete((o, ex) -> {
+            if (ex != null) {
+                LOG.warn("event=deny_summary_lost error=\"{}\" details={}", ex.getMessage(), e.auditDetails());
+            }
+        });
     }
 
     /** Queues {@code e}; the future fails when the queue is full or the store fails. */
@@ -138,6 +174,7 @@ final class DecisionRecorder implements AutoCloseable {
         for (Pending p; (p = queue.poll()) != null; ) {
             p.result().completeExceptionally(new IllegalStateException("the broker is shutting down"));
         }
+        flushPending(true);
     }
 
     private void write(List<Pending> batch) {
@@ -177,50 +214,143 @@ final class DecisionRecorder implements AutoCloseable {
     private List<Outcome> recordAll(Handle h, List<Entry> entries) {
         Instant now = clock.instant();
         boolean[] replayed = replays(h, entries, now);
+        Map<String, String> identityIds = touchIdentities(h, entries, replayed, now);
         List<Outcome> out = new ArrayList<>(entries.size());
         List<AuditLog.Pending> auditEntries = new ArrayList<>(entries.size());
-        Map<String, String> touched = new java.util.HashMap<>();
-        PreparedBatch issuances = null;
+        List<Map.Entry<Issuance, String>> issuances = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             if (replayed[i]) {
-                auditEntries.add(replay(h, e, now));
+                // A replay flood from one source writes one finding and audit entry per window.
+                if (denials.admit(e.auditDetails().get("sourceAddress"))) {
+                    auditEntries.add(replay(h, e, now));
+                }
                 out.add(Outcome.REPLAYED);
                 continue;
             }
             if (e.issuance() != null) {
-                String identityId = null;
-                if (e.identity() != null) {
-                    Identity id = e.identity();
-                    String key = id.source() + "\0" + id.externalId() + "\0" + id.businessOwner() + "\0"
-                            + id.technicalOwner() + "\0" + id.ownershipProvenance() + "\0"
-                            + id.tags().hashCode();
-                    identityId = touched.get(key);
-                    if (identityId == null) {
-                        Touched recent = recentlyTouched.get(key);
-                        if (recent != null && now.isBefore(recent.at().plus(TOUCH_EVERY))) {
-                            identityId = recent.identityId();
-                        } else {
-                            identityId = inventory.touch(h, id, now);
-                            recentlyTouched.put(key, new Touched(identityId, now));
-                        }
-                        touched.put(key, identityId);
-                    }
-                }
-                if (issuances == null) {
-                    issuances = Issuances.batch(h);
-                }
-                Issuances.add(issuances, e.issuance(), identityId);
+                String identityId = e.identity() == null ? null : identityIds.get(naturalKey(e.identity()));
+                issuances.add(new java.util.AbstractMap.SimpleImmutableEntry<>(e.issuance(), identityId));
             }
             auditEntries.add(
                     new AuditLog.Pending(e.actor(), e.auditAction(), "workload", e.workload(), e.auditDetails()));
             out.add(Outcome.RECORDED);
         }
-        if (issuances != null) {
-            issuances.execute();
-        }
+        Issuances.insertAll(h, issuances);
         audit.appendAll(h, auditEntries);
         return out;
+    }
+
+    /**
+     * Creates or updates the workload identity of every allowed entry: the batch's versions of one
+     * identity folded in order (as successive writes would merge them), written at once when the
+     * identity is new to this writer or its owners changed, otherwise kept pending until
+     * {@link #TOUCH_EVERY} has passed (see {@link #recentlyTouched}). Returns the identity ids by
+     * natural key.
+     */
+    private Map<String, String> touchIdentities(Handle h, List<Entry> entries, boolean[] replayed, Instant now) {
+        for (Identity evicted : evictedPending) {
+            inventory.touch(h, evicted, now);
+        }
+        evictedPending.clear();
+        Map<String, Identity> folded = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (!replayed[i] && e.issuance() != null && e.identity() != null) {
+                folded.merge(naturalKey(e.identity()), e.identity(), DecisionRecorder::fold);
+            }
+        }
+        Map<String, String> ids = new java.util.HashMap<>();
+        folded.forEach((nk, id) -> {
+            String key = nk + "\0" + id.businessOwner() + "\0" + id.technicalOwner() + "\0" + id.ownershipProvenance();
+            Touched recent = recentlyTouched.get(key);
+            if (recent != null && now.isBefore(recent.at.plus(TOUCH_EVERY))) {
+                recent.pending = recent.pending == null ? id : fold(recent.pending, id);
+                ids.put(nk, recent.identityId);
+            } else {
+                Identity write = recent == null || recent.pending == null ? id : fold(recent.pending, id);
+                String identityId = inventory.touch(h, write, now);
+                recentlyTouched.put(key, new Touched(identityId, now));
+                ids.put(nk, identityId);
+            }
+        });
+        return ids;
+    }
+
+    /**
+     * Writes the pending identity versions whose period is over ({@code all}: every one, at
+     * shutdown), in one transaction.
+     */
+    private void flushPending(boolean all) {
+        Instant now = clock.instant();
+        List<Map.Entry<String, Touched>> due = new ArrayList<>();
+        for (Map.Entry<String, Touched> e : recentlyTouched.entrySet()) {
+            Touched t = e.getValue();
+            if (t.pending != null && (all || !now.isBefore(t.at.plus(TOUCH_EVERY)))) {
+                due.add(e);
+            }
+        }
+        if (due.isEmpty() && evictedPending.isEmpty()) {
+            return;
+        }
+        try {
+            db.inTransaction(h -> {
+                for (Identity evicted : evictedPending) {
+                    inventory.touch(h, evicted, now);
+                }
+                for (Map.Entry<String, Touched> e : due) {
+                    inventory.touch(h, e.getValue().pending, now);
+                }
+                return null;
+            });
+            evictedPending.clear();
+            for (Map.Entry<String, Touched> e : due) {
+                recentlyTouched.put(e.getKey(), new Touched(e.getValue().identityId, now));
+            }
+        } catch (RuntimeException e) {
+            recentlyTouched.clear();
+            evictedPending.clear();
+            LOG.warn("event=identity_flush_failed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    /** An identity's natural key (source and external id), as the inventory keys it. */
+    private static String naturalKey(Identity i) {
+        return i.source().type() + "\0" + i.source().scope() + "\0" + i.externalId();
+    }
+
+    /**
+     * {@code a} then {@code b} as one identity, merged the way {@link InventoryStore#touch} merges
+     * an incoming identity into a stored one, so touching the fold equals touching both in turn.
+     */
+    static Identity fold(Identity a, Identity b) {
+        Map<String, String> tags = new LinkedHashMap<>(a.tags());
+        tags.putAll(b.tags());
+        Map<String, String> attributes = new LinkedHashMap<>(a.attributes());
+        attributes.putAll(b.attributes());
+        boolean keepOwners = b.businessOwner() == null && b.technicalOwner() == null;
+        return new Identity(
+                null,
+                b.kind(),
+                b.name(),
+                b.externalId(),
+                b.source(),
+                b.environment() != null ? b.environment() : a.environment(),
+                keepOwners ? a.businessOwner() : b.businessOwner(),
+                keepOwners ? a.technicalOwner() : b.technicalOwner(),
+                keepOwners ? a.ownershipProvenance() : b.ownershipProvenance(),
+                b.workload() != null ? b.workload() : a.workload(),
+                b.purpose() != null ? b.purpose() : a.purpose(),
+                b.status(),
+                b.thirdPartyVendor() != null ? b.thirdPartyVendor() : a.thirdPartyVendor(),
+                tags,
+                a.createdAt() != null ? a.createdAt() : b.createdAt(),
+                a.firstSeen().isBefore(b.firstSeen()) ? a.firstSeen() : b.firstSeen(),
+                b.lastSeen().isAfter(a.lastSeen()) ? b.lastSeen() : a.lastSeen(),
+                b.natureReason() != null ? b.nature() : a.nature(),
+                b.natureReason() != null ? b.natureReason() : a.natureReason(),
+                attributes,
+                null);
     }
 
     /**
@@ -229,9 +359,7 @@ final class DecisionRecorder implements AutoCloseable {
      */
     private static boolean[] replays(Handle h, List<Entry> entries, Instant now) {
         boolean[] replayed = new boolean[entries.size()];
-        StringBuilder sql =
-                new StringBuilder("INSERT INTO broker_seen_jti (jti_key, workload, seen_at, expires_at) VALUES ");
-        Map<String, Integer> first = new java.util.LinkedHashMap<>();
+        Map<String, Integer> first = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             String k = entries.get(i).jtiKey();
             if (k == null) {
@@ -241,29 +369,37 @@ final class DecisionRecorder implements AutoCloseable {
                 replayed[i] = true;
                 continue;
             }
-            sql.append(first.isEmpty() ? "" : ", ")
-                    .append("(:k")
-                    .append(i)
-                    .append(", :w")
-                    .append(i)
-                    .append(", :now, :e")
-                    .append(i)
-                    .append(')');
             first.put(k, i);
         }
         if (first.isEmpty()) {
             return replayed;
         }
-        sql.append(" ON CONFLICT (jti_key) DO NOTHING RETURNING jti_key");
-        org.jdbi.v3.core.statement.Query q = h.createQuery(sql.toString()).bind("now", now.toEpochMilli());
-        for (int i : first.values()) {
-            Entry e = entries.get(i);
-            q.bind("k" + i, e.jtiKey())
-                    .bind("w" + i, e.workload())
-                    .bind("e" + i, e.jtiExpiresAt().toEpochMilli());
+        // One multi-row statement with positional parameters (plain JDBC: the SQL differs with the
+        // batch size, and named-parameter parsing of every new shape cost more than the insert).
+        StringBuilder sql = new StringBuilder(96 + 14 * first.size())
+                .append("INSERT INTO broker_seen_jti (jti_key, workload, seen_at, expires_at) VALUES ");
+        for (int n = 0; n < first.size(); n++) {
+            sql.append(n == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
         }
-        java.util.Set<String> inserted =
-                new java.util.HashSet<>(q.mapTo(String.class).list());
+        sql.append(" ON CONFLICT (jti_key) DO NOTHING RETURNING jti_key");
+        java.util.Set<String> inserted = new java.util.HashSet<>();
+        try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(sql.toString())) {
+            int p = 1;
+            for (int i : first.values()) {
+                Entry e = entries.get(i);
+                ps.setString(p++, e.jtiKey());
+                ps.setString(p++, e.workload());
+                ps.setLong(p++, now.toEpochMilli());
+                ps.setLong(p++, e.jtiExpiresAt().toEpochMilli());
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new dev.warden.store.StoreException("cannot record subject token ids: " + e.getMessage(), e);
+        }
         first.forEach((k, i) -> replayed[i] = !inserted.contains(k));
         return replayed;
     }
@@ -325,6 +461,7 @@ final class DecisionRecorder implements AutoCloseable {
             return;
         }
         lastPrune = now;
+        flushPending(false);
         try {
             db.inTransaction(h -> h.createUpdate("DELETE FROM broker_seen_jti WHERE expires_at < :now")
                     .bind("now", now.toEpochMilli())
@@ -336,6 +473,7 @@ final class DecisionRecorder implements AutoCloseable {
 
     @Override
     public void close() {
+        denials.flush();
         running = false;
         try {
             writer.join(5_000);

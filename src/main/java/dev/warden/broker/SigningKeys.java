@@ -1,7 +1,9 @@
 package dev.warden.broker;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.Ed25519Signer;
@@ -56,7 +58,11 @@ public final class SigningKeys {
     private final Duration rotation;
     private volatile Snapshot snapshot;
 
-    /** The keys in force: who signs now, and the published public keys. */
+    /**
+     * The keys in force: who signs now, and the published public keys. {@code header} and
+     * {@code encodedHeader} are the access tokens' JOSE header ({@code alg}, {@code kid},
+     * {@code typ: at+jwt}), built once per key instead of once per token.
+     */
     record Snapshot(
             String kid,
             JWSSigner signer,
@@ -64,7 +70,9 @@ public final class SigningKeys {
             String jwksJson,
             KeySet verifiers,
             Instant refreshBy,
-            Instant latestChange) {}
+            Instant latestChange,
+            JWSHeader header,
+            String encodedHeader) {}
 
     public SigningKeys(
             Database db, SecretBox box, AuditLog audit, Clock clock, JWSAlgorithm algorithm, Duration rotation) {
@@ -163,6 +171,10 @@ public final class SigningKeys {
             throw new StoreException("signing key " + signing.kid() + " is corrupt", e);
         }
         JWKSet set = new JWKSet(published);
+        JWSHeader header = new JWSHeader.Builder(signing.alg())
+                .keyID(signing.kid())
+                .type(new JOSEObjectType("at+jwt"))
+                .build();
         snapshot = new Snapshot(
                 signing.kid(),
                 signer(priv),
@@ -170,7 +182,9 @@ public final class SigningKeys {
                 set.toString(true),
                 KeySet.of(set, null),
                 nextChange,
-                latest);
+                latest,
+                header,
+                header.toBase64URL().toString());
     }
 
     private record Row(

@@ -1,10 +1,9 @@
 package dev.warden.broker;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.util.Base64URL;
 import dev.warden.broker.attest.Attestation;
 import dev.warden.broker.attest.AttestationException;
 import dev.warden.broker.attest.Attestors;
@@ -22,12 +21,13 @@ import dev.warden.policy.PolicyEngine;
 import dev.warden.policy.PolicyInput;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +55,8 @@ public final class TokenExchange {
     private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(10);
     static final Duration JTI_GRACE = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(TokenExchange.class);
+    private static final JsonFactory CLAIMS = new JsonFactory();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final String issuer;
     private final String environment;
@@ -197,6 +199,10 @@ public final class TokenExchange {
                     expires,
                     null,
                     null);
+        }
+        if (!d.allowed() && !recorder.denials().admit(req.sourceAddress())) {
+            // A repeated denial from this source in this audit window: counted, not written.
+            throw new OAuthError(400, d.oauthError(), d.reason());
         }
         DecisionRecorder.Entry entry = new DecisionRecorder.Entry(
                 "workload:" + subject.attestor() + "/" + subject.workload(),
@@ -366,6 +372,9 @@ public final class TokenExchange {
     }
 
     private void denyUnattested(String fingerprint, AttestationException e, String source) {
+        if (!recorder.denials().admit(source)) {
+            return; // counted into the window's broker.deny_summary
+        }
         Map<String, String> d = new LinkedHashMap<>();
         d.put("decision", "deny");
         d.put("policy", "");
@@ -396,40 +405,56 @@ public final class TokenExchange {
         }
     }
 
+    /**
+     * Signs the access token. The payload is written straight to JSON with one streaming
+     * generator and the header comes encoded from the key snapshot: the per-token work is the
+     * claims, one base64url pass and the signature.
+     */
     private String sign(
             Attestation subject, Attestation actor, List<String> aud, Decision d, String jti, Instant now, Instant exp)
             throws OAuthError {
-        JWTClaimsSet.Builder c = new JWTClaimsSet.Builder()
-                .issuer(issuer)
-                .subject(subject.workload())
-                .audience(aud)
-                .expirationTime(Date.from(exp))
-                .issueTime(Date.from(now))
-                .jwtID(jti)
-                .claim("client_id", subject.workload());
-        if (!d.scopes().isEmpty()) {
-            c.claim("scope", String.join(" ", d.scopes()));
-        }
-        if (actor != null) {
-            c.claim("act", Map.of("sub", actor.workload()));
-        }
-        if (subject.certificateThumbprint() != null) {
-            c.claim("cnf", Map.of("x5t#S256", subject.certificateThumbprint()));
-        }
         SigningKeys.Snapshot k = keys.current();
-        SignedJWT jwt = new SignedJWT(
-                new JWSHeader.Builder(k.alg())
-                        .keyID(k.kid())
-                        .type(new JOSEObjectType("at+jwt"))
-                        .build(),
-                c.build());
         try {
-            jwt.sign(k.signer());
-        } catch (JOSEException e) {
+            java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream(512);
+            try (JsonGenerator g = CLAIMS.createGenerator(json)) {
+                g.writeStartObject();
+                g.writeStringField("iss", issuer);
+                g.writeStringField("sub", subject.workload());
+                if (aud.size() == 1) {
+                    g.writeStringField("aud", aud.get(0)); // RFC 7519 §4.1.3: a single audience as a string
+                } else {
+                    g.writeArrayFieldStart("aud");
+                    for (String a : aud) {
+                        g.writeString(a);
+                    }
+                    g.writeEndArray();
+                }
+                g.writeNumberField("exp", exp.getEpochSecond());
+                g.writeNumberField("iat", now.getEpochSecond());
+                g.writeStringField("jti", jti);
+                g.writeStringField("client_id", subject.workload());
+                if (!d.scopes().isEmpty()) {
+                    g.writeStringField("scope", String.join(" ", d.scopes()));
+                }
+                if (actor != null) {
+                    g.writeObjectFieldStart("act");
+                    g.writeStringField("sub", actor.workload());
+                    g.writeEndObject();
+                }
+                if (subject.certificateThumbprint() != null) {
+                    g.writeObjectFieldStart("cnf");
+                    g.writeStringField("x5t#S256", subject.certificateThumbprint());
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+            }
+            String signingInput = k.encodedHeader() + "." + B64.encodeToString(json.toByteArray());
+            Base64URL signature = k.signer().sign(k.header(), signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + signature;
+        } catch (JOSEException | java.io.IOException e) {
             LOG.error("event=sign_failed kid={}", k.kid(), e);
             throw OAuthError.unavailable("the token could not be signed");
         }
-        return jwt.serialize();
     }
 
     static Identity identity(Attestation a, Decision d, Instant now) {

@@ -107,6 +107,15 @@ final class BrokerRoutes {
             if (broker == null) {
                 throw new OAuthError(404, "invalid_request", "the broker is not enabled on this server");
             }
+            // Before the body is read or any signature checked: a flood costs a bucket lookup.
+            String source = source(ctx);
+            long retryAfter = broker.rateLimiter().acquire(source);
+            if (retryAfter > 0) {
+                broker.rateLimited(source);
+                ctx.header("Retry-After", Long.toString(retryAfter));
+                throw new OAuthError(
+                        429, "temporarily_unavailable", "too many requests; retry after " + retryAfter + " s");
+            }
             body = h.handle(ctx, form(ctx));
         } catch (OAuthError e) {
             status = e.status();

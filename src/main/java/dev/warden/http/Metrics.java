@@ -14,6 +14,11 @@ import java.util.concurrent.TimeUnit;
 /** Prometheus metrics: JVM and process, plus one timer per route, method and status. */
 final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final java.util.concurrent.ConcurrentMap<TimerKey, Timer> timers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Routes are the registered paths (not request paths), so these keys are few. */
+    private record TimerKey(String method, String route, int status) {}
 
     Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -30,13 +35,18 @@ final class Metrics {
         } catch (RuntimeException e) {
             route = "unmatched";
         }
-        Timer.builder("warden.http.requests")
-                .description("HTTP requests served")
-                .tag("method", ctx.method().name())
-                .tag("route", route)
-                .tag("status", Integer.toString(ctx.statusCode()))
-                .register(registry)
-                .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+        String method = ctx.method().name();
+        int status = ctx.statusCode();
+        // The timer is looked up by its tags once, not built and registered on every request.
+        Timer timer = timers.computeIfAbsent(
+                new TimerKey(method, route, status),
+                k -> Timer.builder("warden.http.requests")
+                        .description("HTTP requests served")
+                        .tag("method", k.method())
+                        .tag("route", k.route())
+                        .tag("status", Integer.toString(k.status()))
+                        .register(registry));
+        timer.record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
     }
 
     String scrape() {

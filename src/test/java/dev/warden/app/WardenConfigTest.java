@@ -45,7 +45,28 @@ class WardenConfigTest {
         assertThat(c.broker().issuer()).isEqualTo("https://warden.example.com");
         assertThat(c.broker().policies()).isEqualTo(dir.resolve("policies"));
         assertThat(c.broker().rotation().toHours()).isEqualTo(12);
+        assertThat(c.broker().rateLimit()).isEqualTo(dev.warden.broker.RateLimiter.Settings.DEFAULTS);
         assertThat(c.tls()).isNull();
+    }
+
+    @Test
+    void the_rate_limit_section_is_read_and_validated() throws Exception {
+        String head = "broker: {issuer: 'https://x', policies: p, attestors: [{name: a}], rateLimit: ";
+        WardenConfig c = WardenConfig.load(write(
+                head + "{perSource: {rate: 5, burst: 10}, global: {rate: 300}, maxSources: 100, auditWindow: 5m}}"));
+        dev.warden.broker.RateLimiter.Settings r = c.broker().rateLimit();
+        assertThat(r.enabled()).isTrue();
+        assertThat(r.perSourceRate()).isEqualTo(5);
+        assertThat(r.perSourceBurst()).isEqualTo(10);
+        assertThat(r.globalRate()).isEqualTo(300);
+        assertThat(r.globalBurst()).isEqualTo(5_000);
+        assertThat(r.maxSources()).isEqualTo(100);
+        assertThat(r.auditWindow().toMinutes()).isEqualTo(5);
+        refused(head + "{perSource: {rate: 0}}}", "broker.rateLimit.perSource.rate: must be an integer between 1");
+        refused(head + "{global: {burst: many}}}", "broker.rateLimit.global.burst");
+        refused(head + "{perSource: {rps: 3}}}", "broker.rateLimit.perSource", "rps");
+        refused(head + "{auditWindow: 10ms}}", "broker.rateLimit.auditWindow: must be between 1s and 1d");
+        refused(head + "{enabled: sometimes}}", "broker.rateLimit.enabled: must be true or false");
     }
 
     @Test

@@ -357,6 +357,46 @@ class TokenExchangeApiTest {
                 "percent-escape");
     }
 
+    private String podToken(String pod) {
+        Map<String, Object> c = claims();
+        c.put("kubernetes.io", Map.of("namespace", "payments", "pod", Map.of("name", pod)));
+        return k8s.rs256(c);
+    }
+
+    private Map<String, String> identityTags() {
+        return h.warden
+                .inventory()
+                .show(WORKLOAD, null)
+                .orElseThrow()
+                .identity()
+                .tags();
+    }
+
+    @Test
+    void a_workload_identity_takes_a_new_pod_within_the_touch_period_and_every_issuance_at_once() {
+        start();
+        assertThat(exchange(podToken("deployer-a")).status()).isEqualTo(200);
+        assertThat(identityTags()).containsEntry("attested.pod", "deployer-a");
+        // Within the period the identity is not rewritten for a new pod; the issuance is recorded.
+        h.clock.advance(Duration.ofSeconds(10));
+        assertThat(exchange(podToken("deployer-b")).status()).isEqualTo(200);
+        assertThat(identityTags()).containsEntry("attested.pod", "deployer-a");
+        assertThat(issuedCount()).isEqualTo(2);
+        // After it, the next exchange writes the pending version folded with its own.
+        h.clock.advance(DecisionRecorder.TOUCH_EVERY);
+        assertThat(exchange(podToken("deployer-c")).status()).isEqualTo(200);
+        assertThat(identityTags()).containsEntry("attested.pod", "deployer-c");
+        IdentityRecord id = h.warden.inventory().show(WORKLOAD, null).orElseThrow();
+        assertThat(id.identity().lastSeen()).isEqualTo(h.clock.instant());
+        assertThat(h.warden.broker().issuances().listSince(Instant.EPOCH, 10))
+                .extracting(Issuance::identityId)
+                .containsOnly(id.identity().id());
+    }
+
+    private int issuedCount() {
+        return h.warden.broker().issuances().listSince(Instant.EPOCH, 1000).size();
+    }
+
     @Test
     void policy_denials_map_to_rfc_8693_errors() {
         start();
@@ -375,10 +415,24 @@ class TokenExchangeApiTest {
         f.remove("audience");
         f.put("resource", "not a uri#x");
         oauthError(h.post("/oauth2/token", f, null), 400, "invalid_target", "absolute URI");
+        // Three policy denials from one source in one audit window: the first audited in full, the
+        // others counted into the window's summary (see RateLimitApiTest).
         assertThat(h.warden.audit().list(0, 100).stream()
                         .filter(a -> a.action().equals("broker.deny"))
-                        .count())
-                .isGreaterThanOrEqualTo(3);
+                        .toList())
+                .singleElement()
+                .satisfies(a -> assertThat(a.details())
+                        .containsEntry(
+                                "reason",
+                                "policy payments-deployer does not" + " grant target 'https://db.example.com'"));
+        h.clock.advance(Duration.ofMinutes(1));
+        h.warden.broker().tick();
+        assertThat(exchange(h.saToken(WORKLOAD)).status()).isEqualTo(200); // written after the summary
+        assertThat(h.warden.audit().list(0, 100).stream()
+                        .filter(a -> a.action().equals("broker.deny_summary"))
+                        .toList())
+                .singleElement()
+                .satisfies(a -> assertThat(a.details()).containsEntry("suppressedDenials", "2"));
     }
 
     @Test

@@ -28,8 +28,18 @@ public final class KeySet {
     private final List<JWK> keys;
     private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
 
+    /** RSA keys of at least 2048 bits, sized once here (sizing decodes the modulus). */
+    private final java.util.Set<JWK> strongRsa;
+
     private KeySet(List<JWK> keys) {
         this.keys = List.copyOf(keys);
+        java.util.Set<JWK> strong = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (JWK k : this.keys) {
+            if (k instanceof RSAKey rsa && rsa.size() >= 2048) {
+                strong.add(k);
+            }
+        }
+        this.strongRsa = strong;
     }
 
     public static final KeySet EMPTY = new KeySet(List.of());
@@ -64,7 +74,7 @@ public final class KeySet {
     JWSVerifier verifier(String kid, JWSAlgorithm alg) {
         JWK match = null;
         for (JWK k : keys) {
-            if (!fits(k, alg) || (kid != null && !kid.equals(k.getKeyID()))) {
+            if ((kid != null && !kid.equals(k.getKeyID())) || !fits(k, alg)) {
                 continue;
             }
             if (match != null) {
@@ -78,7 +88,7 @@ public final class KeySet {
         return verifiers.computeIfAbsent(match, KeySet::build);
     }
 
-    private static boolean fits(JWK k, JWSAlgorithm alg) {
+    private boolean fits(JWK k, JWSAlgorithm alg) {
         if (k.getAlgorithm() != null && !k.getAlgorithm().getName().equals(alg.getName())) {
             return false;
         }
@@ -92,7 +102,7 @@ public final class KeySet {
             return want.equals(ec.getCurve());
         }
         if (JWSAlgorithm.Family.RSA.contains(alg)) {
-            return k instanceof RSAKey rsa && rsa.size() >= 2048;
+            return strongRsa.contains(k);
         }
         if (alg.equals(JWSAlgorithm.EdDSA) || alg.equals(JWSAlgorithm.Ed25519)) {
             return k instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve());
