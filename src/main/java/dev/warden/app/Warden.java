@@ -46,22 +46,23 @@ public final class Warden implements AutoCloseable {
     private final WardenConfig config;
     private final ScanLedger scans;
     private final Posture posture;
+    private final StoreLocation location;
+    private SecretBox secretBox;
     private HttpServer http;
     private ScheduledExecutorService scheduler;
 
     private Warden(Database db, Clock clock, StoreLocation location, WardenConfig config, PosturePolicy policy) {
         this.db = db;
         this.clock = clock;
+        this.location = location;
         this.audit = new AuditLog(db, clock);
         this.tokens = new TokenService(db, audit, clock);
         this.inventory = new Inventory(db, audit, clock);
         this.importer = new Importer(db, inventory, audit, Connectors.builtIn(clock), clock);
         this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, RAW_USAGE_RETENTION);
-        this.broker = config.broker() == null
-                ? null
-                : new Broker(config.broker(), db, audit, SecretBox.open(db, location.dataDir()), clock);
+        this.broker = config.broker() == null ? null : new Broker(config.broker(), db, audit, secretBox(), clock);
         this.config = config;
-        this.scans = new ScanLedger(db, audit, clock);
+        this.scans = new ScanLedger(db, audit, clock, this::secretBox);
         // NHI2 is not yet fed by the scanner's ledger (ScanLedger.leaksForIdentity): next step, see LeakSource.
         this.posture = new Posture(db, ingester.store(), LeakSource.NONE, audit, clock, Checks.builtIn(), policy);
     }
@@ -164,6 +165,17 @@ public final class Warden implements AutoCloseable {
     /** The broker, or null when {@code warden.yaml} does not configure one. */
     public Broker broker() {
         return broker;
+    }
+
+    /**
+     * The box sealing the secret material this store keeps, opened on first use (so commands that
+     * keep no secret never create or read the master key).
+     */
+    public synchronized SecretBox secretBox() {
+        if (secretBox == null) {
+            secretBox = SecretBox.open(db, location.dataDir());
+        }
+        return secretBox;
     }
 
     public ScanLedger scans() {

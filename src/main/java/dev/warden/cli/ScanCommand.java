@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
             "",
             "Exit codes: 0 no findings, 1 findings remain (after allow comments, allowlists and the baseline),"
                     + " 2 usage or input error.",
-            "Fingerprints are HMAC-SHA256 under $WARDEN_SCAN_KEY, the store's key, or a key made for this run."
+            "Fingerprints are HMAC-SHA256 under the store's sealed key (with --data-dir/--db), else"
+                    + " $WARDEN_SCAN_KEY, else a key made for this run."
         })
 final class ScanCommand implements Callable<Integer> {
     /** Output formats of a scan. */
