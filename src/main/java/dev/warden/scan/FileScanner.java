@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jgit.ignore.IgnoreNode;
 
 /**
@@ -90,6 +91,7 @@ public final class FileScanner {
             return t;
         });
         Semaphore inFlight = new Semaphore(options.threads() * 2);
+        AtomicReference<Error> fatal = new AtomicReference<>();
         try {
             for (Path root : roots) {
                 walk(root, stats, (path, display, size) -> {
@@ -102,6 +104,8 @@ public final class FileScanner {
                                     "error",
                                     display,
                                     "rule or engine error: " + e.getClass().getSimpleName());
+                        } catch (Error e) { // out of memory, stack overflow: the caller reports it
+                            fatal.compareAndSet(null, e);
                         } finally {
                             inFlight.release();
                         }
@@ -118,6 +122,9 @@ public final class FileScanner {
                 pool.shutdownNow();
                 Thread.currentThread().interrupt();
             }
+        }
+        if (fatal.get() != null) {
+            throw fatal.get();
         }
         List<Hit> out = new ArrayList<>(hits);
         out.sort(Report.ORDER);
