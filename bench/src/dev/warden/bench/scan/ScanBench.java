@@ -102,13 +102,22 @@ public final class ScanBench {
         // warm the page cache and the JIT-independent parts once for both
         List<String> warmDir = cds ? concat(java, "-XX:ArchiveClassesAtExit=" + dirArchive) : new ArrayList<>(java);
         warmDir.addAll(scan);
-        measure(out, "warm", concat(warmDir, "--output", out.resolve("w-warm.json").toString(), corpus.toString()));
+        measure(
+                out,
+                "warm",
+                concat(warmDir, "--output", out.resolve("w-warm.json").toString(), corpus.toString()));
         List<String> warmGit = cds ? concat(java, "-XX:ArchiveClassesAtExit=" + gitArchive) : new ArrayList<>(java);
         warmGit.addAll(scan);
         measure(
                 out,
                 "warm",
-                concat(warmGit, "--git", "--all-refs", "--output", out.resolve("w-warm-git.json").toString(), repo.toString()));
+                concat(
+                        warmGit,
+                        "--git",
+                        "--all-refs",
+                        "--output",
+                        out.resolve("w-warm-git.json").toString(),
+                        repo.toString()));
         measure(
                 out,
                 "warm",
