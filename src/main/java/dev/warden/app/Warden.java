@@ -3,6 +3,7 @@ package dev.warden.app;
 import dev.warden.audit.AuditLog;
 import dev.warden.auth.TokenService;
 import dev.warden.broker.Broker;
+import dev.warden.broker.BrokerFindings;
 import dev.warden.discovery.Connectors;
 import dev.warden.discovery.Importer;
 import dev.warden.http.HttpServer;
@@ -10,9 +11,12 @@ import dev.warden.inventory.Inventory;
 import dev.warden.keys.SecretBox;
 import dev.warden.policy.SighupReload;
 import dev.warden.posture.Checks;
+import dev.warden.posture.LeakSighting;
 import dev.warden.posture.LeakSource;
 import dev.warden.posture.Posture;
 import dev.warden.posture.PosturePolicy;
+import dev.warden.posture.Signal;
+import dev.warden.posture.SignalSource;
 import dev.warden.scan.ScanLedger;
 import dev.warden.store.Database;
 import dev.warden.usage.Ingester;
@@ -63,8 +67,47 @@ public final class Warden implements AutoCloseable {
         this.broker = config.broker() == null ? null : new Broker(config.broker(), db, audit, secretBox(), clock);
         this.config = config;
         this.scans = new ScanLedger(db, audit, clock, this::secretBox);
-        // NHI2 is not yet fed by the scanner's ledger (ScanLedger.leaksForIdentity): next step, see LeakSource.
-        this.posture = new Posture(db, ingester.store(), LeakSource.NONE, audit, clock, Checks.builtIn(), policy);
+        this.posture = new Posture(
+                db,
+                ingester.store(),
+                leakSource(scans),
+                signalSource(new BrokerFindings(db)),
+                audit,
+                clock,
+                Checks.builtIn(),
+                policy);
+    }
+
+    /** NHI2 reads the scanner's linked hits: posture and scan stay independent of each other. */
+    private static LeakSource leakSource(ScanLedger scans) {
+        return (identityIds, asOf) -> scans.leaksFor(identityIds, asOf).stream()
+                .map(l -> new LeakSighting(
+                        l.identityId(),
+                        l.credentialId(),
+                        l.fingerprint(),
+                        l.rule(),
+                        l.file() + ":" + l.line()
+                                + (l.commit() == null
+                                        ? ""
+                                        : " @ "
+                                                + l.commit()
+                                                        .substring(
+                                                                0,
+                                                                Math.min(
+                                                                        12,
+                                                                        l.commit()
+                                                                                .length()))),
+                        l.foundAt(),
+                        // a hit outside history was found in the files as they are: still present
+                        l.commit() == null ? Boolean.TRUE : l.presentAtHead()))
+                .toList();
+    }
+
+    /** Posture weighs what the broker raised on workloads (refused token replays). */
+    private static SignalSource signalSource(BrokerFindings broker) {
+        return (identityIds, asOf) -> broker.forIdentities(identityIds, asOf).stream()
+                .map(e -> new Signal(e.identityId(), e.kind(), e.id(), e.at(), e.evidence()))
+                .toList();
     }
 
     /** Opens (and migrates) the store with the default posture policy; nothing listens yet. */

@@ -6,8 +6,11 @@ import dev.warden.auth.TokenService;
 import dev.warden.demo.DemoEstate;
 import dev.warden.discovery.ImportRun;
 import dev.warden.http.HttpServer;
+import dev.warden.posture.Evaluation;
+import dev.warden.posture.Severity;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +26,8 @@ import picocli.CommandLine.Spec;
             "Re-running updates the same identities in place. Prints the URL and a new admin token."
         })
 final class DemoCommand implements Callable<Integer> {
+    private static final String ACTOR = "cli:demo";
+
     @Spec
     CommandSpec spec;
 
@@ -46,16 +51,35 @@ final class DemoCommand implements Callable<Integer> {
             int added = 0;
             int updated = 0;
             int unchanged = 0;
-            for (ImportRun run : DemoEstate.load(w.importer(), sources, "cli:demo")) {
+            for (ImportRun run : DemoEstate.load(w.importer(), sources, ACTOR)) {
                 added += run.added();
                 updated += run.updated();
                 unchanged += run.unchanged();
             }
             out.println("demo estate: " + added + " identities added, " + updated + " updated, " + unchanged
                     + " unchanged (" + w.inventory().count() + " in store " + w.db().url() + ")");
-            out.println(
-                    "its source files (AWS CLI output, Kubernetes manifests, GitHub workflows, certificates) are in "
-                            + sources);
+            // Usage adds up, so the demo's activity is ingested (and its checkout scanned) once per store.
+            if (w.ingester().runs(1_000).stream().noneMatch(r -> ACTOR.equals(r.actor()))) {
+                DemoEstate.Activity a = DemoEstate.loadActivity(w.ingester(), w.scans(), sources, ACTOR);
+                out.println("demo activity: " + a.ingest().events() + " CloudTrail events ingested; "
+                        + a.scan().hits().size() + " leaked secrets found in a checkout, "
+                        + a.scan().linked()
+                        + " linked to identities");
+            }
+            Evaluation e = w.posture().evaluate(ACTOR);
+            Map<Severity, Long> bySeverity = e.bySeverity(w.posture().checks().ids());
+            StringBuilder counts = new StringBuilder();
+            bySeverity.entrySet().stream()
+                    .sorted(Map.Entry.<Severity, Long>comparingByKey().reversed())
+                    .filter(x -> x.getValue() > 0)
+                    .forEach(x -> counts.append(counts.length() == 0 ? "" : ", ")
+                            .append(x.getValue())
+                            .append(' ')
+                            .append(x.getKey().value()));
+            out.println("posture: " + (e.open() + e.accepted()) + " findings (" + counts + ") over " + e.evaluated()
+                    + " machine identities — ./warden findings, ./warden report owasp-nhi");
+            out.println("its source files (AWS CLI output, Kubernetes manifests, GitHub workflows, certificates,"
+                    + " CloudTrail logs, a service checkout) are in " + sources);
             if (noServe) {
                 w.close();
                 return Main.OK;

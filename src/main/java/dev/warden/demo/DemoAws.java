@@ -70,9 +70,12 @@ final class DemoAws {
             for (String suffix : new String[] {"", "-worker"}) {
                 String name = env + "-" + svc + suffix;
                 ObjectNode role = roles.addObject();
+                String roleId = "AROA" + w.upper(17);
+                w.awsRoles.add(new DemoWorld.AwsPrincipal(
+                        account, env, name, "arn:aws:iam::" + account + ":role/" + name, roleId, null));
                 role.put("Path", "/")
                         .put("RoleName", name)
-                        .put("RoleId", "AROA" + w.upper(17))
+                        .put("RoleId", roleId)
                         .put("Arn", "arn:aws:iam::" + account + ":role/" + name)
                         .put("CreateDate", ts(w.daysAgo(30, 1500)));
                 role.set(
@@ -184,9 +187,12 @@ final class DemoAws {
                         used ? "eu-west-1" : "N/A",
                         used ? "s3" : "N/A"));
                 row.addAll(List.of("false", "N/A", "N/A", "N/A", "N/A"));
+                String keyId = "AKIA" + w.upper(16);
+                w.awsUsers.add(new DemoWorld.AwsPrincipal(
+                        account, env, name, arn, user.get("UserId").asText(), keyId));
                 keys.addObject()
                         .put("UserName", name)
-                        .put("AccessKeyId", "AKIA" + w.upper(16))
+                        .put("AccessKeyId", keyId)
                         .put("Status", "Active")
                         .put("CreateDate", ts(keyCreated));
             }

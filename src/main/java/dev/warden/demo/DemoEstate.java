@@ -4,8 +4,12 @@ import dev.warden.discovery.ImportOptions;
 import dev.warden.discovery.ImportRun;
 import dev.warden.discovery.Importer;
 import dev.warden.discovery.Input;
+import dev.warden.scan.ScanLedger;
+import dev.warden.usage.IngestRun;
+import dev.warden.usage.Ingester;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,6 +24,8 @@ import java.util.List;
  * relative to it so the estate never goes stale.
  */
 public final class DemoEstate {
+    private static final String CHECKOUT = "billing-export";
+
     private DemoEstate() {}
 
     /**
@@ -35,6 +41,9 @@ public final class DemoEstate {
             new DemoKubernetes(w).write(dir.resolve("kubernetes"));
             new DemoGithub(w).write(dir.resolve("github"));
             new DemoCertificates(w).write(dir.resolve("certificates"));
+            DemoActivity activity = new DemoActivity(w);
+            activity.writeLogs(dir.resolve("cloudtrail"));
+            activity.writeCheckout(dir.resolve("repos").resolve(CHECKOUT));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo estate to " + dir, e);
         }
@@ -67,6 +76,29 @@ public final class DemoEstate {
         runs.add(importer.run(
                 "certificates", List.of(Input.path(dir.resolve("certificates"))), ImportOptions.NONE, actor));
         return runs;
+    }
+
+    /** What {@link #loadActivity} did. */
+    public record Activity(IngestRun ingest, ScanLedger.Recorded scan) {}
+
+    /**
+     * Ingests the CloudTrail logs {@link #write} made and scans its service checkout, recording the
+     * scan with its inventory links, as {@code actor}.
+     */
+    public static Activity loadActivity(Ingester ingester, ScanLedger scans, Path dir, String actor) {
+        IngestRun ingest = ingester.run("cloudtrail", List.of(Input.path(dir.resolve("cloudtrail"))), actor);
+        Path checkout = dir.resolve("repos").resolve(CHECKOUT);
+        List<ScanLedger.Content> files = new ArrayList<>();
+        try (var walk = Files.walk(checkout)) {
+            for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
+                files.add(new ScanLedger.Content(
+                        checkout.relativize(p).toString(), Files.readString(p, StandardCharsets.UTF_8)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the demo checkout " + checkout, e);
+        }
+        ScanLedger.Recorded scan = scans.record(scans.scanContent(files, "demo:" + CHECKOUT), actor);
+        return new Activity(ingest, scan);
     }
 
     private static void deleteTree(Path dir) throws IOException {

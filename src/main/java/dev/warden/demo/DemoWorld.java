@@ -2,6 +2,8 @@ package dev.warden.demo;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -18,6 +20,13 @@ final class DemoWorld {
 
     final Instant now;
     final Random random = new Random(20261122L);
+    /** What DemoAws wrote, for the activity logs and the leak that refer to them. */
+    final List<AwsPrincipal> awsUsers = new ArrayList<>();
+
+    final List<AwsPrincipal> awsRoles = new ArrayList<>();
+
+    /** An AWS user (with its access key id) or role of the demo estate. */
+    record AwsPrincipal(String account, String env, String name, String arn, String principalId, String keyId) {}
 
     DemoWorld(Instant now) {
         this.now = now;

@@ -13,12 +13,14 @@ import dev.warden.posture.checks.HumanUserAgent;
 import dev.warden.posture.checks.LeakedSecret;
 import dev.warden.posture.checks.LegacyServiceAccountToken;
 import dev.warden.posture.checks.ManySources;
+import dev.warden.posture.checks.MultiAccountUse;
 import dev.warden.posture.checks.MultiEnvironmentIdentity;
 import dev.warden.posture.checks.NoOwner;
 import dev.warden.posture.checks.OidcTrustSubject;
 import dev.warden.posture.checks.SharedCredentialReuse;
 import dev.warden.posture.checks.StaticCredentials;
 import dev.warden.posture.checks.ThirdPartyAccess;
+import dev.warden.posture.checks.TokenReplay;
 import dev.warden.posture.checks.TokenWithoutExpiry;
 import dev.warden.posture.checks.UnusedEntitlements;
 import dev.warden.posture.checks.UnusedServiceAccount;
@@ -65,6 +67,7 @@ public final class Checks {
                 new Dormant(),
                 new UnusedServiceAccount(),
                 new LeakedSecret(),
+                new TokenReplay(),
                 new ThirdPartyAccess(),
                 new LegacyServiceAccountToken(),
                 new WeakCertificate(),
@@ -79,6 +82,7 @@ public final class Checks {
                 new TokenWithoutExpiry(),
                 new CrossEnvironmentCredential(),
                 new MultiEnvironmentIdentity(),
+                new MultiAccountUse(),
                 new ManySources(),
                 new SharedCredentialReuse(),
                 new ConsoleUse(),

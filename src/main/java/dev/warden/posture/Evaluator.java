@@ -30,7 +30,7 @@ import org.jdbi.v3.core.Handle;
  * One pass of every check over the inventory, in bounded memory and on every core. The id space is
  * cut into pages of {@link #PAGE} identities (one pass over the primary-key index); worker threads,
  * each on its own read connection, read a page's whole records, join them with their usage
- * summaries (one indexed query per source scope that has usage), leaks and the estate's shared
+ * summaries (one indexed query per source scope that has usage), leaks, signals and the estate's shared
  * credentials, run the checks and decide, against the stored findings of the same id range, what
  * to write; the caller's thread applies the writes in page order in its own transaction. At most
  * {@code 2 x workers} pages are in flight. Persisting, it writes new, changed, reopened and resolved
@@ -48,14 +48,22 @@ final class Evaluator {
     private final InventoryStore inventory;
     private final UsageStore usage;
     private final LeakSource leaks;
+    private final SignalSource signals;
     private final FindingStore store;
     private final int workers;
 
-    Evaluator(Database db, InventoryStore inventory, UsageStore usage, LeakSource leaks, FindingStore store) {
+    Evaluator(
+            Database db,
+            InventoryStore inventory,
+            UsageStore usage,
+            LeakSource leaks,
+            SignalSource signals,
+            FindingStore store) {
         this.db = db;
         this.inventory = inventory;
         this.usage = usage;
         this.leaks = leaks;
+        this.signals = signals;
         this.store = store;
         this.workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
@@ -222,6 +230,7 @@ final class Evaluator {
                 ? Map.of()
                 : usage.summariesOfIdentities(h, after, last, pass.coveredTypes(), pass.asOf());
         Map<String, List<LeakSighting>> leaksById = leaks(visible, pass.asOf());
+        Map<String, List<Signal>> signalsById = signals(visible, pass.asOf());
         Map<String, Computed> computed = new LinkedHashMap<>();
         for (IdentityRecord r : visible) {
             Identity i = r.identity();
@@ -229,6 +238,7 @@ final class Evaluator {
                     r,
                     usageById.get(i.id()),
                     leaksById.getOrDefault(i.id(), List.of()),
+                    signalsById.getOrDefault(i.id(), List.of()),
                     pass.shared().of(i.id()),
                     pass.covered()
                             .contains(i.source().type() + "\u0000" + i.source().scope()),
@@ -295,6 +305,20 @@ final class Evaluator {
                 leaks.leaks(records.stream().map(r -> r.identity().id()).toList(), asOf)) {
             if (!l.foundAt().isAfter(asOf)) {
                 out.computeIfAbsent(l.identityId(), k -> new ArrayList<>()).add(l);
+            }
+        }
+        return out;
+    }
+
+    private Map<String, List<Signal>> signals(List<IdentityRecord> records, Instant asOf) {
+        if (signals == SignalSource.NONE || records.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<Signal>> out = new HashMap<>();
+        for (Signal s :
+                signals.signals(records.stream().map(r -> r.identity().id()).toList(), asOf)) {
+            if (!s.at().isAfter(asOf)) {
+                out.computeIfAbsent(s.identityId(), k -> new ArrayList<>()).add(s);
             }
         }
         return out;

@@ -38,6 +38,8 @@ public final class Nist {
                 "PR.IR-01", "Networks and environments are protected from unauthorized logical access and usage");
         SUBCATEGORIES.put(
                 "DE.CM-03", "Personnel activity and technology usage are monitored to find potentially adverse events");
+        SUBCATEGORIES.put(
+                "DE.AE-02", "Potentially adverse events are analyzed to better understand associated activities");
     }
 
     private Nist() {}

@@ -47,6 +47,7 @@ public final class Posture {
             Database db,
             UsageStore usage,
             LeakSource leaks,
+            SignalSource signals,
             AuditLog audit,
             Clock clock,
             Checks checks,
@@ -54,7 +55,7 @@ public final class Posture {
         this.db = db;
         this.checks = checks;
         this.store = new FindingStore(db, checks);
-        this.evaluator = new Evaluator(db, new InventoryStore(db), usage, leaks, store);
+        this.evaluator = new Evaluator(db, new InventoryStore(db), usage, leaks, signals, store);
         this.audit = audit;
         this.clock = clock;
         this.policy = policy;

@@ -44,6 +44,7 @@ public final class PosturePolicy {
         RANGES.put("usageWindowDays", new int[] {1, 36_500});
         RANGES.put("nhi1.dormantDays", new int[] {1, 36_500});
         RANGES.put("nhi1.neverUsedGraceDays", new int[] {0, 36_500});
+        RANGES.put("nhi2.replayWindowDays", new int[] {1, 36_500});
         RANGES.put("nhi4.minRsaBits", new int[] {1, 65_536});
         RANGES.put("nhi4.minEcBits", new int[] {1, 1_024});
         RANGES.put("nhi5.minObservedDays", new int[] {0, 36_500});
@@ -57,8 +58,12 @@ public final class PosturePolicy {
         RANGES.put("lifecycle.urgentWithinDays", new int[] {0, 36_500});
     }
 
-    private static final Set<String> LISTS =
-            Set.of("productionEnvironments", "disabledChecks", "nhi1.placeholderOwners", "nhi3.trustedAccounts");
+    private static final Set<String> LISTS = Set.of(
+            "productionEnvironments",
+            "disabledChecks",
+            "nhi1.placeholderOwners",
+            "nhi3.trustedAccounts",
+            "nhi8.productionAccounts");
 
     private static volatile PosturePolicy defaults;
 
@@ -157,10 +162,12 @@ public final class PosturePolicy {
             throw new IllegalArgumentException(
                     name + ": lifecycle.urgentWithinDays must not be more than lifecycle.expiringWithinDays");
         }
-        for (String account : lists.get("nhi3.trustedAccounts")) {
-            if (!account.matches("\\d{12}")) {
-                throw new IllegalArgumentException(name + ": nhi3.trustedAccounts: '" + InventoryText.shown(account)
-                        + "' is not a 12-digit AWS account id");
+        for (String key : List.of("nhi3.trustedAccounts", "nhi8.productionAccounts")) {
+            for (String account : lists.get(key)) {
+                if (!account.matches("\\d{12}")) {
+                    throw new IllegalArgumentException(name + ": " + key + ": '" + InventoryText.shown(account)
+                            + "' is not a 12-digit AWS account id");
+                }
             }
         }
         if (knownChecks != null) {
@@ -300,8 +307,17 @@ public final class PosturePolicy {
         return owner != null && placeholders.contains(owner.strip().toLowerCase(Locale.ROOT));
     }
 
+    /** AWS accounts that are production (NHI8: one identity working in production and other accounts). */
+    public List<String> productionAccounts() {
+        return lists.get("nhi8.productionAccounts");
+    }
+
     public List<String> trustedAccounts() {
         return lists.get("nhi3.trustedAccounts");
+    }
+
+    public int replayWindowDays() {
+        return n("nhi2.replayWindowDays");
     }
 
     public int minRsaBits() {

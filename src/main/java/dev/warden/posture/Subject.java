@@ -29,6 +29,7 @@ public record Subject(
         IdentityRecord record,
         UsageSummary usage,
         List<LeakSighting> leaks,
+        List<Signal> signals,
         List<SharedCredential> shared,
         boolean usageCovered,
         PosturePolicy policy,
@@ -38,12 +39,13 @@ public record Subject(
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(asOf, "asOf");
         leaks = List.copyOf(leaks);
+        signals = List.copyOf(signals);
         shared = List.copyOf(shared);
     }
 
     /** A subject with no usage, leaks or shared credentials. */
     public static Subject of(IdentityRecord record, PosturePolicy policy, Instant asOf) {
-        return new Subject(record, null, List.of(), List.of(), false, policy, asOf);
+        return new Subject(record, null, List.of(), List.of(), List.of(), false, policy, asOf);
     }
 
     public Identity identity() {

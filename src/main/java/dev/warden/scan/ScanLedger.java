@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * Scans as the store keeps them: each hit linked to the inventory and recorded with its keyed
  * fingerprint and redacted preview (never the secret), one transaction per scan with its audit
  * entry. The fingerprint key is made on first use and kept in the store's settings, sealed by the
- * store's {@link SecretBox}, so every server sharing a PostgreSQL store fingerprints alike. {@link #leaksForIdentity} is what the API,
- * the CLI and (issue 4) posture checks read.
+ * store's {@link SecretBox}, so every server sharing a PostgreSQL store fingerprints alike.
+ * {@link #leaksForIdentity} is what the API and the CLI read; {@link #leaksFor} is what posture's
+ * NHI2 check reads.
  */
 public final class ScanLedger {
     /** Where earlier versions kept the key in clear; migrated on first use. */
@@ -40,6 +42,7 @@ public final class ScanLedger {
 
     static final String SEALED_CONTEXT = "settings:scan.fingerprint_key";
     private static final ObjectMapper MAPPER = Json.mapper();
+    private static final int LOOKUP_CHUNK = 500;
 
     private final Database db;
     private final AuditLog audit;
@@ -300,6 +303,32 @@ public final class ScanLedger {
         out.sort(java.util.Comparator.comparingInt((Leak l) -> l.severity().ordinal())
                 .thenComparing(Leak::foundAt, java.util.Comparator.reverseOrder()));
         return out;
+    }
+
+    /**
+     * The leaks linked to any of {@code identityIds} that were found at or before {@code asOf}: the
+     * latest sighting of each secret (fingerprint and credential) per identity. This is what posture's
+     * NHI2 check reads, one page of identities at a time; memory is bounded by what it returns.
+     */
+    public List<Leak> leaksFor(Collection<String> identityIds, Instant asOf) {
+        List<String> ids = identityIds.stream().filter(Ids::isValid).distinct().toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Leak> latest = new LinkedHashMap<>();
+        db.withHandle(h -> {
+            for (int i = 0; i < ids.size(); i += LOOKUP_CHUNK) {
+                h.createQuery("SELECT * FROM scan_hits WHERE identity_id IN (<ids>) AND found_at <= :asOf"
+                                + " ORDER BY found_at DESC, id DESC")
+                        .bindList("ids", ids.subList(i, Math.min(ids.size(), i + LOOKUP_CHUNK)))
+                        .bind("asOf", asOf.toEpochMilli())
+                        .map((rs, ctx) -> leak(rs))
+                        .forEach(l ->
+                                latest.putIfAbsent(l.identityId() + "|" + l.fingerprint() + "|" + l.credentialId(), l));
+            }
+            return null;
+        });
+        return new ArrayList<>(latest.values());
     }
 
     private static Leak leak(ResultSet rs) throws SQLException {

@@ -8,7 +8,10 @@ import java.util.Objects;
  * identity's canonical external id in {@code sourceType}/{@code scope}: a role ARN, a user ARN,
  * {@code system:serviceaccount:NS:NAME}), with which credential (an access key id; may be null),
  * what ({@code action} such as {@code s3:GetObject} or {@code get pods}, on {@code resource}),
- * from where ({@code sourceIp}, {@code userAgent}), of which {@code type} and whether it failed.
+ * from where ({@code sourceIp}, {@code userAgent}), of which {@code type}, whether it failed, and
+ * where it landed ({@code target}: the account a CloudTrail call was made in — its
+ * {@code recipientAccountId}, which differs from the caller's own account for cross-account
+ * calls; null when the log has no such notion).
  */
 public record UsageEvent(
         Instant at,
@@ -21,7 +24,8 @@ public record UsageEvent(
         String sourceIp,
         String userAgent,
         String type,
-        String errorCode) {
+        String errorCode,
+        String target) {
     /** Event types. */
     public static final String API = "api";
 
@@ -42,6 +46,35 @@ public record UsageEvent(
         userAgent = optional(userAgent);
         type = type == null ? API : type;
         errorCode = optional(errorCode);
+        target = optional(target);
+    }
+
+    /** An event with no target (a log that has no notion of where a call landed). */
+    public UsageEvent(
+            Instant at,
+            String sourceType,
+            String scope,
+            String principal,
+            String credential,
+            String action,
+            String resource,
+            String sourceIp,
+            String userAgent,
+            String type,
+            String errorCode) {
+        this(
+                at,
+                sourceType,
+                scope,
+                principal,
+                credential,
+                action,
+                resource,
+                sourceIp,
+                userAgent,
+                type,
+                errorCode,
+                null);
     }
 
     private static String required(String field, String v) {

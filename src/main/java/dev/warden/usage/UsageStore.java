@@ -52,6 +52,7 @@ public final class UsageStore {
         private final String sourceIp;
         private final String userAgent;
         private final String type;
+        private final String target;
         private final int hash;
 
         Key(
@@ -63,7 +64,8 @@ public final class UsageStore {
                 String action,
                 String sourceIp,
                 String userAgent,
-                String type) {
+                String type,
+                String target) {
             this.sourceType = sourceType;
             this.scope = scope;
             this.principal = principal;
@@ -73,7 +75,9 @@ public final class UsageStore {
             this.sourceIp = sourceIp;
             this.userAgent = userAgent;
             this.type = type;
-            this.hash = Objects.hash(sourceType, scope, principal, credential, day, action, sourceIp, userAgent, type);
+            this.target = target;
+            this.hash = Objects.hash(
+                    sourceType, scope, principal, credential, day, action, sourceIp, userAgent, type, target);
         }
 
         static Key of(UsageEvent e) {
@@ -86,7 +90,8 @@ public final class UsageStore {
                     e.action(),
                     e.sourceIp() == null ? "" : e.sourceIp(),
                     e.userAgent() == null ? "" : e.userAgent(),
-                    e.type());
+                    e.type(),
+                    e.target() == null ? "" : e.target());
         }
 
         String sourceType() {
@@ -125,6 +130,10 @@ public final class UsageStore {
             return type;
         }
 
+        String target() {
+            return target;
+        }
+
         @Override
         public int hashCode() {
             return hash;
@@ -141,6 +150,7 @@ public final class UsageStore {
                     && sourceIp.equals(k.sourceIp)
                     && userAgent.equals(k.userAgent)
                     && type.equals(k.type)
+                    && target.equals(k.target)
                     && scope.equals(k.scope)
                     && sourceType.equals(k.sourceType);
         }
@@ -165,6 +175,10 @@ public final class UsageStore {
                 sourceType, scope, principal, credential, Long.toString(day), action, sourceIp, userAgent, type
             }) {
                 update(all, f);
+            }
+            if (!target.isEmpty()) {
+                // only when present: aggregates stored before targets existed keep their keys
+                update(all, target);
             }
             HexFormat hex = HexFormat.of();
             return hex.toHexDigits((int) day)
@@ -226,14 +240,14 @@ public final class UsageStore {
     }
 
     private static final String UPSERT_DAILY = "INSERT INTO usage_daily (dim_hash, source_type, scope, principal,"
-            + " credential, day, action, source_ip, user_agent, event_type, events, errors, first_at, last_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dim_hash) DO UPDATE SET"
+            + " credential, day, action, source_ip, user_agent, event_type, events, errors, first_at, last_at, target)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dim_hash) DO UPDATE SET"
             + " events = usage_daily.events + excluded.events, errors = usage_daily.errors + excluded.errors,"
             + " first_at = %s(usage_daily.first_at, excluded.first_at), last_at = %s(usage_daily.last_at, excluded.last_at)";
 
     private static final String INSERT_EVENT = "INSERT INTO usage_events (at, source_type, scope, principal,"
-            + " credential, action, resource, source_ip, user_agent, event_type, error_code, ingest_id)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " credential, action, resource, source_ip, user_agent, event_type, error_code, ingest_id, target)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static final int DAILY_BATCH = 5_000;
 
@@ -269,6 +283,7 @@ public final class UsageStore {
                 ps.setLong(12, d.errors);
                 ps.setLong(13, d.firstAt);
                 ps.setLong(14, d.lastAt);
+                ps.setString(15, k.target());
                 ps.addBatch();
                 if (++n % DAILY_BATCH == 0) {
                     ps.executeBatch();
@@ -308,6 +323,7 @@ public final class UsageStore {
                 ps.setString(10, e.type());
                 ps.setString(11, e.errorCode());
                 ps.setString(12, ingestId);
+                ps.setString(13, e.target());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -480,6 +496,7 @@ public final class UsageStore {
             String sourceIp,
             String userAgent,
             String type,
+            String target,
             long events,
             long errors,
             long firstAt,
@@ -499,6 +516,7 @@ public final class UsageStore {
                 rs.getString("source_ip"),
                 rs.getString("user_agent"),
                 rs.getString("event_type"),
+                rs.getString("target"),
                 rs.getLong("events"),
                 rs.getLong("errors"),
                 rs.getLong("first_at"),
@@ -513,6 +531,7 @@ public final class UsageStore {
         Map<String, long[]> agents = new HashMap<>();
         Map<String, long[]> credentials = new HashMap<>();
         Map<String, long[]> types = new HashMap<>();
+        Map<String, long[]> targets = new HashMap<>();
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         long events = 0;
@@ -528,6 +547,7 @@ public final class UsageStore {
             count(agents, r.userAgent(), r, rowLast);
             count(credentials, r.credential(), r, rowLast);
             count(types, r.type(), r, rowLast);
+            count(targets, r.target(), r, rowLast);
         }
         Row k = rows.get(0);
         return new UsageSummary(
@@ -542,7 +562,8 @@ public final class UsageStore {
                 counted(ips),
                 counted(agents),
                 counted(credentials),
-                counted(types));
+                counted(types),
+                counted(targets));
     }
 
     private static void count(Map<String, long[]> m, String value, Row r, long rowLast) {

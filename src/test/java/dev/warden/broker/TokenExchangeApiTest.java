@@ -257,6 +257,10 @@ class TokenExchangeApiTest {
             assertThat(rs.getString("kind")).isEqualTo("token_replay");
             assertThat(rs.getString("identity_id")).isEqualTo(id.identity().id());
         }
+        // posture reads the refusal as an NHI2 finding on the workload
+        h.warden.posture().evaluate("test");
+        assertThat(h.warden.posture().forIdentity(id.identity().id()))
+                .anySatisfy(f -> assertThat(f.checkId()).isEqualTo("nhi2-token-replay"));
     }
 
     @Test

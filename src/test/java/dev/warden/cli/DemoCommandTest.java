@@ -62,7 +62,36 @@ class DemoCommandTest {
                 .json()
                 .size();
         assertThat(imports).isGreaterThan(2);
-        assertThat(r.json().get("checked").asLong()).isEqualTo(imports);
+        // every import, the one activity ingestion and scan, and an evaluation per run
+        assertThat(r.json().get("checked").asLong()).isEqualTo(imports + 2 + 2);
+    }
+
+    @Test
+    void demo_ingests_its_activity_once_links_the_leaked_key_and_evaluates_posture() {
+        Cli.Store store = Cli.Store.dataDir(dir.resolve("data"));
+        Cli.Result first = assertOk(store.run("demo", "--no-serve"));
+        assertThat(first.out()).contains("CloudTrail events ingested").contains("1 linked to identities");
+        assertThat(first.out()).containsPattern("posture: \\d+ findings \\(\\d+ critical");
+        assertThat(dir.resolve("data/demo-sources/cloudtrail/AWSLogs")).isDirectory();
+
+        Cli.Result second = assertOk(store.run("demo", "--no-serve"));
+        assertThat(second.out()).as("usage adds up: ingested once").doesNotContain("CloudTrail events ingested");
+
+        var leaked = assertOk(store.run("findings", "--risk", "NHI2", "--format", "json"))
+                .json()
+                .get("findings");
+        assertThat(leaked).singleElement().satisfies(f -> {
+            assertThat(f.get("severity").asText()).isEqualTo("critical");
+            assertThat(f.get("credential").get("externalId").asText()).startsWith("AKIA");
+            assertThat(f.get("evidence").get("location").asText()).isEqualTo("deploy/.env:3");
+        });
+        for (String risk : new String[] {"NHI8", "NHI9", "NHI10"}) {
+            assertThat(assertOk(store.run("findings", "--risk", risk, "--format", "json"))
+                            .json()
+                            .get("findings"))
+                    .as("the demo's activity shows %s", risk)
+                    .isNotEmpty();
+        }
     }
 
     private static String ids(Cli.Store store) {

@@ -258,6 +258,30 @@ class ScanApiTest {
             }
             assertThat(rows).isEqualTo(5);
         }
+        // posture raises NHI2 on each linked identity from the recorded scan
+        assertThat(api.post("/v1/findings/evaluate", admin, "application/json", "{}")
+                        .status())
+                .isBetween(200, 201);
+        JsonNode nhi2 = api.get("/v1/findings?risk=NHI2", admin).json().get("items");
+        Map<String, String> severityByIdentity = new HashMap<>();
+        nhi2.forEach(f -> severityByIdentity.put(
+                f.get("identity").get("id").asText(), f.get("severity").asText()));
+        assertThat(severityByIdentity)
+                .containsOnlyKeys(
+                        ids.get("cloud_user"),
+                        ids.get("kubernetes_service_account"),
+                        ids.get("certificate"),
+                        ids.get("database_role"))
+                // found in current files (not history), so still present: critical on every link
+                .containsValues("critical")
+                .doesNotContainValue("high");
+        assertThat(api.get("/v1/identities/" + ids.get("cloud_user"), admin)
+                        .json()
+                        .get("findings")
+                        .findValuesAsText("checkId"))
+                .contains("nhi2-leaked-secret");
+        assertThat(nhi2.toString()).doesNotContain(dbPassword);
+
         // a team token sees only hits on its team's identities
         String web =
                 warden.tokens().create(Role.AUDITOR, "team-web", null, "test").token();

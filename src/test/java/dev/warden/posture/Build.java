@@ -241,6 +241,23 @@ public final class Build {
         return externalId;
     }
 
+    /** A usage event of this identity {@code daysAgo} days before now, made in account {@code target}. */
+    public UsageEvent eventIn(String target, long daysAgo, String action) {
+        return new UsageEvent(
+                NOW.minus(Duration.ofDays(daysAgo)),
+                source.type(),
+                source.scope(),
+                externalId,
+                null,
+                action,
+                null,
+                "10.0.0.1",
+                "aws-sdk-java/2.25.0",
+                UsageEvent.API,
+                null,
+                target);
+    }
+
     /** A usage event of this identity {@code daysAgo} days before now. */
     public UsageEvent event(long daysAgo, String action, String ip, String userAgent, String type) {
         return new UsageEvent(

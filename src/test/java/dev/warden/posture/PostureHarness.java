@@ -39,6 +39,7 @@ public final class PostureHarness implements AutoCloseable {
     public final TestClock clock = new TestClock(NOW);
     public final Warden warden;
     public final List<LeakSighting> leaks = new ArrayList<>();
+    public final List<Signal> signals = new ArrayList<>();
     public final Posture posture;
     private final Ingester ingester;
     private PosturePolicy policy = PosturePolicy.defaults();
@@ -55,6 +56,9 @@ public final class PostureHarness implements AutoCloseable {
                 warden.db(),
                 warden.ingester().store(),
                 source,
+                (ids, asOf) -> signals.stream()
+                        .filter(x -> ids.contains(x.identityId()))
+                        .toList(),
                 warden.audit(),
                 clock,
                 Checks.builtIn(),

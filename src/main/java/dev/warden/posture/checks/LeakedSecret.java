@@ -12,9 +12,11 @@ import java.util.function.Consumer;
 
 /**
  * NHI2: a secret of this identity was found in code, git history, CI configuration or logs, as the
- * {@link LeakSource} reports it. Until the secret scanner lands the source is {@link LeakSource#NONE}
- * and this check finds nothing. Critical when the leaked credential is still live or the secret is
- * still in the current tree; high otherwise (rotated, or only in history).
+ * {@link LeakSource} (the secret scanner's recorded scans) reports it. Critical when the leaked
+ * credential is still live or the secret is still in the current tree; high otherwise (deactivated,
+ * or only in history). When the leaked credential has been deleted from its source (it is no longer
+ * in the inventory) the secret is dead: the finding resolves, unless the secret is still in the
+ * current tree, which stays a low finding until someone removes it.
  */
 public final class LeakedSecret extends BaseCheck {
     public LeakedSecret() {
@@ -38,8 +40,15 @@ public final class LeakedSecret extends BaseCheck {
                             .orElse(null);
             boolean live = credential != null && s.live(credential);
             boolean atHead = Boolean.TRUE.equals(leak.presentAtHead());
-            Severity severity = live || atHead ? Severity.CRITICAL : Severity.HIGH;
-            out.accept(Detection.of(severity, "secret found in " + leak.location())
+            boolean deleted = leak.credentialId() != null && credential == null;
+            if (deleted && !atHead) {
+                continue;
+            }
+            Severity severity = deleted ? Severity.LOW : live || atHead ? Severity.CRITICAL : Severity.HIGH;
+            String summary = deleted
+                    ? "the secret of a deleted credential is still in " + leak.location()
+                    : "secret found in " + leak.location();
+            out.accept(Detection.of(severity, summary)
                     .credentialId(leak.credentialId())
                     .key(leak.fingerprint())
                     .fact("rule", leak.rule())
@@ -47,6 +56,7 @@ public final class LeakedSecret extends BaseCheck {
                     .fact("foundAt", leak.foundAt())
                     .fact("presentAtHead", leak.presentAtHead())
                     .fact("credentialLive", credential == null ? null : live)
+                    .fact("credentialDeleted", deleted ? Boolean.TRUE : null)
                     .fact("fingerprint", leak.fingerprint())
                     .build());
         }

@@ -172,7 +172,8 @@ final class CloudTrailRecords {
                 text(r, "sourceIPAddress"),
                 text(r, "userAgent"),
                 signIn ? UsageEvent.CONSOLE_LOGIN : UsageEvent.API,
-                error);
+                error,
+                text(r, "recipientAccountId"));
     }
 
     private record Caller(String principal, String scope, String credential) {}

@@ -17,8 +17,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * NHI2 is fed by a LeakSource; until the scanner lands the only real one is NONE. These tests fill
- * the harness's list-backed source with sightings shaped as the scanner's linked hits.
+ * NHI2 is fed by a LeakSource. These tests fill the harness's list-backed source with sightings
+ * shaped as the scanner's linked hits; ScanApiTest drives the real scanner's ledger end to end.
  */
 class LeakedSecretTest extends CheckContract {
     private static final String LEAKY = "arn:aws:iam::111122223333:user/leaky";
@@ -104,7 +104,28 @@ class LeakedSecretTest extends CheckContract {
     }
 
     @Test
-    void without_the_scanner_warden_reports_no_leaks() {
+    void a_leak_of_a_deleted_credential_resolves_unless_the_secret_is_still_in_the_tree() {
+        try (PostureHarness h = harness(firing())) {
+            var r = h.warden.inventory().show(LEAKY, null).orElseThrow();
+            String gone = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+            h.leaks.add(
+                    new LeakSighting(r.identity().id(), gone, "d".repeat(64), "aws", "old.env:1", Days.ago(5), false));
+            h.leaks.add(
+                    new LeakSighting(r.identity().id(), gone, "e".repeat(64), "aws", "app.env:2", Days.ago(5), true));
+            List<Finding> f = findings(h, LEAKY).stream()
+                    .filter(x -> x.checkId().equals(check().id()))
+                    .filter(x -> !x.evidence().get("location").equals("deploy/config.env:3"))
+                    .toList();
+            assertThat(f).hasSize(1);
+            assertThat(f.get(0).severity()).isEqualTo(Severity.LOW);
+            assertThat(f.get(0).evidence())
+                    .containsEntry("location", "app.env:2")
+                    .containsEntry("credentialDeleted", true);
+        }
+    }
+
+    @Test
+    void warden_reports_no_leaks_before_a_scan_is_recorded() {
         try (PostureHarness h = harness(firing())) {
             h.warden.posture().evaluate("test");
             assertThat(h.warden

@@ -186,6 +186,9 @@ class CloudTrailParserTest extends UsageParserContract {
         assertThat(all.get(0).action()).isEqualTo("sts:AssumeRoleWithWebIdentity");
         assertThat(all.get(0).resource()).isEqualTo(ACCOUNT + "role/github-deploy");
         assertThat(all.get(3).resource()).isEqualTo("arn:aws:s3:::acme-partner-exchange/exports/orders-2026-05-30.csv");
+        assertThat(all.get(3).target())
+                .as("a partner's call lands in the recipient account, not its own")
+                .isEqualTo("111122223333");
     }
 
     @Test
