@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * commits/s), peak RSS, and recall and precision against the planted ground truth. Prints a table.
  *
  * <pre>java ... dev.warden.bench.scan.ScanBench --out DIR --jar target/warden.jar [--mb 64] [--commits 2000]
- *     [--runs 3] [--java java] [--java-opts -Xmx1g] [--gitleaks gitleaks]</pre>
+ *     [--runs 3] [--java java] [--java-opts -Xmx1g] [--gitleaks gitleaks] [--cds true|false]</pre>
  */
 public final class ScanBench {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -47,7 +47,9 @@ public final class ScanBench {
                 "--gitleaks",
                 "gitleaks",
                 "--seed",
-                "42"));
+                "42",
+                "--cds",
+                "true"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!o.containsKey(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i]);
@@ -79,17 +81,43 @@ public final class ScanBench {
         System.out.printf(
                 Locale.ROOT, "   repository: %s commits, %d planted secrets%n", o.get("--commits"), gitTruth.size());
 
-        List<String> warden = new ArrayList<>(List.of(o.get("--java")));
-        warden.addAll(List.of(o.get("--java-opts").split(" ")));
-        warden.addAll(List.of("-jar", o.get("--jar"), "scan", "--format", "json", "--no-fail-on-findings"));
+        // Class-data sharing as ./warden uses it: the warm-up run of each kind writes the archive of the
+        // classes it loaded (what the launcher's first run does), measured runs map it.
+        boolean cds = Boolean.parseBoolean(o.get("--cds"));
+        Path dirArchive = out.resolve("warden-dir.jsa");
+        Path gitArchive = out.resolve("warden-git.jsa");
+        Files.deleteIfExists(dirArchive);
+        Files.deleteIfExists(gitArchive);
+        List<String> java = new ArrayList<>(List.of(o.get("--java")));
+        java.addAll(List.of(o.get("--java-opts").split(" ")));
+        List<String> scan = List.of("-jar", o.get("--jar"), "scan", "--format", "json", "--no-fail-on-findings");
+        List<String> warden = cds ? concat(java, "-XX:SharedArchiveFile=" + dirArchive) : new ArrayList<>(java);
+        warden.addAll(scan);
+        List<String> wardenGit = cds ? concat(java, "-XX:SharedArchiveFile=" + gitArchive) : new ArrayList<>(java);
+        wardenGit.addAll(scan);
         String gitleaks = o.get("--gitleaks");
+        System.out.println("   warden: " + String.join(" ", warden.subList(0, warden.indexOf("-jar"))));
 
         Map<String, List<Measure>> m = new HashMap<>();
         // warm the page cache and the JIT-independent parts once for both
+        List<String> warmDir = cds ? concat(java, "-XX:ArchiveClassesAtExit=" + dirArchive) : new ArrayList<>(java);
+        warmDir.addAll(scan);
         measure(
                 out,
                 "warm",
-                concat(warden, "--output", out.resolve("w-warm.json").toString(), corpus.toString()));
+                concat(warmDir, "--output", out.resolve("w-warm.json").toString(), corpus.toString()));
+        List<String> warmGit = cds ? concat(java, "-XX:ArchiveClassesAtExit=" + gitArchive) : new ArrayList<>(java);
+        warmGit.addAll(scan);
+        measure(
+                out,
+                "warm",
+                concat(
+                        warmGit,
+                        "--git",
+                        "--all-refs",
+                        "--output",
+                        out.resolve("w-warm-git.json").toString(),
+                        repo.toString()));
         measure(
                 out,
                 "warm",
@@ -140,7 +168,7 @@ public final class ScanBench {
                             out,
                             "warden git " + i,
                             concat(
-                                    warden,
+                                    wardenGit,
                                     "--git",
                                     "--all-refs",
                                     "--output",

@@ -62,18 +62,21 @@ public final class Warden implements AutoCloseable {
     private final WardenConfig config;
     private final ScanLedger scans;
     private final Posture posture;
+    private final StoreLocation location;
+    private SecretBox secretBox;
     private HttpServer http;
     private ScheduledExecutorService scheduler;
 
     private Warden(Database db, Clock clock, StoreLocation location, WardenConfig config, PosturePolicy policy) {
         this.db = db;
         this.clock = clock;
+        this.location = location;
         this.audit = new AuditLog(db, clock);
         this.tokens = new TokenService(db, audit, clock);
         this.inventory = new Inventory(db, audit, clock);
         this.importer = new Importer(db, inventory, audit, Connectors.builtIn(clock), clock);
         this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, RAW_USAGE_RETENTION);
-        SecretBox box = config.broker() == null ? null : SecretBox.open(db, location.dataDir());
+        SecretBox box = config.broker() == null ? null : secretBox();
         SvidIssuer svid = config.broker() == null || config.broker().ca() == null
                 ? null
                 : new SvidIssuer(new CertificateAuthority(config.broker().ca(), db, box, audit, clock), db, clock);
@@ -98,7 +101,7 @@ public final class Warden implements AutoCloseable {
                                 .toList(),
                         clock);
         this.config = config;
-        this.scans = new ScanLedger(db, audit, clock);
+        this.scans = new ScanLedger(db, audit, clock, this::secretBox);
         this.posture = new Posture(
                 db,
                 ingester.store(),
@@ -274,6 +277,17 @@ public final class Warden implements AutoCloseable {
     /** The lease service, or null when {@code warden.yaml} configures no broker. */
     public Leases leases() {
         return leases;
+    }
+
+    /**
+     * The box sealing the secret material this store keeps, opened on first use (so commands that
+     * keep no secret never create or read the master key).
+     */
+    public synchronized SecretBox secretBox() {
+        if (secretBox == null) {
+            secretBox = SecretBox.open(db, location.dataDir());
+        }
+        return secretBox;
     }
 
     public ScanLedger scans() {

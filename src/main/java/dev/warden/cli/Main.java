@@ -11,8 +11,8 @@ import picocli.CommandLine;
 
 /**
  * The {@code warden} executable. Exit codes: 0 ok, 1 a check failed, 2 usage or input error
- * (including a store that cannot be opened). Errors are one line on stderr; {@code --verbose}
- * adds the stack trace.
+ * (including a store that cannot be opened). Errors, JVM errors such as running out of memory
+ * included, are one line on stderr; {@code --verbose} adds the stack trace.
  */
 public final class Main {
     static final int OK = 0;
@@ -75,9 +75,37 @@ public final class Main {
             err.flush();
             return USAGE;
         });
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (Error e) { // picocli passes Errors through: out of memory, stack overflow
+            code = fatal(e, verbose, err);
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * One lower-case line for a JVM {@link Error} (stack trace only with {@code --verbose});
+     * returns the usage/input exit code, since such errors come from what the input asked for.
+     */
+    static int fatal(Error e, boolean verbose, PrintWriter err) {
+        String message;
+        if (e instanceof OutOfMemoryError) {
+            message = "out of memory"
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage().toLowerCase(java.util.Locale.ROOT) + ")")
+                    + "; give the JVM more heap (WARDEN_JAVA_OPTS=-Xmx2g) or lower --threads / --max-file-size";
+        } else if (e instanceof StackOverflowError) {
+            message = "input nested too deeply (stack overflow); run with a larger stack (WARDEN_JAVA_OPTS=-Xss8m)";
+        } else {
+            message = "internal error: " + e.getClass().getSimpleName();
+        }
+        err.println("warden: error: " + message);
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return USAGE;
     }
 }

@@ -2,6 +2,7 @@ package dev.warden.cli;
 
 import dev.warden.app.Version;
 import dev.warden.app.Warden;
+import dev.warden.scan.ArchiveLimits;
 import dev.warden.scan.Baseline;
 import dev.warden.scan.Engine;
 import dev.warden.scan.FileScanner;
@@ -44,7 +45,8 @@ import picocli.CommandLine.Spec;
             "",
             "Exit codes: 0 no findings, 1 findings remain (after allow comments, allowlists and the baseline),"
                     + " 2 usage or input error.",
-            "Fingerprints are HMAC-SHA256 under $WARDEN_SCAN_KEY, the store's key, or a key made for this run."
+            "Fingerprints are HMAC-SHA256 under the store's sealed key (with --data-dir/--db), else"
+                    + " $WARDEN_SCAN_KEY, else a key made for this run."
         })
 final class ScanCommand implements Callable<Integer> {
     /** Output formats of a scan. */
@@ -130,6 +132,14 @@ final class ScanCommand implements Callable<Integer> {
                     "Skip (and count) files larger than SIZE: bytes or with KB, MB, GB (default ${DEFAULT-VALUE}).")
     String maxFileSize;
 
+    @Option(
+            names = "--max-archive-depth",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "Open zip/jar/tar/gzip archives nested up to N levels; 0 does not open them"
+                    + " (default ${DEFAULT-VALUE}).")
+    int maxArchiveDepth;
+
     @Option(names = "--threads", paramLabel = "N", description = "Scanning threads (default: all processors).")
     Integer threads;
 
@@ -159,8 +169,14 @@ final class ScanCommand implements Callable<Integer> {
                 }
             } else {
                 mode = "files";
-                FileScanner scanner =
-                        new FileScanner(engine, new FileScanner.Options(maxSize, !noIgnore, followSymlinks, n));
+                FileScanner scanner = new FileScanner(
+                        engine,
+                        new FileScanner.Options(
+                                maxSize,
+                                !noIgnore,
+                                followSymlinks,
+                                n,
+                                ArchiveLimits.defaults(maxArchiveDepth, maxSize)));
                 hits.addAll(scanner.scan(targets, stats));
             }
             if (writeBaseline != null) {
@@ -226,6 +242,9 @@ final class ScanCommand implements Callable<Integer> {
         }
         if (threads != null && (threads < 1 || threads > 256)) {
             throw new IllegalArgumentException("--threads must be between 1 and 256");
+        }
+        if (maxArchiveDepth < 0 || maxArchiveDepth > ArchiveLimits.MAX_DEPTH) {
+            throw new IllegalArgumentException("--max-archive-depth must be between 0 and " + ArchiveLimits.MAX_DEPTH);
         }
         if (writeBaseline != null && baseline != null) {
             throw new IllegalArgumentException("--write-baseline and --baseline cannot be combined");

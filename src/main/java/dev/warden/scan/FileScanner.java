@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jgit.ignore.IgnoreNode;
 
 /**
@@ -29,7 +30,8 @@ import org.eclipse.jgit.ignore.IgnoreNode;
  * {@code threads} files are read at once, each read whole up to the size limit. Binary files
  * (a NUL byte in the first 8,000), files over the limit, symbolic links (unless followed, with loop
  * detection), special files (FIFOs, sockets, devices) and unreadable files are skipped and counted,
- * never fatal.
+ * never fatal. Archives (zip, tar, gzip) are opened by {@link ArchiveScanner} within {@link
+ * ArchiveLimits}; their members are reported as {@code outer.zip!dir/file}.
  */
 public final class FileScanner {
     /** Bytes examined for a NUL to call a file binary, as git does. */
@@ -37,9 +39,11 @@ public final class FileScanner {
 
     private final Engine engine;
     private final Options options;
+    private final ArchiveScanner archives;
 
     /** How to walk and read. */
-    public record Options(long maxFileSize, boolean respectGitignore, boolean followSymlinks, int threads) {
+    public record Options(
+            long maxFileSize, boolean respectGitignore, boolean followSymlinks, int threads, ArchiveLimits archives) {
         public Options {
             if (maxFileSize < 1 || maxFileSize > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException("max file size must be between 1 byte and 2 GiB");
@@ -47,6 +51,14 @@ public final class FileScanner {
             if (threads < 1 || threads > 256) {
                 throw new IllegalArgumentException("threads must be between 1 and 256");
             }
+            if (archives == null) {
+                archives = ArchiveLimits.defaults(ArchiveLimits.DEFAULT_DEPTH, maxFileSize);
+            }
+        }
+
+        /** Archives opened to the default depth, members as large as files. */
+        public Options(long maxFileSize, boolean respectGitignore, boolean followSymlinks, int threads) {
+            this(maxFileSize, respectGitignore, followSymlinks, threads, null);
         }
 
         public static Options defaults() {
@@ -61,6 +73,7 @@ public final class FileScanner {
     public FileScanner(Engine engine, Options options) {
         this.engine = engine;
         this.options = options;
+        this.archives = new ArchiveScanner(options.archives());
     }
 
     /** Scans every root (a file or a directory); a root that does not exist is a usage error. */
@@ -78,6 +91,7 @@ public final class FileScanner {
             return t;
         });
         Semaphore inFlight = new Semaphore(options.threads() * 2);
+        AtomicReference<Error> fatal = new AtomicReference<>();
         try {
             for (Path root : roots) {
                 walk(root, stats, (path, display, size) -> {
@@ -90,6 +104,8 @@ public final class FileScanner {
                                     "error",
                                     display,
                                     "rule or engine error: " + e.getClass().getSimpleName());
+                        } catch (Error e) { // out of memory, stack overflow: the caller reports it
+                            fatal.compareAndSet(null, e);
                         } finally {
                             inFlight.release();
                         }
@@ -106,6 +122,9 @@ public final class FileScanner {
                 pool.shutdownNow();
                 Thread.currentThread().interrupt();
             }
+        }
+        if (fatal.get() != null) {
+            throw fatal.get();
         }
         List<Hit> out = new ArrayList<>(hits);
         out.sort(Report.ORDER);
@@ -260,7 +279,11 @@ public final class FileScanner {
             return;
         }
         List<Hit> hits = new ArrayList<>();
-        scanData(display, data, stats, hits, null);
+        if (archives.opens(data)) {
+            archives.scan(display, data, stats, (member, bytes) -> scanData(member, bytes, stats, hits, null));
+        } else {
+            scanData(display, data, stats, hits, null);
+        }
         out.addAll(hits);
     }
 

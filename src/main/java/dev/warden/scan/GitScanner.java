@@ -118,8 +118,9 @@ public final class GitScanner {
             List<Hit> hits = new ArrayList<>();
             ObjectId head = repo.resolve(Constants.HEAD + "^{tree}");
             try (ObjectReader reader = repo.newObjectReader()) {
+                Map<String, byte[]> atHead = new HashMap<>(); // the file at HEAD, read once per path
                 for (Found f : first.values()) {
-                    hits.add(f.hit().withPresentAtHead(presentAt(reader, head, f.hit())));
+                    hits.add(f.hit().withPresentAtHead(presentAt(reader, head, f.hit(), atHead)));
                 }
             }
             hits.sort(Report.ORDER);
@@ -319,21 +320,36 @@ public final class GitScanner {
         return data;
     }
 
-    private boolean presentAt(ObjectReader reader, ObjectId headTree, Hit hit) throws IOException {
+    private boolean presentAt(ObjectReader reader, ObjectId headTree, Hit hit, Map<String, byte[]> atHead)
+            throws IOException {
         if (headTree == null || hit.secret() == null) {
             return false;
         }
-        try (TreeWalk tw = TreeWalk.forPath(reader, hit.path(), headTree)) {
+        byte[] data = atHead.get(hit.path());
+        if (data == null) {
+            data = headBlob(reader, headTree, hit.path());
+            long held = atHead.values().stream().mapToLong(b -> b.length).sum();
+            if (held + data.length <= HEAD_CACHE_BYTES) {
+                atHead.put(hit.path(), data);
+            }
+        }
+        return indexOf(data, hit.secret().getBytes(StandardCharsets.UTF_8)) >= 0;
+    }
+
+    /** Bytes of HEAD's files kept while checking presence. */
+    private static final long HEAD_CACHE_BYTES = 128L << 20;
+
+    private byte[] headBlob(ObjectReader reader, ObjectId headTree, String path) throws IOException {
+        try (TreeWalk tw = TreeWalk.forPath(reader, path, headTree)) {
             if (tw == null
                     || (tw.getFileMode(0) != FileMode.REGULAR_FILE && tw.getFileMode(0) != FileMode.EXECUTABLE_FILE)) {
-                return false;
+                return new byte[0];
             }
             ObjectLoader loader = reader.open(tw.getObjectId(0), Constants.OBJ_BLOB);
             if (loader.getSize() > options.maxBlobSize()) {
-                return false;
+                return new byte[0];
             }
-            byte[] data = loader.getCachedBytes((int) options.maxBlobSize());
-            return indexOf(data, hit.secret().getBytes(StandardCharsets.UTF_8)) >= 0;
+            return loader.getCachedBytes((int) options.maxBlobSize());
         }
     }
 
@@ -380,19 +396,50 @@ public final class GitScanner {
             if (before == null) {
                 return new AddedLines(new String(now, StandardCharsets.ISO_8859_1), null);
             }
-            LongSet old = new LongSet(Math.max(16, before.length / 32));
-            for (int s = 0; s < before.length; ) {
-                int e = lineEnd(before, s);
+            // Whole lines both versions start with, and end with, are not new: only the middle of
+            // each is hashed and compared (an append or a local edit touches a few lines of a big
+            // file). A line moved out of the common part into the middle counts as added again;
+            // history reports each secret once, at its earliest commit, so that changes nothing.
+            int min = Math.min(before.length, now.length);
+            int prefix = Arrays.mismatch(before, now);
+            if (prefix < 0) {
+                prefix = min; // one is a prefix of the other
+            }
+            if (prefix < before.length || prefix < now.length) {
+                // keep whole lines only: back up to the start of the line holding the first difference
+                while (prefix > 0 && now[prefix - 1] != '\n') {
+                    prefix--;
+                }
+            }
+            int suffix = 0;
+            int maxSuffix = min - prefix;
+            while (suffix < maxSuffix && before[before.length - 1 - suffix] == now[now.length - 1 - suffix]) {
+                suffix++;
+            }
+            // keep whole lines only: the common end must start at a line start in both versions
+            while (suffix > 0 && !(lineStart(before, before.length - suffix) && lineStart(now, now.length - suffix))) {
+                suffix--;
+            }
+            int beforeEnd = before.length - suffix;
+            int nowEnd = now.length - suffix;
+            LongSet old = new LongSet(Math.max(16, (beforeEnd - prefix) / 32));
+            for (int s = prefix; s < beforeEnd; ) {
+                int e = lineEnd(before, s, beforeEnd);
                 old.add(hash(before, s, e));
                 s = e + 1;
             }
-            byte[] buf = new byte[Math.min(now.length, 1 << 16)];
+            byte[] buf = new byte[Math.min(nowEnd - prefix, 1 << 16)];
             int len = 0;
             int[] numbers = new int[16];
             int count = 0;
             int lineNo = 0;
-            for (int s = 0; s < now.length; ) {
-                int e = lineEnd(now, s);
+            for (int i = 0; i < prefix; i++) {
+                if (now[i] == '\n') {
+                    lineNo++;
+                }
+            }
+            for (int s = prefix; s < nowEnd; ) {
+                int e = lineEnd(now, s, nowEnd);
                 lineNo++;
                 if (!old.contains(hash(now, s, e))) {
                     int n = e - s;
@@ -415,13 +462,17 @@ public final class GitScanner {
                     i -> i < nums.length ? nums[i] : nums.length == 0 ? 1 : nums[nums.length - 1]);
         }
 
-        private static int lineEnd(byte[] b, int s) {
-            for (int i = s; i < b.length; i++) {
+        private static boolean lineStart(byte[] b, int i) {
+            return i == 0 || b[i - 1] == '\n';
+        }
+
+        private static int lineEnd(byte[] b, int s, int end) {
+            for (int i = s; i < end; i++) {
                 if (b[i] == '\n') {
                     return i;
                 }
             }
-            return b.length;
+            return end;
         }
 
         /** FNV-1a 64 of a line, ignoring a trailing CR. */

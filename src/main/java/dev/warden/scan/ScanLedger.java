@@ -7,6 +7,7 @@ import dev.warden.app.Json;
 import dev.warden.app.Version;
 import dev.warden.audit.AuditLog;
 import dev.warden.inventory.Ids;
+import dev.warden.keys.SecretBox;
 import dev.warden.store.Database;
 import dev.warden.store.StoreException;
 import java.nio.charset.StandardCharsets;
@@ -21,18 +22,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Scans as the store keeps them: each hit linked to the inventory and recorded with its keyed
  * fingerprint and redacted preview (never the secret), one transaction per scan with its audit
- * entry. The fingerprint key is made on first use and kept in the store's settings, so every
- * server sharing a PostgreSQL store fingerprints alike. {@link #leaksForIdentity} is what the API,
- * the CLI read; {@link #leaksFor} is what posture's NHI2 check reads.
+ * entry. The fingerprint key is made on first use and kept in the store's settings, sealed by the
+ * store's {@link SecretBox}, so every server sharing a PostgreSQL store fingerprints alike.
+ * {@link #leaksForIdentity} is what the API and the CLI read; {@link #leaksFor} is what posture's
+ * NHI2 check reads.
  */
 public final class ScanLedger {
-    static final String KEY_SETTING = "scan.fingerprint_key";
+    /** Where earlier versions kept the key in clear; migrated on first use. */
+    static final String CLEAR_SETTING = "scan.fingerprint_key";
+    /** The key sealed by the store's SecretBox. */
+    static final String SEALED_SETTING = "scan.fingerprint_key.sealed";
+
+    static final String SEALED_CONTEXT = "settings:scan.fingerprint_key";
     private static final ObjectMapper MAPPER = Json.mapper();
     private static final int LOOKUP_CHUNK = 500;
 
@@ -40,33 +48,56 @@ public final class ScanLedger {
     private final AuditLog audit;
     private final Clock clock;
     private final InventoryLinker linker;
+    private final Supplier<SecretBox> boxes;
     private volatile Fingerprinter fingerprinter;
 
-    public ScanLedger(Database db, AuditLog audit, Clock clock) {
+    public ScanLedger(Database db, AuditLog audit, Clock clock, Supplier<SecretBox> boxes) {
         this.db = db;
+        this.boxes = boxes;
         this.audit = audit;
         this.clock = clock;
         this.linker = new InventoryLinker(db);
     }
 
-    /** The store's fingerprinter, creating its key on first use. */
+    /**
+     * The store's fingerprinter. Its key is made on first use and kept sealed by the store's
+     * {@link SecretBox} (context {@value #SEALED_CONTEXT}); a key left in clear by an older
+     * version is sealed and its clear row deleted on first use, keeping the same key so earlier
+     * fingerprints and baselines still match.
+     */
     public Fingerprinter fingerprinter() {
         Fingerprinter f = fingerprinter;
         if (f == null) {
-            String key = db.inTransaction(h -> {
-                h.createUpdate("INSERT INTO settings (name, value) VALUES (:n, :v) ON CONFLICT (name) DO NOTHING")
-                        .bind("n", KEY_SETTING)
-                        .bind("v", Base64.getEncoder().encodeToString(Fingerprinter.randomKey()))
+            SecretBox box = boxes.get();
+            byte[] key = db.inTransaction(h -> {
+                db.lock(h, SEALED_SETTING);
+                String sealed = setting(h, SEALED_SETTING);
+                if (sealed != null) {
+                    return box.open(sealed, SEALED_CONTEXT);
+                }
+                String clear = setting(h, CLEAR_SETTING);
+                byte[] k = clear != null ? Base64.getDecoder().decode(clear.strip()) : Fingerprinter.randomKey();
+                h.createUpdate("INSERT INTO settings (name, value) VALUES (:n, :v)")
+                        .bind("n", SEALED_SETTING)
+                        .bind("v", box.seal(k, SEALED_CONTEXT))
                         .execute();
-                return h.createQuery("SELECT value FROM settings WHERE name = :n")
-                        .bind("n", KEY_SETTING)
-                        .mapTo(String.class)
-                        .one();
+                h.createUpdate("DELETE FROM settings WHERE name = :n")
+                        .bind("n", CLEAR_SETTING)
+                        .execute();
+                return k;
             });
-            f = new Fingerprinter(Base64.getDecoder().decode(key), "store");
+            f = new Fingerprinter(key, "store");
             fingerprinter = f;
         }
         return f;
+    }
+
+    private static String setting(Handle h, String name) {
+        return h.createQuery("SELECT value FROM settings WHERE name = :n")
+                .bind("n", name)
+                .mapTo(String.class)
+                .findOne()
+                .orElse(null);
     }
 
     /** One file given by content (the API's input). */

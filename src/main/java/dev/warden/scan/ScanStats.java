@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts of what a scan read, skipped and allowed, safe to update from several threads. Skips are
- * counted by reason ({@code binary}, {@code too-large}, {@code ignored}, {@code symlink},
+ * counted by reason ({@code binary}, {@code too-large}, {@code ignored}, {@code symlink}, {@code archive-limit},
+ * {@code archive-depth}, {@code archive-corrupt},
  * {@code special}, {@code unreadable}); the first problems are kept with their paths.
  */
 public final class ScanStats {

@@ -137,6 +137,8 @@ class ScanCommandTest {
                 new String[] {"scan", dir.resolve("missing").toString()},
                 new String[] {"scan", "--max-file-size", "lots", repo.toString()},
                 new String[] {"scan", "--format", "xml", repo.toString()},
+                new String[] {"scan", "--max-archive-depth", "-1", repo.toString()},
+                new String[] {"scan", "--max-archive-depth", "99", repo.toString()},
                 new String[] {"scan", "--git", repo.toString()},
                 new String[] {"scan", "--rules", dir.resolve("none.toml").toString(), repo.toString()})) {
             Run r = run(args);

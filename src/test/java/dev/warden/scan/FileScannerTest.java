@@ -59,7 +59,7 @@ class FileScannerTest {
     }
 
     @Test
-    void binary_files_and_archives_are_skipped_and_counted() throws IOException {
+    void binary_files_are_skipped_and_archives_too_deep_or_not_opened_are_counted() throws IOException {
         byte[] bin = ("GITHUB_TOKEN=" + token + "\n\0\0\0").getBytes(StandardCharsets.UTF_8);
         Files.write(dir.resolve("blob.bin"), bin);
         byte[] zip = ("GITHUB_TOKEN=" + token).getBytes(StandardCharsets.UTF_8);
@@ -74,7 +74,15 @@ class FileScannerTest {
         Files.write(dir.resolve("nested.zip"), zip);
         ScanStats stats = new ScanStats();
         assertThat(scanner(1 << 20, true, false).scan(List.of(dir), stats)).isEmpty();
-        assertThat(stats.summary().skipped()).containsEntry("binary", 2L);
+        assertThat(stats.summary().skipped()).containsEntry("binary", 1L).containsEntry("archive-depth", 1L);
+
+        Engine engine = new Engine(RuleSet.defaults(RuleContractTest.CLOCK), Fingerprinter.ephemeral());
+        ScanStats closed = new ScanStats();
+        FileScanner.Options noArchives =
+                new FileScanner.Options(1 << 20, true, false, 2, ArchiveLimits.defaults(0, 1 << 20));
+        assertThat(new FileScanner(engine, noArchives).scan(List.of(dir), closed))
+                .isEmpty();
+        assertThat(closed.summary().skipped()).containsEntry("binary", 2L);
     }
 
     @Test

@@ -9,10 +9,12 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,23 @@ class SarifTest {
         assertThat(MAPPER.readTree(ReportWriter.sarif(report("files", hits, stats), true, dir))
                         .toString())
                 .contains(hits.get(1).secret());
+    }
+
+    @Test
+    void a_secret_inside_nested_archives_is_located_by_its_bang_path_in_valid_sarif() throws Exception {
+        byte[] env =
+                ("GITHUB_TOKEN=ghp_" + Samples.random(Samples.ALNUM, 36, 8) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] inner = ArchiveScannerTest.gzip(ArchiveScannerTest.tar(Map.of("file.properties", env)));
+        Files.write(dir.resolve("outer.zip"), ArchiveScannerTest.zip(Map.of("dir/inner.tar.gz", inner)));
+        Engine engine = new Engine(RuleSet.defaults(RuleContractTest.CLOCK), Fingerprinter.ephemeral());
+        ScanStats stats = new ScanStats();
+        List<Hit> hits = new FileScanner(engine, FileScanner.Options.defaults()).scan(List.of(dir), stats);
+        assertThat(hits).extracting(Hit::path).containsExactly(dir + "/outer.zip!dir/inner.tar.gz!file.properties");
+        JsonNode doc = MAPPER.readTree(ReportWriter.sarif(report("files", hits, stats), false, dir));
+        assertThat(schema().validate(doc)).isEmpty();
+        assertThat(doc.at("/runs/0/results/0/locations/0/physicalLocation/artifactLocation/uri")
+                        .asText())
+                .endsWith("/outer.zip!dir/inner.tar.gz!file.properties");
     }
 
     @Test
