@@ -6,6 +6,7 @@ import dev.warden.posture.ReportWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
@@ -72,6 +73,13 @@ final class ReportCommand implements Callable<Integer> {
         Path dir = target.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("cannot write " + output + ": its directory does not exist");
+        }
+        if (Files.exists(target) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            // A device (/dev/null, /dev/stdout), a FIFO or a symlink: write through it. Renaming a
+            // temporary file over it would replace the device or the link with a plain file.
+            Files.writeString(target, text, StandardCharsets.UTF_8);
+            spec.commandLine().getOut().println("wrote " + f.value() + " report to " + output);
+            return Main.OK;
         }
         Path tmp = Files.createTempFile(dir, ".warden-report-", ".tmp");
         try {

@@ -240,6 +240,12 @@ class FindingsCommandTest {
                 .startsWith("<!DOCTYPE html>")
                 .contains("</html>")
                 .doesNotContain("<script");
+        // an output that is a link (or a device such as /dev/null) is written through, not replaced
+        Path real = dir.resolve("real.md");
+        Path link = Files.createSymbolicLink(dir.resolve("link.md"), real);
+        assertOk(store.run("report", "owasp-nhi", "--output", link.toString()));
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(real)).startsWith("# Warden posture report");
         assertError(
                 store.run(
                         "report",
