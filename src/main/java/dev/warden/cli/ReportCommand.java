@@ -74,7 +74,8 @@ final class ReportCommand implements Callable<Integer> {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("cannot write " + output + ": its directory does not exist");
         }
-        if (Files.exists(target) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
             // A device (/dev/null, /dev/stdout), a FIFO or a symlink: write through it. Renaming a
             // temporary file over it would replace the device or the link with a plain file.
             Files.writeString(target, text, StandardCharsets.UTF_8);

@@ -286,6 +286,28 @@ class RuleContractTest {
         return builtins().map(Rule::id);
     }
 
+    @Test
+    void a_key_whose_base64_happens_to_spell_placeholder_words_is_still_a_key() {
+        // A real key's body is ~1,600 random base64 characters: about one key in 25 contains "fake",
+        // "todo", "xxxx" or another placeholder word somewhere. The body here starts as PKCS#8 does.
+        String body = Samples.pem("PRIVATE KEY", Samples.rsa().getPrivate().getEncoded())
+                .lines()
+                .filter(l -> !l.startsWith("-----"))
+                .reduce("", String::concat);
+        String spelled = body.substring(0, 64) + "fakeTODOxxxxLoremSampleDummy" + body.substring(92);
+        StringBuilder pem = new StringBuilder("-----BEGIN PRIVATE KEY-----\n");
+        for (int i = 0; i < spelled.length(); i += 64) {
+            pem.append(spelled, i, Math.min(spelled.length(), i + 64)).append('\n');
+        }
+        pem.append("-----END PRIVATE KEY-----\n");
+        assertThat(ENGINE.scan("deploy/key.pem", pem.toString(), null, null).hits())
+                .anyMatch(h -> h.rule().equals("private-key"));
+        assertThat(ENGINE.scan("deploy/key.pem", pem.toString().replace(spelled.substring(0, 4), "QUJD"), null, null)
+                        .hits())
+                .as("a body that does not decode to DER is not a key")
+                .noneMatch(h -> h.rule().equals("private-key"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("ruleIds")
     void finds_its_true_examples(String ruleId) {
