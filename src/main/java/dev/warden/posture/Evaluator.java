@@ -24,6 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -297,28 +299,33 @@ final class Evaluator {
     }
 
     private Map<String, List<LeakSighting>> leaks(List<IdentityRecord> records, Instant asOf) {
-        if (leaks == LeakSource.NONE || records.isEmpty()) {
+        if (leaks == LeakSource.NONE) {
             return Map.of();
         }
-        Map<String, List<LeakSighting>> out = new HashMap<>();
-        for (LeakSighting l :
-                leaks.leaks(records.stream().map(r -> r.identity().id()).toList(), asOf)) {
-            if (!l.foundAt().isAfter(asOf)) {
-                out.computeIfAbsent(l.identityId(), k -> new ArrayList<>()).add(l);
-            }
-        }
-        return out;
+        return byIdentity(records, asOf, leaks::leaks, LeakSighting::identityId, LeakSighting::foundAt);
     }
 
     private Map<String, List<Signal>> signals(List<IdentityRecord> records, Instant asOf) {
-        if (signals == SignalSource.NONE || records.isEmpty()) {
+        if (signals == SignalSource.NONE) {
             return Map.of();
         }
-        Map<String, List<Signal>> out = new HashMap<>();
-        for (Signal s :
-                signals.signals(records.stream().map(r -> r.identity().id()).toList(), asOf)) {
-            if (!s.at().isAfter(asOf)) {
-                out.computeIfAbsent(s.identityId(), k -> new ArrayList<>()).add(s);
+        return byIdentity(records, asOf, signals::signals, Signal::identityId, Signal::at);
+    }
+
+    /** What a source says of a page's identities, known at {@code asOf}, by identity id. */
+    private static <T> Map<String, List<T>> byIdentity(
+            List<IdentityRecord> records,
+            Instant asOf,
+            BiFunction<List<String>, Instant, List<T>> source,
+            Function<T, String> identityId,
+            Function<T, Instant> at) {
+        if (records.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<T>> out = new HashMap<>();
+        for (T t : source.apply(records.stream().map(r -> r.identity().id()).toList(), asOf)) {
+            if (!at.apply(t).isAfter(asOf)) {
+                out.computeIfAbsent(identityId.apply(t), k -> new ArrayList<>()).add(t);
             }
         }
         return out;

@@ -243,23 +243,15 @@ public final class Build {
 
     /** A usage event of this identity {@code daysAgo} days before now, made in account {@code target}. */
     public UsageEvent eventIn(String target, long daysAgo, String action) {
-        return new UsageEvent(
-                NOW.minus(Duration.ofDays(daysAgo)),
-                source.type(),
-                source.scope(),
-                externalId,
-                null,
-                action,
-                null,
-                "10.0.0.1",
-                "aws-sdk-java/2.25.0",
-                UsageEvent.API,
-                null,
-                target);
+        return event(daysAgo, action, "10.0.0.1", "aws-sdk-java/2.25.0", UsageEvent.API, target);
     }
 
     /** A usage event of this identity {@code daysAgo} days before now. */
     public UsageEvent event(long daysAgo, String action, String ip, String userAgent, String type) {
+        return event(daysAgo, action, ip, userAgent, type, null);
+    }
+
+    private UsageEvent event(long daysAgo, String action, String ip, String userAgent, String type, String target) {
         return new UsageEvent(
                 NOW.minus(Duration.ofDays(daysAgo)),
                 source.type(),
@@ -271,7 +263,8 @@ public final class Build {
                 ip,
                 userAgent,
                 type,
-                null);
+                null,
+                target);
     }
 
     static String sha(String s) {
