@@ -137,7 +137,9 @@ public final class BrokerHarness implements AutoCloseable {
     public Response postRaw(String path, String body, String contentType, String bearer) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                // see ApiClient.post: an oversized body waits for the server's answer before it is sent
+                .expectContinue(body.length() > 65_536);
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }

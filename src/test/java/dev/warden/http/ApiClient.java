@@ -41,7 +41,12 @@ final class ApiClient {
     }
 
     Response post(String path, String token, String contentType, String body) {
-        HttpRequest.Builder b = request(path, token).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = request(path, token)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                // An oversized body is refused (413) from its Content-Length before it is read; without
+                // 100-continue the server may close the socket while the client still sends, and the
+                // client then loses the answer ("header parser received no bytes").
+                .expectContinue(body.length() > 65_536);
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
