@@ -27,6 +27,7 @@ final class FileGroup {
     private final UsageStore store;
     private final long rawCutoff;
     private final String ingestId;
+    private final UsageStore.Canon canon;
     final Map<UsageStore.Key, UsageStore.Daily> daily = new HashMap<>();
     final Map<UsageStore.Identity, long[]> byIdentity = new HashMap<>();
     final List<String> problems = new ArrayList<>();
@@ -37,9 +38,13 @@ final class FileGroup {
     long unmatched;
     private int savepoints;
 
-    /** Raw events at or after {@code rawCutoff} (epoch ms) are stored; older ones would be pruned at once. */
-    FileGroup(Handle h, UsageStore store, long rawCutoff, String ingestId) {
+    /**
+     * Raw events at or after {@code rawCutoff} (epoch ms) are stored; older ones would be pruned at
+     * once. {@code canon} is used on the reader thread only (one file at a time).
+     */
+    FileGroup(Handle h, UsageStore store, long rawCutoff, String ingestId, UsageStore.Canon canon) {
         this.h = h;
+        this.canon = canon;
         this.store = store;
         this.rawCutoff = rawCutoff;
         this.ingestId = ingestId;
@@ -63,11 +68,12 @@ final class FileGroup {
         files++;
         h.savepoint(savepoint);
         try {
-            EventPipe.run(reader, parser, file, options, skips, Folded::new, f -> {
+            EventPipe.run(reader, parser, file, options, skips, e -> new Folded(e, UsageStore.Key.of(e, canon)), f -> {
                 UsageEvent e = f.event();
                 UsageStore.Daily d = fileDaily.get(f.key());
                 if (d == null) {
                     if (fileDaily.size() >= MAX_AGGREGATES) {
+                        countByIdentity(fileDaily, fileIdentities);
                         store.addDaily(h, fileDaily.values());
                         fileDaily.clear();
                     }
@@ -75,7 +81,6 @@ final class FileGroup {
                     fileDaily.put(f.key(), d);
                 }
                 d.add(e);
-                fileIdentities.computeIfAbsent(f.key().identity(), k -> new long[1])[0]++;
                 count[0]++;
                 if (e.at().toEpochMilli() >= rawCutoff) {
                     raw.add(e);
@@ -95,6 +100,7 @@ final class FileGroup {
             skips.examples().forEach(x -> problem(x, maxProblems));
             return;
         }
+        countByIdentity(fileDaily, fileIdentities);
         events += count[0];
         skipped += skips.count();
         skips.examples().forEach(x -> problem(x, maxProblems));
@@ -120,12 +126,16 @@ final class FileGroup {
         unmatched = store.countUnknown(h, byIdentity, known);
     }
 
-    /** An event with its aggregate key, made on the reader thread. */
-    private record Folded(UsageEvent event, UsageStore.Key key) {
-        Folded(UsageEvent event) {
-            this(event, UsageStore.Key.of(event));
+    /** Counts events by identity once per aggregate rather than once per event. */
+    private static void countByIdentity(
+            Map<UsageStore.Key, UsageStore.Daily> daily, Map<UsageStore.Identity, long[]> byIdentity) {
+        for (UsageStore.Daily d : daily.values()) {
+            byIdentity.computeIfAbsent(d.key.identity(), k -> new long[1])[0] += d.events;
         }
     }
+
+    /** An event with its aggregate key, made on the reader thread. */
+    private record Folded(UsageEvent event, UsageStore.Key key) {}
 
     private void problem(String p, int max) {
         if (problems.size() < max) {

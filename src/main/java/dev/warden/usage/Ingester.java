@@ -83,6 +83,7 @@ public final class Ingester {
         int refused = 0;
         List<String> problems = new ArrayList<>();
         UsageStore.KnownIdentities known = new UsageStore.KnownIdentities();
+        UsageStore.Canon canon = new UsageStore.Canon();
         long rawCutoff = rawRetention.isZero()
                 ? Long.MAX_VALUE
                 : clock.instant().minus(rawRetention).toEpochMilli();
@@ -95,7 +96,7 @@ public final class Ingester {
             int[] next = {0};
             while (next[0] < files.size()) {
                 FileGroup group = db.inTransaction(h -> {
-                    FileGroup g = new FileGroup(h, store, rawCutoff, id);
+                    FileGroup g = new FileGroup(h, store, rawCutoff, id, canon);
                     while (next[0] < files.size() && !g.full()) {
                         g.add(reader, parser, files.get(next[0]++), options, PROBLEMS);
                     }

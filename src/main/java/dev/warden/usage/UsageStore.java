@@ -80,18 +80,18 @@ public final class UsageStore {
                     sourceType, scope, principal, credential, day, action, sourceIp, userAgent, type, target);
         }
 
-        static Key of(UsageEvent e) {
+        static Key of(UsageEvent e, Canon canon) {
             return new Key(
-                    e.sourceType(),
-                    e.scope(),
-                    e.principal(),
-                    e.credential() == null ? "" : e.credential(),
+                    canon.of(e.sourceType()),
+                    canon.of(e.scope()),
+                    canon.of(e.principal()),
+                    e.credential() == null ? "" : canon.of(e.credential()),
                     Math.floorDiv(e.at().getEpochSecond(), 86_400L),
-                    e.action(),
-                    e.sourceIp() == null ? "" : e.sourceIp(),
-                    e.userAgent() == null ? "" : e.userAgent(),
-                    e.type(),
-                    e.target() == null ? "" : e.target());
+                    canon.of(e.action()),
+                    e.sourceIp() == null ? "" : canon.of(e.sourceIp()),
+                    e.userAgent() == null ? "" : canon.of(e.userAgent()),
+                    canon.of(e.type()),
+                    e.target() == null ? "" : canon.of(e.target()));
         }
 
         String sourceType() {
@@ -158,32 +158,46 @@ public final class UsageStore {
         Identity identity() {
             return new Identity(sourceType, scope, principal);
         }
+    }
 
-        /**
-         * The stored key of these dimensions, 64 hex digits: the day (8), a hash of the identity (16)
-         * and a hash of all dimensions (40), each SHA-256 over length-prefixed UTF-8 forms. Keys sort
-         * by day, then identity, so an ingestion (logs arrive in time order) touches the index pages
-         * of the days it covers, not pages all over a table of millions of rows.
-         */
-        String hash() {
-            MessageDigest identity = sha256();
-            for (String f : new String[] {sourceType, scope, principal}) {
-                update(identity, f);
+    /**
+     * Computes the stored key of aggregates, 64 hex digits: the day (8), a hash of the identity (16)
+     * and a hash of all dimensions (40), each SHA-256 over length-prefixed UTF-8 forms. Keys sort by
+     * day, then identity, so an ingestion (logs arrive in time order) touches the index pages of the
+     * days it covers, not pages all over a table of millions of rows. One hasher serves one write:
+     * it reuses its digest and hashes each identity once, not once per aggregate.
+     */
+    static final class KeyHasher {
+        private final MessageDigest all = sha256();
+        private final MessageDigest identity = sha256();
+        private final Map<Identity, String> identities = new HashMap<>();
+        private final byte[] prefix = new byte[12];
+        private final HexFormat hex = HexFormat.of();
+
+        String hash(Key k) {
+            Identity who = k.identity();
+            String id = identities.get(who);
+            if (id == null) {
+                update(identity, k.sourceType);
+                update(identity, k.scope);
+                update(identity, k.principal);
+                id = hex.formatHex(identity.digest(), 0, 8);
+                identities.put(who, id);
             }
-            MessageDigest all = sha256();
-            for (String f : new String[] {
-                sourceType, scope, principal, credential, Long.toString(day), action, sourceIp, userAgent, type
-            }) {
-                update(all, f);
-            }
-            if (!target.isEmpty()) {
+            update(all, k.sourceType);
+            update(all, k.scope);
+            update(all, k.principal);
+            update(all, k.credential);
+            update(all, Long.toString(k.day));
+            update(all, k.action);
+            update(all, k.sourceIp);
+            update(all, k.userAgent);
+            update(all, k.type);
+            if (!k.target.isEmpty()) {
                 // only when present: aggregates stored before targets existed keep their keys
-                update(all, target);
+                update(all, k.target);
             }
-            HexFormat hex = HexFormat.of();
-            return hex.toHexDigits((int) day)
-                    + hex.formatHex(identity.digest(), 0, 8)
-                    + hex.formatHex(all.digest(), 0, 20);
+            return hex.toHexDigits((int) k.day) + id + hex.formatHex(all.digest(), 0, 20);
         }
 
         private static MessageDigest sha256() {
@@ -194,9 +208,8 @@ public final class UsageStore {
             }
         }
 
-        private static void update(MessageDigest sha, String f) {
+        private void update(MessageDigest sha, String f) {
             byte[] b = f.getBytes(StandardCharsets.UTF_8);
-            byte[] prefix = new byte[12];
             int i = prefix.length;
             prefix[--i] = ':';
             int n = b.length;
@@ -206,6 +219,30 @@ public final class UsageStore {
             } while (n > 0);
             sha.update(prefix, i, prefix.length - i);
             sha.update(b);
+        }
+    }
+
+    /**
+     * One instance of each string that aggregate keys repeat (principals, user agents, addresses:
+     * a few thousand distinct values over millions of events), so the aggregates held while files
+     * are folded share their strings instead of each keeping the copies its first event parsed —
+     * less to copy at every young collection — and key comparisons mostly end at identity. Used
+     * by one thread at a time; forgets everything past {@link #MAX} strings, so memory stays
+     * bounded whatever the logs hold.
+     */
+    static final class Canon {
+        static final int MAX = 65_536;
+        private final Map<String, String> strings = new HashMap<>();
+
+        String of(String s) {
+            String c = strings.putIfAbsent(s, s);
+            if (c != null) {
+                return c;
+            }
+            if (strings.size() > MAX) {
+                strings.clear();
+            }
+            return s;
         }
     }
 
@@ -260,8 +297,9 @@ public final class UsageStore {
         boolean pg = db.dialect() == Dialect.POSTGRESQL;
         String sql = String.format(UPSERT_DAILY, pg ? "LEAST" : "MIN", pg ? "GREATEST" : "MAX");
         List<Map.Entry<String, Daily>> sorted = new ArrayList<>(daily.size());
+        KeyHasher hasher = new KeyHasher();
         for (Daily d : daily) {
-            sorted.add(Map.entry(d.key.hash(), d));
+            sorted.add(Map.entry(hasher.hash(d.key), d));
         }
         sorted.sort(Map.Entry.comparingByKey());
         try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
@@ -297,11 +335,11 @@ public final class UsageStore {
         }
     }
 
-    /** Inserting in the order of the principal index keeps each insert near the previous one. */
-    private static final Comparator<UsageEvent> INDEX_ORDER = Comparator.comparing(UsageEvent::principal)
-            .thenComparing(UsageEvent::scope)
-            .thenComparing(UsageEvent::sourceType)
-            .thenComparing(UsageEvent::at);
+    /**
+     * Inserting in the order of the only index on raw events (their time) appends to it: logs arrive
+     * about in time order, so a batch lands at the end of the index, not on pages all over it.
+     */
+    private static final Comparator<UsageEvent> INDEX_ORDER = Comparator.comparing(UsageEvent::at);
 
     /** Appends raw events (kept until {@link #pruneEvents}); sorts {@code events}. */
     void addEvents(Handle h, List<UsageEvent> events, String ingestId) {
