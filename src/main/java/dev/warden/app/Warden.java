@@ -20,9 +20,9 @@ import dev.warden.posture.SignalSource;
 import dev.warden.scan.ScanLedger;
 import dev.warden.store.Database;
 import dev.warden.usage.Ingester;
+import dev.warden.usage.RawRetention;
 import dev.warden.usage.UsageParsers;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +34,6 @@ import org.slf4j.LoggerFactory;
  * owns their shutdown. The CLI and the server both start here, so neither reimplements the other.
  */
 public final class Warden implements AutoCloseable {
-    /** How long raw usage events are kept; their daily aggregates are kept for good. */
-    static final Duration RAW_USAGE_RETENTION = Duration.ofDays(30);
-
     private static final Logger LOG = LoggerFactory.getLogger(Warden.class);
 
     private final Database db;
@@ -53,14 +50,20 @@ public final class Warden implements AutoCloseable {
     private HttpServer http;
     private ScheduledExecutorService scheduler;
 
-    private Warden(Database db, Clock clock, StoreLocation location, WardenConfig config, PosturePolicy policy) {
+    private Warden(
+            Database db,
+            Clock clock,
+            StoreLocation location,
+            WardenConfig config,
+            PosturePolicy policy,
+            RawRetention rawRetention) {
         this.db = db;
         this.clock = clock;
         this.audit = new AuditLog(db, clock);
         this.tokens = new TokenService(db, audit, clock);
         this.inventory = new Inventory(db, audit, clock);
         this.importer = new Importer(db, inventory, audit, Connectors.builtIn(clock), clock);
-        this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, RAW_USAGE_RETENTION);
+        this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, rawRetention.duration());
         this.broker = config.broker() == null
                 ? null
                 : new Broker(config.broker(), db, audit, SecretBox.open(db, location.dataDir()), clock);
@@ -126,9 +129,11 @@ public final class Warden implements AutoCloseable {
 
     /** Opens the store, builds what {@code config} enables (the broker) and evaluates posture with {@code policy}. */
     public static Warden open(StoreLocation location, Clock clock, WardenConfig config, PosturePolicy policy) {
+        // refused before the store is opened: a bad setting names itself and changes nothing
+        RawRetention rawRetention = RawRetention.fromEnvironment();
         Database db = Database.open(location.db());
         try {
-            return new Warden(db, clock, location, config, policy);
+            return new Warden(db, clock, location, config, policy, rawRetention);
         } catch (RuntimeException e) {
             db.close();
             throw e;
