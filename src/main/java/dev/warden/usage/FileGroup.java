@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -40,7 +39,7 @@ final class FileGroup {
 
     /**
      * Raw events at or after {@code rawCutoff} (epoch ms) are stored; older ones would be pruned at
-     * once. {@code canon} is used on the reader thread only (one file at a time).
+     * once. {@code canon} gives the keys of new aggregates shared strings (this thread only).
      */
     FileGroup(Handle h, UsageStore store, long rawCutoff, String ingestId, UsageStore.Canon canon) {
         this.h = h;
@@ -55,44 +54,42 @@ final class FileGroup {
     }
 
     /**
-     * Reads {@code file} on {@code reader} while this thread folds its events and writes its raw
-     * events; a refused file leaves nothing behind.
+     * Folds {@code file}'s events as {@code pipe} hands them over (read on the reader thread) and
+     * writes its raw events; a refused file leaves nothing behind.
      */
-    void add(ExecutorService reader, UsageParser parser, Input file, UsageOptions options, int maxProblems) {
+    void add(EventPipe<Folded> pipe, Input file, int maxProblems) {
         String savepoint = "usage_file_" + ++savepoints;
-        Skips skips = new Skips();
         Map<UsageStore.Key, UsageStore.Daily> fileDaily = new HashMap<>();
         Map<UsageStore.Identity, long[]> fileIdentities = new HashMap<>();
         List<UsageEvent> raw = new ArrayList<>(RAW_BATCH);
         long[] count = {0};
         files++;
         h.savepoint(savepoint);
-        try {
-            EventPipe.run(reader, parser, file, options, skips, e -> new Folded(e, UsageStore.Key.of(e, canon)), f -> {
-                UsageEvent e = f.event();
-                UsageStore.Daily d = fileDaily.get(f.key());
-                if (d == null) {
-                    if (fileDaily.size() >= MAX_AGGREGATES) {
-                        countByIdentity(fileDaily, fileIdentities);
-                        store.addDaily(h, fileDaily.values());
-                        fileDaily.clear();
-                    }
-                    d = new UsageStore.Daily(f.key());
-                    fileDaily.put(f.key(), d);
+        EventPipe.Done done = pipe.next(file, f -> {
+            UsageEvent e = f.event();
+            UsageStore.Daily d = fileDaily.get(f.key());
+            if (d == null) {
+                if (fileDaily.size() >= MAX_AGGREGATES) {
+                    countByIdentity(fileDaily, fileIdentities);
+                    store.addDaily(h, fileDaily.values());
+                    fileDaily.clear();
                 }
-                d.add(e);
-                count[0]++;
-                if (e.at().toEpochMilli() >= rawCutoff) {
-                    raw.add(e);
-                    if (raw.size() == RAW_BATCH) {
-                        store.addEvents(h, raw, ingestId);
-                        raw.clear();
-                    }
+                UsageStore.Key kept = f.key().canonical(canon);
+                d = new UsageStore.Daily(kept);
+                fileDaily.put(kept, d);
+            }
+            d.add(e);
+            count[0]++;
+            if (e.at().toEpochMilli() >= rawCutoff) {
+                raw.add(e);
+                if (raw.size() == RAW_BATCH) {
+                    store.addEvents(h, raw, ingestId);
+                    raw.clear();
                 }
-            });
-            store.addEvents(h, raw, ingestId);
-            h.releaseSavepoint(savepoint);
-        } catch (UsageException e) {
+            }
+        });
+        Skips skips = done.skips();
+        if (done.failure() instanceof UsageException e) {
             h.rollbackToSavepoint(savepoint);
             refused++;
             problem(e.getMessage(), maxProblems);
@@ -100,6 +97,14 @@ final class FileGroup {
             skips.examples().forEach(x -> problem(x, maxProblems));
             return;
         }
+        if (done.failure() instanceof RuntimeException e) {
+            throw e;
+        }
+        if (done.failure() instanceof Error e) {
+            throw e;
+        }
+        store.addEvents(h, raw, ingestId);
+        h.releaseSavepoint(savepoint);
         countByIdentity(fileDaily, fileIdentities);
         events += count[0];
         skipped += skips.count();
@@ -135,7 +140,11 @@ final class FileGroup {
     }
 
     /** An event with its aggregate key, made on the reader thread. */
-    private record Folded(UsageEvent event, UsageStore.Key key) {}
+    record Folded(UsageEvent event, UsageStore.Key key) {
+        Folded(UsageEvent event) {
+            this(event, UsageStore.Key.of(event));
+        }
+    }
 
     private void problem(String p, int max) {
         if (problems.size() < max) {

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -76,22 +75,45 @@ public final class UsageStore {
             this.userAgent = userAgent;
             this.type = type;
             this.target = target;
-            this.hash = Objects.hash(
-                    sourceType, scope, principal, credential, day, action, sourceIp, userAgent, type, target);
+            int h = sourceType.hashCode();
+            h = 31 * h + scope.hashCode();
+            h = 31 * h + principal.hashCode();
+            h = 31 * h + credential.hashCode();
+            h = 31 * h + Long.hashCode(day);
+            h = 31 * h + action.hashCode();
+            h = 31 * h + sourceIp.hashCode();
+            h = 31 * h + userAgent.hashCode();
+            h = 31 * h + type.hashCode();
+            this.hash = 31 * h + target.hashCode();
         }
 
-        static Key of(UsageEvent e, Canon canon) {
+        static Key of(UsageEvent e) {
             return new Key(
-                    canon.of(e.sourceType()),
-                    canon.of(e.scope()),
-                    canon.of(e.principal()),
-                    e.credential() == null ? "" : canon.of(e.credential()),
+                    e.sourceType(),
+                    e.scope(),
+                    e.principal(),
+                    e.credential() == null ? "" : e.credential(),
                     Math.floorDiv(e.at().getEpochSecond(), 86_400L),
-                    canon.of(e.action()),
-                    e.sourceIp() == null ? "" : canon.of(e.sourceIp()),
-                    e.userAgent() == null ? "" : canon.of(e.userAgent()),
-                    canon.of(e.type()),
-                    e.target() == null ? "" : canon.of(e.target()));
+                    e.action(),
+                    e.sourceIp() == null ? "" : e.sourceIp(),
+                    e.userAgent() == null ? "" : e.userAgent(),
+                    e.type(),
+                    e.target() == null ? "" : e.target());
+        }
+
+        /** This key with {@code canon}'s instance of each string: for a key an aggregate keeps. */
+        Key canonical(Canon canon) {
+            return new Key(
+                    canon.of(sourceType),
+                    canon.of(scope),
+                    canon.of(principal),
+                    canon.of(credential),
+                    day,
+                    canon.of(action),
+                    canon.of(sourceIp),
+                    canon.of(userAgent),
+                    canon.of(type),
+                    canon.of(target));
         }
 
         String sourceType() {
@@ -225,10 +247,10 @@ public final class UsageStore {
     /**
      * One instance of each string that aggregate keys repeat (principals, user agents, addresses:
      * a few thousand distinct values over millions of events), so the aggregates held while files
-     * are folded share their strings instead of each keeping the copies its first event parsed —
-     * less to copy at every young collection — and key comparisons mostly end at identity. Used
-     * by one thread at a time; forgets everything past {@link #MAX} strings, so memory stays
-     * bounded whatever the logs hold.
+     * are folded share their strings instead of each keeping the copies its first event parsed:
+     * less to copy at every young collection. Applied once per new aggregate, not per event. Used
+     * by one thread; forgets everything past {@link #MAX} strings, so memory stays bounded whatever
+     * the logs hold.
      */
     static final class Canon {
         static final int MAX = 65_536;
