@@ -17,8 +17,8 @@ import org.jdbi.v3.core.Handle;
  * group are written early once they reach {@link #MAX_AGGREGATES}.
  */
 final class FileGroup {
-    static final int MAX_FILES = 64;
-    static final long MAX_EVENTS = 250_000;
+    static final int MAX_FILES = 256;
+    static final long MAX_EVENTS = 1_000_000;
     static final int MAX_AGGREGATES = 50_000;
     static final int RAW_BATCH = 5_000;
 
