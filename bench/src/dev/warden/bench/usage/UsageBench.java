@@ -5,6 +5,7 @@ import dev.warden.app.Warden;
 import dev.warden.discovery.Input;
 import dev.warden.store.DbUrl;
 import dev.warden.usage.IngestRun;
+import dev.warden.usage.RawRetention;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -215,6 +216,16 @@ public final class UsageBench {
             long raw = w.db().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM usage_events")
                     .mapTo(Long.class)
                     .one());
+            RawRetention retention = RawRetention.fromEnvironment();
+            row(
+                    "  raw event retention (" + RawRetention.ENV + ")",
+                    size,
+                    retention
+                            + (retention.equals(RawRetention.DEFAULT)
+                                    ? ", the default"
+                                    : ", not the default (" + RawRetention.DEFAULT + ")"),
+                    "",
+                    "");
             row(
                     "  rows: daily aggregates / raw events kept",
                     size,

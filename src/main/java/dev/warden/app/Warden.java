@@ -28,9 +28,9 @@ import dev.warden.posture.SignalSource;
 import dev.warden.scan.ScanLedger;
 import dev.warden.store.Database;
 import dev.warden.usage.Ingester;
+import dev.warden.usage.RawRetention;
 import dev.warden.usage.UsageParsers;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -44,9 +44,6 @@ import org.slf4j.LoggerFactory;
  * owns their shutdown. The CLI and the server both start here, so neither reimplements the other.
  */
 public final class Warden implements AutoCloseable {
-    /** How long raw usage events are kept; their daily aggregates are kept for good. */
-    static final Duration RAW_USAGE_RETENTION = Duration.ofDays(30);
-
     private static final Logger LOG = LoggerFactory.getLogger(Warden.class);
 
     private final Database db;
@@ -67,7 +64,13 @@ public final class Warden implements AutoCloseable {
     private HttpServer http;
     private ScheduledExecutorService scheduler;
 
-    private Warden(Database db, Clock clock, StoreLocation location, WardenConfig config, PosturePolicy policy) {
+    private Warden(
+            Database db,
+            Clock clock,
+            StoreLocation location,
+            WardenConfig config,
+            PosturePolicy policy,
+            RawRetention rawRetention) {
         this.db = db;
         this.clock = clock;
         this.location = location;
@@ -75,7 +78,7 @@ public final class Warden implements AutoCloseable {
         this.tokens = new TokenService(db, audit, clock);
         this.inventory = new Inventory(db, audit, clock);
         this.importer = new Importer(db, inventory, audit, Connectors.builtIn(clock), clock);
-        this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, RAW_USAGE_RETENTION);
+        this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, rawRetention.duration());
         SecretBox box = config.broker() == null ? null : secretBox();
         SvidIssuer svid = config.broker() == null || config.broker().ca() == null
                 ? null
@@ -172,9 +175,11 @@ public final class Warden implements AutoCloseable {
 
     /** Opens the store, builds what {@code config} enables (the broker) and evaluates posture with {@code policy}. */
     public static Warden open(StoreLocation location, Clock clock, WardenConfig config, PosturePolicy policy) {
+        // refused before the store is opened: a bad setting names itself and changes nothing
+        RawRetention rawRetention = RawRetention.fromEnvironment();
         Database db = Database.open(location.db());
         try {
-            return new Warden(db, clock, location, config, policy);
+            return new Warden(db, clock, location, config, policy, rawRetention);
         } catch (RuntimeException e) {
             db.close();
             throw e;

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -18,8 +17,8 @@ import org.jdbi.v3.core.Handle;
  * group are written early once they reach {@link #MAX_AGGREGATES}.
  */
 final class FileGroup {
-    static final int MAX_FILES = 64;
-    static final long MAX_EVENTS = 250_000;
+    static final int MAX_FILES = 256;
+    static final long MAX_EVENTS = 1_000_000;
     static final int MAX_AGGREGATES = 50_000;
     static final int RAW_BATCH = 5_000;
 
@@ -27,6 +26,7 @@ final class FileGroup {
     private final UsageStore store;
     private final long rawCutoff;
     private final String ingestId;
+    private final UsageStore.Canon canon;
     final Map<UsageStore.Key, UsageStore.Daily> daily = new HashMap<>();
     final Map<UsageStore.Identity, long[]> byIdentity = new HashMap<>();
     final List<String> problems = new ArrayList<>();
@@ -37,9 +37,13 @@ final class FileGroup {
     long unmatched;
     private int savepoints;
 
-    /** Raw events at or after {@code rawCutoff} (epoch ms) are stored; older ones would be pruned at once. */
-    FileGroup(Handle h, UsageStore store, long rawCutoff, String ingestId) {
+    /**
+     * Raw events at or after {@code rawCutoff} (epoch ms) are stored; older ones would be pruned at
+     * once. {@code canon} gives the keys of new aggregates shared strings (this thread only).
+     */
+    FileGroup(Handle h, UsageStore store, long rawCutoff, String ingestId, UsageStore.Canon canon) {
         this.h = h;
+        this.canon = canon;
         this.store = store;
         this.rawCutoff = rawCutoff;
         this.ingestId = ingestId;
@@ -50,44 +54,42 @@ final class FileGroup {
     }
 
     /**
-     * Reads {@code file} on {@code reader} while this thread folds its events and writes its raw
-     * events; a refused file leaves nothing behind.
+     * Folds {@code file}'s events as {@code pipe} hands them over (read on the reader thread) and
+     * writes its raw events; a refused file leaves nothing behind.
      */
-    void add(ExecutorService reader, UsageParser parser, Input file, UsageOptions options, int maxProblems) {
+    void add(EventPipe<Folded> pipe, Input file, int maxProblems) {
         String savepoint = "usage_file_" + ++savepoints;
-        Skips skips = new Skips();
         Map<UsageStore.Key, UsageStore.Daily> fileDaily = new HashMap<>();
         Map<UsageStore.Identity, long[]> fileIdentities = new HashMap<>();
         List<UsageEvent> raw = new ArrayList<>(RAW_BATCH);
         long[] count = {0};
         files++;
         h.savepoint(savepoint);
-        try {
-            EventPipe.run(reader, parser, file, options, skips, Folded::new, f -> {
-                UsageEvent e = f.event();
-                UsageStore.Daily d = fileDaily.get(f.key());
-                if (d == null) {
-                    if (fileDaily.size() >= MAX_AGGREGATES) {
-                        store.addDaily(h, fileDaily.values());
-                        fileDaily.clear();
-                    }
-                    d = new UsageStore.Daily(f.key());
-                    fileDaily.put(f.key(), d);
+        EventPipe.Done done = pipe.next(file, f -> {
+            UsageEvent e = f.event();
+            UsageStore.Daily d = fileDaily.get(f.key());
+            if (d == null) {
+                if (fileDaily.size() >= MAX_AGGREGATES) {
+                    countByIdentity(fileDaily, fileIdentities);
+                    store.addDaily(h, fileDaily.values());
+                    fileDaily.clear();
                 }
-                d.add(e);
-                fileIdentities.computeIfAbsent(f.key().identity(), k -> new long[1])[0]++;
-                count[0]++;
-                if (e.at().toEpochMilli() >= rawCutoff) {
-                    raw.add(e);
-                    if (raw.size() == RAW_BATCH) {
-                        store.addEvents(h, raw, ingestId);
-                        raw.clear();
-                    }
+                UsageStore.Key kept = f.key().canonical(canon);
+                d = new UsageStore.Daily(kept);
+                fileDaily.put(kept, d);
+            }
+            d.add(e);
+            count[0]++;
+            if (e.at().toEpochMilli() >= rawCutoff) {
+                raw.add(e);
+                if (raw.size() == RAW_BATCH) {
+                    store.addEvents(h, raw, ingestId);
+                    raw.clear();
                 }
-            });
-            store.addEvents(h, raw, ingestId);
-            h.releaseSavepoint(savepoint);
-        } catch (UsageException e) {
+            }
+        });
+        Skips skips = done.skips();
+        if (done.failure() instanceof UsageException e) {
             h.rollbackToSavepoint(savepoint);
             refused++;
             problem(e.getMessage(), maxProblems);
@@ -95,6 +97,15 @@ final class FileGroup {
             skips.examples().forEach(x -> problem(x, maxProblems));
             return;
         }
+        if (done.failure() instanceof RuntimeException e) {
+            throw e;
+        }
+        if (done.failure() instanceof Error e) {
+            throw e;
+        }
+        store.addEvents(h, raw, ingestId);
+        h.releaseSavepoint(savepoint);
+        countByIdentity(fileDaily, fileIdentities);
         events += count[0];
         skipped += skips.count();
         skips.examples().forEach(x -> problem(x, maxProblems));
@@ -120,8 +131,16 @@ final class FileGroup {
         unmatched = store.countUnknown(h, byIdentity, known);
     }
 
+    /** Counts events by identity once per aggregate rather than once per event. */
+    private static void countByIdentity(
+            Map<UsageStore.Key, UsageStore.Daily> daily, Map<UsageStore.Identity, long[]> byIdentity) {
+        for (UsageStore.Daily d : daily.values()) {
+            byIdentity.computeIfAbsent(d.key.identity(), k -> new long[1])[0] += d.events;
+        }
+    }
+
     /** An event with its aggregate key, made on the reader thread. */
-    private record Folded(UsageEvent event, UsageStore.Key key) {
+    record Folded(UsageEvent event, UsageStore.Key key) {
         Folded(UsageEvent event) {
             this(event, UsageStore.Key.of(event));
         }

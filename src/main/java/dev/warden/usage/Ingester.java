@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * Ingests activity logs: each file applies whole or not at all (its own savepoint inside a
  * transaction shared by a few consecutive files, {@link FileGroup}); events are folded into daily
  * aggregates in bounded memory; raw events are written in batches and kept for the retention
- * period. A file is parsed on a reader thread while the transaction's thread folds and writes
- * ({@link EventPipe}), so parsing and SQL overlap on two cores.
+ * period. Files are parsed on a reader thread, which runs ahead across files, while the
+ * transaction's thread folds and writes ({@link EventPipe}), so parsing and SQL overlap on two
+ * cores.
  */
 public final class Ingester {
     private static final Logger LOG = LoggerFactory.getLogger(Ingester.class);
@@ -83,6 +84,7 @@ public final class Ingester {
         int refused = 0;
         List<String> problems = new ArrayList<>();
         UsageStore.KnownIdentities known = new UsageStore.KnownIdentities();
+        UsageStore.Canon canon = new UsageStore.Canon();
         long rawCutoff = rawRetention.isZero()
                 ? Long.MAX_VALUE
                 : clock.instant().minus(rawRetention).toEpochMilli();
@@ -91,13 +93,14 @@ public final class Ingester {
             t.setDaemon(true);
             return t;
         });
-        try {
+        try (EventPipe<FileGroup.Folded> pipe =
+                EventPipe.start(reader, parser, files, options, FileGroup.Folded::new)) {
             int[] next = {0};
             while (next[0] < files.size()) {
                 FileGroup group = db.inTransaction(h -> {
-                    FileGroup g = new FileGroup(h, store, rawCutoff, id);
+                    FileGroup g = new FileGroup(h, store, rawCutoff, id, canon);
                     while (next[0] < files.size() && !g.full()) {
-                        g.add(reader, parser, files.get(next[0]++), options, PROBLEMS);
+                        g.add(pipe, files.get(next[0]++), PROBLEMS);
                     }
                     g.finish(known);
                     return g;

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -76,8 +75,16 @@ public final class UsageStore {
             this.userAgent = userAgent;
             this.type = type;
             this.target = target;
-            this.hash = Objects.hash(
-                    sourceType, scope, principal, credential, day, action, sourceIp, userAgent, type, target);
+            int h = sourceType.hashCode();
+            h = 31 * h + scope.hashCode();
+            h = 31 * h + principal.hashCode();
+            h = 31 * h + credential.hashCode();
+            h = 31 * h + Long.hashCode(day);
+            h = 31 * h + action.hashCode();
+            h = 31 * h + sourceIp.hashCode();
+            h = 31 * h + userAgent.hashCode();
+            h = 31 * h + type.hashCode();
+            this.hash = 31 * h + target.hashCode();
         }
 
         static Key of(UsageEvent e) {
@@ -92,6 +99,21 @@ public final class UsageStore {
                     e.userAgent() == null ? "" : e.userAgent(),
                     e.type(),
                     e.target() == null ? "" : e.target());
+        }
+
+        /** This key with {@code canon}'s instance of each string: for a key an aggregate keeps. */
+        Key canonical(Canon canon) {
+            return new Key(
+                    canon.of(sourceType),
+                    canon.of(scope),
+                    canon.of(principal),
+                    canon.of(credential),
+                    day,
+                    canon.of(action),
+                    canon.of(sourceIp),
+                    canon.of(userAgent),
+                    canon.of(type),
+                    canon.of(target));
         }
 
         String sourceType() {
@@ -158,32 +180,46 @@ public final class UsageStore {
         Identity identity() {
             return new Identity(sourceType, scope, principal);
         }
+    }
 
-        /**
-         * The stored key of these dimensions, 64 hex digits: the day (8), a hash of the identity (16)
-         * and a hash of all dimensions (40), each SHA-256 over length-prefixed UTF-8 forms. Keys sort
-         * by day, then identity, so an ingestion (logs arrive in time order) touches the index pages
-         * of the days it covers, not pages all over a table of millions of rows.
-         */
-        String hash() {
-            MessageDigest identity = sha256();
-            for (String f : new String[] {sourceType, scope, principal}) {
-                update(identity, f);
+    /**
+     * Computes the stored key of aggregates, 64 hex digits: the day (8), a hash of the identity (16)
+     * and a hash of all dimensions (40), each SHA-256 over length-prefixed UTF-8 forms. Keys sort by
+     * day, then identity, so an ingestion (logs arrive in time order) touches the index pages of the
+     * days it covers, not pages all over a table of millions of rows. One hasher serves one write:
+     * it reuses its digest and hashes each identity once, not once per aggregate.
+     */
+    static final class KeyHasher {
+        private final MessageDigest all = sha256();
+        private final MessageDigest identity = sha256();
+        private final Map<Identity, String> identities = new HashMap<>();
+        private final byte[] prefix = new byte[12];
+        private final HexFormat hex = HexFormat.of();
+
+        String hash(Key k) {
+            Identity who = k.identity();
+            String id = identities.get(who);
+            if (id == null) {
+                update(identity, k.sourceType);
+                update(identity, k.scope);
+                update(identity, k.principal);
+                id = hex.formatHex(identity.digest(), 0, 8);
+                identities.put(who, id);
             }
-            MessageDigest all = sha256();
-            for (String f : new String[] {
-                sourceType, scope, principal, credential, Long.toString(day), action, sourceIp, userAgent, type
-            }) {
-                update(all, f);
-            }
-            if (!target.isEmpty()) {
+            update(all, k.sourceType);
+            update(all, k.scope);
+            update(all, k.principal);
+            update(all, k.credential);
+            update(all, Long.toString(k.day));
+            update(all, k.action);
+            update(all, k.sourceIp);
+            update(all, k.userAgent);
+            update(all, k.type);
+            if (!k.target.isEmpty()) {
                 // only when present: aggregates stored before targets existed keep their keys
-                update(all, target);
+                update(all, k.target);
             }
-            HexFormat hex = HexFormat.of();
-            return hex.toHexDigits((int) day)
-                    + hex.formatHex(identity.digest(), 0, 8)
-                    + hex.formatHex(all.digest(), 0, 20);
+            return hex.toHexDigits((int) k.day) + id + hex.formatHex(all.digest(), 0, 20);
         }
 
         private static MessageDigest sha256() {
@@ -194,9 +230,8 @@ public final class UsageStore {
             }
         }
 
-        private static void update(MessageDigest sha, String f) {
+        private void update(MessageDigest sha, String f) {
             byte[] b = f.getBytes(StandardCharsets.UTF_8);
-            byte[] prefix = new byte[12];
             int i = prefix.length;
             prefix[--i] = ':';
             int n = b.length;
@@ -206,6 +241,30 @@ public final class UsageStore {
             } while (n > 0);
             sha.update(prefix, i, prefix.length - i);
             sha.update(b);
+        }
+    }
+
+    /**
+     * One instance of each string that aggregate keys repeat (principals, user agents, addresses:
+     * a few thousand distinct values over millions of events), so the aggregates held while files
+     * are folded share their strings instead of each keeping the copies its first event parsed:
+     * less to copy at every young collection. Applied once per new aggregate, not per event. Used
+     * by one thread; forgets everything past {@link #MAX} strings, so memory stays bounded whatever
+     * the logs hold.
+     */
+    static final class Canon {
+        static final int MAX = 65_536;
+        private final Map<String, String> strings = new HashMap<>();
+
+        String of(String s) {
+            String c = strings.putIfAbsent(s, s);
+            if (c != null) {
+                return c;
+            }
+            if (strings.size() > MAX) {
+                strings.clear();
+            }
+            return s;
         }
     }
 
@@ -260,8 +319,9 @@ public final class UsageStore {
         boolean pg = db.dialect() == Dialect.POSTGRESQL;
         String sql = String.format(UPSERT_DAILY, pg ? "LEAST" : "MIN", pg ? "GREATEST" : "MAX");
         List<Map.Entry<String, Daily>> sorted = new ArrayList<>(daily.size());
+        KeyHasher hasher = new KeyHasher();
         for (Daily d : daily) {
-            sorted.add(Map.entry(d.key.hash(), d));
+            sorted.add(Map.entry(hasher.hash(d.key), d));
         }
         sorted.sort(Map.Entry.comparingByKey());
         try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
@@ -297,11 +357,11 @@ public final class UsageStore {
         }
     }
 
-    /** Inserting in the order of the principal index keeps each insert near the previous one. */
-    private static final Comparator<UsageEvent> INDEX_ORDER = Comparator.comparing(UsageEvent::principal)
-            .thenComparing(UsageEvent::scope)
-            .thenComparing(UsageEvent::sourceType)
-            .thenComparing(UsageEvent::at);
+    /**
+     * Inserting in the order of the only index on raw events (their time) appends to it: logs arrive
+     * about in time order, so a batch lands at the end of the index, not on pages all over it.
+     */
+    private static final Comparator<UsageEvent> INDEX_ORDER = Comparator.comparing(UsageEvent::at);
 
     /** Appends raw events (kept until {@link #pruneEvents}); sorts {@code events}. */
     void addEvents(Handle h, List<UsageEvent> events, String ingestId) {

@@ -237,6 +237,32 @@ class IngesterTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
+    void retention_of_zero_days_keeps_the_aggregates_and_no_raw_events(Dialect dialect) {
+        start(dialect);
+        ingester.run("cloudtrail", List.of(fixture("cloudtrail/console-signin.json")), "test");
+        assertThat(rows("usage_events")).as("kept under the 30-day default").isPositive();
+        Ingester aggregatesOnly = new Ingester(
+                warden.db(), UsageParsers.builtIn(clock), warden.audit(), clock, new RawRetention(0).duration());
+
+        IngestRun run = aggregatesOnly.run(
+                "cloudtrail", List.of(fixture("cloudtrail/api-calls.json"), Input.path(AWS_LOGS)), "test");
+
+        assertThat(run.status()).isEqualTo(IngestRun.SUCCEEDED);
+        assertThat(run.events()).isEqualTo(15);
+        assertThat(rows("usage_events"))
+                .as("none written, and those of earlier ingestions pruned")
+                .isZero();
+        UsageSummary ci = summary("aws", "111122223333", CI_DEPLOYER);
+        assertThat(ci.events()).isEqualTo(7);
+        assertThat(counts(ci.credentials())).containsExactlyEntriesOf(Map.of("AKIAIOSFODNN7EXAMPLE", 7L));
+        assertThat(summary("aws", "111122223333", ACCOUNT + "user/legacy-reporting")
+                        .events())
+                .as("aggregates of earlier ingestions stay")
+                .isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
     void raw_events_past_retention_are_pruned_and_aggregates_stay(Dialect dialect) {
         start(dialect);
         clock.advance(Duration.ofDays(40));
