@@ -1,8 +1,12 @@
 package dev.warden.usage.cloudtrail;
 
+import static dev.warden.usage.LogRecords.field;
+import static dev.warden.usage.LogRecords.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warden.inventory.InventoryText;
 import dev.warden.usage.EventTimes;
+import dev.warden.usage.LogRecords.Skip;
 import dev.warden.usage.Skips;
 import dev.warden.usage.UsageEvent;
 import java.time.Instant;
@@ -411,37 +415,5 @@ final class CloudTrailRecords {
             }
         }
         return null;
-    }
-
-    /** The text of required field {@code f}; null, and {@code f} added to {@code missing}, when it is absent or empty. */
-    private static String field(JsonNode n, String f, List<String> missing) throws Skip {
-        JsonNode v = n.get(f);
-        if (v != null && !v.isNull() && !v.isTextual()) {
-            throw new Skip(f + " is not a string");
-        }
-        String s = text(n, f);
-        if (s == null) {
-            missing.add(f);
-        }
-        return s;
-    }
-
-    /** The text of field {@code f}, or null when it is missing, null, empty or not a string. */
-    private static String text(JsonNode n, String f) {
-        JsonNode v = n.get(f);
-        if (v == null || !v.isTextual()) {
-            return null;
-        }
-        String s = v.textValue();
-        return s.isEmpty() ? null : s;
-    }
-
-    /** Why a record cannot be used. */
-    private static final class Skip extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Skip(String reason) {
-            super(reason, null, false, false);
-        }
     }
 }

@@ -1,9 +1,13 @@
 package dev.warden.usage.k8saudit;
 
+import static dev.warden.usage.LogRecords.field;
+import static dev.warden.usage.LogRecords.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warden.inventory.ExternalIds;
 import dev.warden.inventory.InventoryText;
 import dev.warden.usage.EventTimes;
+import dev.warden.usage.LogRecords.Skip;
 import dev.warden.usage.UsageEvent;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,15 +46,6 @@ final class AuditEvents {
 
     /** An audit event read: its request id, stage, and the usage it records (null for a component's). */
     record Audit(String auditId, String stage, UsageEvent event) {}
-
-    /** Why an audit line cannot be used. */
-    static final class Skip extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Skip(String reason) {
-            super(reason, null, false, false);
-        }
-    }
 
     Audit read(JsonNode n, String cluster) throws Skip {
         if (!n.isObject()) {
@@ -155,26 +150,5 @@ final class AuditEvents {
             }
         }
         return username.startsWith("system:") ? null : username;
-    }
-
-    private static String field(JsonNode n, String f, List<String> missing) throws Skip {
-        JsonNode v = n.get(f);
-        if (v != null && !v.isNull() && !v.isTextual()) {
-            throw new Skip(f + " is not a string");
-        }
-        String s = text(n, f);
-        if (s == null) {
-            missing.add(f);
-        }
-        return s;
-    }
-
-    private static String text(JsonNode n, String f) {
-        JsonNode v = n.get(f);
-        if (v == null || !v.isTextual()) {
-            return null;
-        }
-        String s = v.textValue();
-        return s.isEmpty() ? null : s;
     }
 }

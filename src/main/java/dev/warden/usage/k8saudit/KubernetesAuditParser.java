@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.discovery.Input;
 import dev.warden.inventory.InventoryText;
 import dev.warden.usage.LogFiles;
+import dev.warden.usage.LogRecords;
 import dev.warden.usage.Skips;
 import dev.warden.usage.UsageEvent;
 import dev.warden.usage.UsageException;
@@ -130,7 +131,7 @@ public final class KubernetesAuditParser implements UsageParser {
             AuditEvents.Audit a;
             try {
                 a = events.read(node, cluster);
-            } catch (AuditEvents.Skip | IllegalArgumentException e) {
+            } catch (LogRecords.Skip | IllegalArgumentException e) {
                 skips.skip(where, e.getMessage());
                 continue;
             }
