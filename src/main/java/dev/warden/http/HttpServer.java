@@ -209,6 +209,7 @@ public final class HttpServer {
     }
 
     private void problem(Context ctx, int status, String title, String detail) {
+        drainUnreadBody(ctx);
         Problem.Body body = new Problem.Body("about:blank", title, status, detail, ctx.path());
         try {
             ctx.status(status).contentType(PROBLEM_JSON).result(mapper.writeValueAsString(body));
@@ -216,6 +217,28 @@ public final class HttpServer {
             ctx.status(status)
                     .contentType(PROBLEM_JSON)
                     .result("{\"title\":\"" + title + "\",\"status\":" + status + "}");
+        }
+    }
+
+    /** Bodies up to this size that a refusal left unread are read and dropped before it is answered. */
+    private static final long DRAIN_LIMIT = 1 << 20;
+
+    /**
+     * A request refused before its body was read (401, 403, a bad path parameter) would otherwise be
+     * answered while the client is still sending: Jetty then closes a connection with unread data,
+     * the client's socket is reset, and a well-behaved client loses the answer. Bodies within
+     * {@link #DRAIN_LIMIT} are read and dropped first; larger ones are not (refusing them unread is
+     * the point of a size limit), and their clients must wait for the early answer.
+     */
+    private static void drainUnreadBody(Context ctx) {
+        long declared = ctx.contentLength();
+        if (declared <= 0 || declared > DRAIN_LIMIT) {
+            return;
+        }
+        try {
+            ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException | IllegalStateException e) {
+            // already read, or the client went away: nothing to drain
         }
     }
 
