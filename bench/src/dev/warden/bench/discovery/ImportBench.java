@@ -7,7 +7,7 @@ import dev.warden.app.StoreLocation;
 import dev.warden.app.Warden;
 import dev.warden.discovery.ImportOptions;
 import dev.warden.discovery.ImportRun;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import dev.warden.store.DbUrl;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

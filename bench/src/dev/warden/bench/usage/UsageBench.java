@@ -2,7 +2,7 @@ package dev.warden.bench.usage;
 
 import dev.warden.app.StoreLocation;
 import dev.warden.app.Warden;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import dev.warden.store.DbUrl;
 import dev.warden.usage.IngestRun;
 import dev.warden.usage.RawRetention;

@@ -1,13 +1,12 @@
 package dev.warden.app;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.warden.broker.BrokerConfig;
 import dev.warden.config.ConfigException;
 import dev.warden.config.ConfigNode;
+import dev.warden.http.TlsConfig;
+import dev.warden.input.InputException;
+import dev.warden.input.SafeParsers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,16 +41,9 @@ public record WardenConfig(Path file, BrokerConfig broker, TlsConfig tls) {
             if (Files.size(file) > MAX_BYTES) {
                 throw new ConfigException(name + ": configuration file is larger than 1 MiB");
             }
-            ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-            yaml.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-            root = yaml.readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null
-                    ? ""
-                    : e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr() + ": ";
-            String msg = e.getOriginalMessage() == null ? "invalid YAML" : e.getOriginalMessage();
-            throw new ConfigException(
-                    name + ":" + where + msg.lines().findFirst().orElse(msg));
+            root = SafeParsers.document(name, Files.readAllBytes(file), MAX_BYTES);
+        } catch (InputException e) {
+            throw new ConfigException(e.getMessage());
         } catch (IOException e) {
             throw new ConfigException(name + ": cannot read: " + e.getMessage());
         }
@@ -66,33 +58,5 @@ public record WardenConfig(Path file, BrokerConfig broker, TlsConfig tls) {
         top.allowOnly(KEYS);
         ConfigNode server = top.child("server").allowOnly(Set.of("tls"));
         return new WardenConfig(file, BrokerConfig.from(top.child("broker"), env), TlsConfig.from(server.child("tls")));
-    }
-
-    /**
-     * {@code server.tls}: an HTTPS listener (PEM certificate chain and PKCS#8 key), which also asks
-     * for client certificates checked against the x509 attestors' CAs.
-     */
-    public record TlsConfig(int port, Path certificate, Path privateKey) {
-        static TlsConfig from(ConfigNode c) {
-            if (!c.isPresent()) {
-                return null;
-            }
-            c.allowOnly(Set.of("port", "certificate", "privateKey"));
-            Path cert = c.path("certificate");
-            Path key = c.path("privateKey");
-            if (cert == null) {
-                throw c.error("certificate", "is required (PEM certificate chain)");
-            }
-            if (key == null) {
-                throw c.error("privateKey", "is required (PEM PKCS#8 private key)");
-            }
-            if (!Files.isReadable(cert)) {
-                throw c.error("certificate", "cannot read " + cert);
-            }
-            if (!Files.isReadable(key)) {
-                throw c.error("privateKey", "cannot read " + key);
-            }
-            return new TlsConfig(c.integer("port", 8443, 0, 65535), cert, key);
-        }
     }
 }

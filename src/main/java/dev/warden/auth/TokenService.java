@@ -1,8 +1,8 @@
 package dev.warden.auth;
 
 import dev.warden.audit.AuditLog;
-import dev.warden.inventory.Ids;
 import dev.warden.store.Database;
+import dev.warden.store.Ids;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

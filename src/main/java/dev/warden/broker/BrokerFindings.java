@@ -1,7 +1,7 @@
 package dev.warden.broker;
 
-import dev.warden.inventory.Ids;
 import dev.warden.store.Database;
+import dev.warden.store.Ids;
 import dev.warden.store.JsonColumns;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package dev.warden.broker;
 
 import dev.warden.audit.AuditLog;
 import dev.warden.inventory.Identity;
-import dev.warden.inventory.Ids;
 import dev.warden.inventory.InventoryStore;
 import dev.warden.store.Database;
+import dev.warden.store.Ids;
 import dev.warden.store.JsonColumns;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package dev.warden.broker;
 
 import dev.warden.broker.attest.Attestation;
-import dev.warden.broker.attest.spiffejwt.SpiffeId;
 import dev.warden.broker.ca.CertificateAuthority;
 import dev.warden.broker.ca.Csr;
 import dev.warden.broker.ca.Pem;
@@ -9,6 +8,7 @@ import dev.warden.broker.issue.IssueRequest;
 import dev.warden.broker.issue.svid.SvidIssuer;
 import dev.warden.broker.lease.LeaseException;
 import dev.warden.broker.lease.Leases;
+import dev.warden.input.Echo;
 import dev.warden.inventory.Identity;
 import dev.warden.keys.SecretBox;
 import dev.warden.policy.Decision;
@@ -228,15 +228,16 @@ public final class X509Svids {
     private String check(Decision d, Csr csr) {
         SpiffeId id = SpiffeId.parse(d.spiffeId()).orElse(null);
         if (id == null) {
-            return "policy " + d.policy() + " gives '" + shown(d.spiffeId()) + "', which is not a valid SPIFFE ID";
+            return "policy " + d.policy() + " gives '" + Echo.shown(d.spiffeId()) + "', which is not a valid SPIFFE ID";
         }
         if (!id.trustDomain().equals(ca.trustDomain())) {
-            return "policy " + d.policy() + " gives SPIFFE ID '" + shown(d.spiffeId()) + "' outside the trust domain "
-                    + ca.trustDomain();
+            return "policy " + d.policy() + " gives SPIFFE ID '" + Echo.shown(d.spiffeId())
+                    + "' outside the trust domain " + ca.trustDomain();
         }
         for (String uri : csr.uris()) {
             if (!uri.equals(d.spiffeId())) {
-                return "csr asks for SPIFFE ID '" + shown(uri) + "' but policy allows '" + shown(d.spiffeId()) + "'";
+                return "csr asks for SPIFFE ID '" + Echo.shown(uri) + "' but policy allows '" + Echo.shown(d.spiffeId())
+                        + "'";
             }
         }
         return null;
@@ -244,9 +245,5 @@ public final class X509Svids {
 
     private static Decision denied(Decision d) {
         return new Decision(false, d.outcome(), d.policy(), d.reason(), null, List.of(), null, null, List.of());
-    }
-
-    private static String shown(String s) {
-        return dev.warden.inventory.InventoryText.shown(s);
     }
 }

@@ -1,8 +1,8 @@
 package dev.warden.cli;
 
-import dev.warden.app.Json;
 import dev.warden.app.Warden;
 import dev.warden.audit.AuditLog;
+import dev.warden.config.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

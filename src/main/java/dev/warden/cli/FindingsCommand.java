@@ -1,11 +1,10 @@
 package dev.warden.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.warden.app.Json;
 import dev.warden.app.Warden;
+import dev.warden.config.Json;
+import dev.warden.input.Echo;
 import dev.warden.inventory.IdentityRecord;
-import dev.warden.inventory.Ids;
-import dev.warden.inventory.InventoryText;
 import dev.warden.inventory.Page;
 import dev.warden.posture.Evaluation;
 import dev.warden.posture.Finding;
@@ -15,6 +14,7 @@ import dev.warden.posture.Posture;
 import dev.warden.posture.PosturePolicy;
 import dev.warden.posture.Risk;
 import dev.warden.posture.Severity;
+import dev.warden.store.Ids;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -106,7 +106,7 @@ final class FindingsCommand implements Callable<Integer> {
         String fmt = format.toLowerCase(Locale.ROOT);
         if (!List.of("table", "json", "csv").contains(fmt)) {
             throw new IllegalArgumentException(
-                    "unknown format '" + InventoryText.shown(format) + "' (expected table, json or csv)");
+                    "unknown format '" + Echo.shown(format) + "' (expected table, json or csv)");
         }
         if (limit < 1 || limit > 1_000_000) {
             throw new IllegalArgumentException("--limit must be between 1 and 1000000");
@@ -175,8 +175,7 @@ final class FindingsCommand implements Callable<Integer> {
                 .show(idOrExternalId, null)
                 .map(IdentityRecord::identity)
                 .map(i -> i.id())
-                .orElseThrow(() ->
-                        new IllegalArgumentException("no identity '" + InventoryText.shown(idOrExternalId) + "'"));
+                .orElseThrow(() -> new IllegalArgumentException("no identity '" + Echo.shown(idOrExternalId) + "'"));
     }
 
     private static void json(PrintWriter out, Evaluation e, List<Finding> findings, boolean more) throws Exception {
@@ -249,7 +248,7 @@ final class FindingsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             if (!Finding.isValidId(id)) {
-                throw new IllegalArgumentException("no finding '" + InventoryText.shown(id) + "'");
+                throw new IllegalArgumentException("no finding '" + Echo.shown(id) + "'");
             }
             Posture.parseUntil(until, Clock.systemUTC().instant());
             try (Warden w = store.open()) {

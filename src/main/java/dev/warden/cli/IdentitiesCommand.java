@@ -1,8 +1,9 @@
 package dev.warden.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warden.app.Json;
 import dev.warden.app.Warden;
+import dev.warden.config.Json;
+import dev.warden.input.Echo;
 import dev.warden.inventory.Credential;
 import dev.warden.inventory.Entitlement;
 import dev.warden.inventory.Identity;
@@ -176,8 +177,7 @@ final class IdentitiesCommand implements Runnable {
             try (Warden w = store.open()) {
                 IdentityRecord r = w.inventory()
                         .show(id, null)
-                        .orElseThrow(() -> new IllegalArgumentException(
-                                "no identity '" + dev.warden.inventory.InventoryText.shown(id) + "'"));
+                        .orElseThrow(() -> new IllegalArgumentException("no identity '" + Echo.shown(id) + "'"));
                 List<Leak> leaks = w.scans().leaksForIdentity(r.identity().id());
                 if (format == Format.json) {
                     java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();

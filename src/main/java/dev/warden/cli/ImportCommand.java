@@ -1,10 +1,10 @@
 package dev.warden.cli;
 
-import dev.warden.app.Json;
 import dev.warden.app.Warden;
+import dev.warden.config.Json;
 import dev.warden.discovery.ImportOptions;
 import dev.warden.discovery.ImportRun;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package dev.warden.cli;
 
-import dev.warden.app.Json;
 import dev.warden.app.Warden;
+import dev.warden.config.Json;
 import dev.warden.discovery.ImportRun;
 import java.io.PrintWriter;
 import java.util.List;

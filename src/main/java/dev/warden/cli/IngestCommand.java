@@ -1,8 +1,8 @@
 package dev.warden.cli;
 
-import dev.warden.app.Json;
 import dev.warden.app.Warden;
-import dev.warden.discovery.Input;
+import dev.warden.config.Json;
+import dev.warden.input.Input;
 import dev.warden.usage.IngestRun;
 import dev.warden.usage.UsageOptions;
 import java.io.PrintWriter;

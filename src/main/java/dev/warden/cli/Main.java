@@ -1,6 +1,6 @@
 package dev.warden.cli;
 
-import dev.warden.inventory.InventoryText;
+import dev.warden.input.Echo;
 import dev.warden.store.StoreException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -57,7 +57,7 @@ public final class Main {
                 message = e.getMessage();
             } else {
                 message = "internal error: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + InventoryText.shown(e.getMessage()));
+                        + (e.getMessage() == null ? "" : ": " + Echo.shown(e.getMessage()));
             }
             err.println("warden: error: " + message);
             if (verbose) {

@@ -1,6 +1,6 @@
 package dev.warden.cli;
 
-import dev.warden.app.Json;
+import dev.warden.config.Json;
 import dev.warden.policy.Decision;
 import dev.warden.policy.PolicyException;
 import dev.warden.policy.PolicyInput;

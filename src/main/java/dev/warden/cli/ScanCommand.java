@@ -1,7 +1,7 @@
 package dev.warden.cli;
 
-import dev.warden.app.Version;
 import dev.warden.app.Warden;
+import dev.warden.config.Version;
 import dev.warden.scan.ArchiveLimits;
 import dev.warden.scan.Baseline;
 import dev.warden.scan.Engine;

@@ -49,7 +49,7 @@ final class ServeCommand implements Callable<Integer> {
             HttpServer http = w.serve(listen.bind, listen.port);
             w.installSignalHandlers();
             PrintWriter out = spec.commandLine().getOut();
-            out.println("warden " + dev.warden.app.Version.current() + " serving http://" + listen.hostForUrl() + ":"
+            out.println("warden " + dev.warden.config.Version.current() + " serving http://" + listen.hostForUrl() + ":"
                     + http.port() + (http.tlsPort() > 0 ? " and https port " + http.tlsPort() : "") + " (store: "
                     + w.db().url() + ")");
             if (w.broker() != null) {

@@ -1,10 +1,11 @@
 package dev.warden.cli;
 
-import dev.warden.app.Json;
 import dev.warden.app.Warden;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.Role;
 import dev.warden.auth.TokenService;
+import dev.warden.config.Json;
+import dev.warden.input.Echo;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -143,8 +144,7 @@ final class TokenCommand implements Runnable {
         public Integer call() {
             try (Warden w = store.open()) {
                 if (!w.tokens().revoke(id, actor())) {
-                    throw new IllegalArgumentException(
-                            "no active token with id '" + dev.warden.inventory.InventoryText.shown(id) + "'");
+                    throw new IllegalArgumentException("no active token with id '" + Echo.shown(id) + "'");
                 }
                 spec.commandLine().getOut().println("revoked " + id);
             }

@@ -1,6 +1,6 @@
 package dev.warden.cli;
 
-import dev.warden.app.Version;
+import dev.warden.config.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

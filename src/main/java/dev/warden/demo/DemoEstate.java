@@ -3,7 +3,7 @@ package dev.warden.demo;
 import dev.warden.discovery.ImportOptions;
 import dev.warden.discovery.ImportRun;
 import dev.warden.discovery.Importer;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import dev.warden.scan.ScanLedger;
 import dev.warden.usage.IngestRun;
 import dev.warden.usage.Ingester;

@@ -1,5 +1,7 @@
 package dev.warden.discovery;
 
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
 import java.util.List;
 
 /**
@@ -7,7 +9,7 @@ import java.util.List;
  * found there, with their credentials and entitlements.
  *
  * <p>Contract. {@link #discover} reads every input before returning and either returns a complete
- * {@link Discovery} or throws {@link DiscoveryException} naming the input and, where it can, the
+ * {@link Discovery} or throws {@link InputException} naming the input and, where it can, the
  * line or JSON pointer at fault; it never writes to the store (the {@link Importer} does, in one
  * transaction). It treats input as hostile: bounded sizes, no entity expansion, no network access
  * except to the URLs it is given. It declares in {@link Discovery#coverage()} which part of the

@@ -1,6 +1,7 @@
 package dev.warden.discovery;
 
 import dev.warden.discovery.aws.AwsConnector;
+import dev.warden.input.Echo;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -41,8 +42,7 @@ public final class Connectors {
     /** The connector named {@code name}, or an error listing the known ones. */
     public Connector require(String name) {
         return get(name)
-                .orElseThrow(() ->
-                        new IllegalArgumentException("unknown source '" + dev.warden.inventory.InventoryText.shown(name)
-                                + "' (known: " + String.join(", ", byName.keySet()) + ")"));
+                .orElseThrow(() -> new IllegalArgumentException("unknown source '" + Echo.shown(name) + "' (known: "
+                        + String.join(", ", byName.keySet()) + ")"));
     }
 }

@@ -1,9 +1,11 @@
 package dev.warden.discovery;
 
 import dev.warden.audit.AuditLog;
-import dev.warden.inventory.Ids;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
 import dev.warden.inventory.Inventory;
 import dev.warden.store.Database;
+import dev.warden.store.Ids;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -45,7 +47,7 @@ public final class Importer {
     /**
      * Imports {@code inputs} from {@code source}.
      *
-     * @throws IllegalArgumentException (a {@link DiscoveryException} for unreadable input) with
+     * @throws IllegalArgumentException (a {@link InputException} for unreadable input) with
      *     the store unchanged except for the failed run's record
      */
     public ImportRun run(String source, List<Input> inputs, ImportOptions options, String actor) {

@@ -8,6 +8,7 @@ import dev.warden.auth.TokenService;
 import dev.warden.broker.Broker;
 import dev.warden.broker.OAuthError;
 import dev.warden.broker.TokenExchange;
+import dev.warden.input.Echo;
 import dev.warden.policy.PolicyException;
 import dev.warden.policy.PolicySet;
 import dev.warden.store.StoreException;
@@ -189,7 +190,7 @@ final class BrokerRoutes {
             }
             if (out.put(name, value) != null) {
                 throw OAuthError.invalidRequest(
-                        "parameter '" + Params.shown(name) + "' is given more than once (RFC 6749 section 3.2)");
+                        "parameter '" + Echo.shown(name) + "' is given more than once (RFC 6749 section 3.2)");
             }
         }
         return out;
@@ -198,7 +199,7 @@ final class BrokerRoutes {
     private Object token(Context ctx, Map<String, String> form) throws OAuthError {
         for (String name : form.keySet()) {
             if (!TOKEN_PARAMS.contains(name)) {
-                throw OAuthError.invalidRequest("unknown parameter '" + Params.shown(name) + "'");
+                throw OAuthError.invalidRequest("unknown parameter '" + Echo.shown(name) + "'");
             }
         }
         TokenExchange.Response r =

@@ -3,12 +3,13 @@ package dev.warden.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.Role.Permission;
-import dev.warden.inventory.Ids;
+import dev.warden.input.Echo;
 import dev.warden.posture.Finding;
 import dev.warden.posture.FindingFilter;
 import dev.warden.posture.Posture;
 import dev.warden.posture.Risk;
 import dev.warden.posture.Severity;
+import dev.warden.store.Ids;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,7 +52,7 @@ final class FindingRoutes {
         ApiToken token = HttpServer.token(ctx);
         String identity = ctx.queryParam("identity");
         if (identity != null && !identity.isEmpty() && !Ids.isValid(identity)) {
-            throw Problem.badRequest("identity must be an identity id (a UUID), not '" + Params.shown(identity) + "'");
+            throw Problem.badRequest("identity must be an identity id (a UUID), not '" + Echo.shown(identity) + "'");
         }
         FindingFilter filter = new FindingFilter(
                 present(ctx, "risk") ? Risk.parse(ctx.queryParam("risk")) : null,
@@ -72,7 +73,7 @@ final class FindingRoutes {
         Params.allowOnly(ctx, Set.of());
         String id = ctx.pathParam("id");
         ctx.json(posture.get(id, HttpServer.token(ctx).team())
-                .orElseThrow(() -> Problem.notFound("no finding '" + Params.shown(id) + "'")));
+                .orElseThrow(() -> Problem.notFound("no finding '" + Echo.shown(id) + "'")));
     }
 
     private void evaluate(Context ctx) {
@@ -89,7 +90,7 @@ final class FindingRoutes {
         String id = ctx.pathParam("id");
         AcceptRequest req = JsonBody.read(ctx, mapper, AcceptRequest.class);
         if (!Finding.isValidId(id)) {
-            throw Problem.notFound("no finding '" + Params.shown(id) + "'");
+            throw Problem.notFound("no finding '" + Echo.shown(id) + "'");
         }
         ApiToken token = HttpServer.token(ctx);
         ctx.json(posture.accept(id, req.reason(), req.until(), token.actor(), token.team()));

@@ -2,12 +2,11 @@ package dev.warden.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warden.app.Json;
-import dev.warden.app.WardenConfig;
 import dev.warden.audit.AuditLog;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.TokenService;
 import dev.warden.broker.Broker;
+import dev.warden.config.Json;
 import dev.warden.discovery.Importer;
 import dev.warden.inventory.Inventory;
 import dev.warden.posture.Posture;
@@ -46,7 +45,7 @@ public final class HttpServer {
     private final Metrics metrics;
     private final List<Route> routes;
     private final Broker broker;
-    private final WardenConfig.TlsConfig tls;
+    private final TlsConfig tls;
     private Javalin app;
     private org.eclipse.jetty.server.ServerConnector tlsConnector;
 
@@ -67,7 +66,7 @@ public final class HttpServer {
             Clock clock,
             Broker broker,
             dev.warden.broker.lease.Leases leases,
-            WardenConfig.TlsConfig tls) {
+            TlsConfig tls) {
         this.tokens = tokens;
         this.metrics = new Metrics();
         this.broker = broker;

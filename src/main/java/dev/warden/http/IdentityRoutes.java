@@ -3,6 +3,7 @@ package dev.warden.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.Role.Permission;
+import dev.warden.input.Echo;
 import dev.warden.inventory.IdentityFilter;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityRecord;
@@ -54,8 +55,8 @@ final class IdentityRoutes {
         Params.allowOnly(ctx, Set.of());
         String id = ctx.pathParam("id");
         ApiToken token = HttpServer.token(ctx);
-        if (!dev.warden.inventory.Ids.isValid(id)) {
-            throw Problem.notFound("no identity with id '" + Params.shown(id)
+        if (!dev.warden.store.Ids.isValid(id)) {
+            throw Problem.notFound("no identity with id '" + Echo.shown(id)
                     + "' (ids are UUIDs; find one by external id with GET /v1/identities?externalId=...)");
         }
         IdentityRecord r = inventory
@@ -75,9 +76,9 @@ final class IdentityRoutes {
         Params.allowOnly(ctx, Set.of());
         String id = ctx.pathParam("id");
         Classification c = JsonBody.read(ctx, mapper, Classification.class);
-        if (!dev.warden.inventory.Ids.isValid(id)
+        if (!dev.warden.store.Ids.isValid(id)
                 || inventory.show(id, HttpServer.token(ctx).team()).isEmpty()) {
-            throw Problem.notFound("no identity with id '" + Params.shown(id) + "'");
+            throw Problem.notFound("no identity with id '" + Echo.shown(id) + "'");
         }
         Nature nature = c.nature() == null ? null : Nature.parse(c.nature());
         ctx.json(

@@ -4,6 +4,7 @@ import dev.warden.auth.Role.Permission;
 import dev.warden.discovery.ImportOptions;
 import dev.warden.discovery.ImportRun;
 import dev.warden.discovery.Importer;
+import dev.warden.input.Echo;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +39,7 @@ final class ImportRoutes {
                     Params.allowOnly(ctx, Set.of());
                     String id = ctx.pathParam("id");
                     ctx.json(importer.run(id)
-                            .orElseThrow(() -> Problem.notFound("no import run '" + Params.shown(id) + "'")));
+                            .orElseThrow(() -> Problem.notFound("no import run '" + Echo.shown(id) + "'")));
                 }));
     }
 
@@ -46,7 +47,7 @@ final class ImportRoutes {
         Params.allowOnly(ctx, Set.of("environment", "cluster"));
         String source = ctx.pathParam("source");
         if (importer.connectors().get(source).isEmpty()) {
-            throw Problem.notFound("unknown source '" + Params.shown(source) + "' (known: "
+            throw Problem.notFound("unknown source '" + Echo.shown(source) + "' (known: "
                     + String.join(
                             ", ",
                             importer.connectors().all().stream()

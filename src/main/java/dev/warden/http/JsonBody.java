@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.warden.input.Echo;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,7 @@ final class JsonBody {
             }
             return value;
         } catch (UnrecognizedPropertyException e) {
-            throw Problem.badRequest("unknown field '" + Params.shown(e.getPropertyName()) + "'");
+            throw Problem.badRequest("unknown field '" + Echo.shown(e.getPropertyName()) + "'");
         } catch (JsonProcessingException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IllegalArgumentException) {

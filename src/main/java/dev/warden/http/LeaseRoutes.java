@@ -18,6 +18,7 @@ import dev.warden.broker.lease.LeaseState;
 import dev.warden.broker.lease.LeaseStore;
 import dev.warden.broker.lease.Leases;
 import dev.warden.config.ConfigNode;
+import dev.warden.input.Echo;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityStatus;
@@ -88,7 +89,7 @@ final class LeaseRoutes {
         Issuer issuer = leases.issuers().all().stream()
                 .filter(i -> i instanceof PostgresIssuer p && p.role(role).isPresent())
                 .findFirst()
-                .orElseThrow(() -> Problem.notFound("no postgresql role '" + Params.shown(role) + "' is configured"));
+                .orElseThrow(() -> Problem.notFound("no postgresql role '" + Echo.shown(role) + "' is configured"));
         CredsRequest body =
                 hasBody(ctx) ? JsonBody.read(ctx, mapper, CredsRequest.class) : new CredsRequest(null, null);
         Duration ttl = duration("ttl", body.ttl());
@@ -186,7 +187,7 @@ final class LeaseRoutes {
         requireLeases();
         Params.allowOnly(ctx, Set.of());
         String id = ctx.pathParam("id");
-        ctx.json(leases.get(id).orElseThrow(() -> Problem.notFound("no lease with id '" + Params.shown(id) + "'")));
+        ctx.json(leases.get(id).orElseThrow(() -> Problem.notFound("no lease with id '" + Echo.shown(id) + "'")));
     }
 
     private void renew(Context ctx) {

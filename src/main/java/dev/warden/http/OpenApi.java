@@ -3,7 +3,7 @@ package dev.warden.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.warden.app.Version;
+import dev.warden.config.Version;
 import java.io.IOException;
 import java.io.InputStream;
 

@@ -1,5 +1,6 @@
 package dev.warden.http;
 
+import dev.warden.input.Echo;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,7 @@ final class Params {
     static void allowOnly(Context ctx, Set<String> allowed) {
         for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
             if (!allowed.contains(e.getKey())) {
-                throw Problem.badRequest("unknown query parameter '" + shown(e.getKey()) + "' (allowed: "
+                throw Problem.badRequest("unknown query parameter '" + Echo.shown(e.getKey()) + "' (allowed: "
                         + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
             if (e.getValue().size() > 1) {
@@ -46,9 +47,5 @@ final class Params {
             return Boolean.valueOf(v);
         }
         throw Problem.badRequest(name + " must be true or false");
-    }
-
-    static String shown(String s) {
-        return dev.warden.inventory.InventoryText.shown(s);
     }
 }

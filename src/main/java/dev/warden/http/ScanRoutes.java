@@ -3,9 +3,10 @@ package dev.warden.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.Role.Permission;
-import dev.warden.inventory.Ids;
+import dev.warden.input.Echo;
 import dev.warden.scan.Report;
 import dev.warden.scan.ScanLedger;
+import dev.warden.store.Ids;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -69,7 +70,7 @@ final class ScanRoutes {
                 throw Problem.badRequest(at + ".content is required (a string)");
             }
             if (!seen.add(f.path())) {
-                throw Problem.badRequest(at + ".path '" + Params.shown(f.path()) + "' appears twice");
+                throw Problem.badRequest(at + ".path '" + Echo.shown(f.path()) + "' appears twice");
             }
             contents.add(new ScanLedger.Content(f.path(), f.content()));
         }
@@ -83,7 +84,7 @@ final class ScanRoutes {
         Params.allowOnly(ctx, Set.of());
         String id = ctx.pathParam("id");
         if (!Ids.isValid(id)) {
-            throw Problem.notFound("no scan with id '" + Params.shown(id) + "' (ids are UUIDs)");
+            throw Problem.notFound("no scan with id '" + Echo.shown(id) + "' (ids are UUIDs)");
         }
         ctx.json(scans.get(id, HttpServer.token(ctx).team())
                 .orElseThrow(() -> Problem.notFound("no scan with id '" + id + "'")));

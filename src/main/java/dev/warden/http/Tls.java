@@ -1,6 +1,5 @@
 package dev.warden.http;
 
-import dev.warden.app.WardenConfig;
 import dev.warden.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +36,7 @@ final class Tls {
     private Tls() {}
 
     static ServerConnector connector(
-            Server server, HttpConfiguration base, WardenConfig.TlsConfig tls, String bind, List<X509Certificate> cas) {
+            Server server, HttpConfiguration base, TlsConfig tls, String bind, List<X509Certificate> cas) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(keyStore(tls));
         ssl.setKeyStorePassword("");
@@ -57,7 +56,7 @@ final class Tls {
         return c;
     }
 
-    private static KeyStore keyStore(WardenConfig.TlsConfig tls) {
+    private static KeyStore keyStore(TlsConfig tls) {
         try {
             List<X509Certificate> chain;
             try (InputStream in = Files.newInputStream(tls.certificate())) {

@@ -5,6 +5,7 @@ import dev.warden.auth.ApiToken;
 import dev.warden.auth.Role;
 import dev.warden.auth.Role.Permission;
 import dev.warden.auth.TokenService;
+import dev.warden.input.Echo;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,7 @@ final class TokenRoutes {
     private void revoke(Context ctx) {
         String id = ctx.pathParam("id");
         if (!tokens.revoke(id, HttpServer.token(ctx).actor())) {
-            throw Problem.notFound("no active token with id '" + Params.shown(id) + "'");
+            throw Problem.notFound("no active token with id '" + Echo.shown(id) + "'");
         }
         ctx.status(204);
     }

@@ -1,6 +1,6 @@
 package dev.warden.http;
 
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;

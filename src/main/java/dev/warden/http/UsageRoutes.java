@@ -1,6 +1,7 @@
 package dev.warden.http;
 
 import dev.warden.auth.Role.Permission;
+import dev.warden.input.Echo;
 import dev.warden.usage.Ingester;
 import dev.warden.usage.UsageOptions;
 import io.javalin.http.Context;
@@ -33,7 +34,7 @@ final class UsageRoutes {
         Params.allowOnly(ctx, Set.of("cluster"));
         String format = ctx.pathParam("format");
         if (ingester.parsers().get(format).isEmpty()) {
-            throw Problem.notFound("unknown log format '" + Params.shown(format) + "' (known: "
+            throw Problem.notFound("unknown log format '" + Echo.shown(format) + "' (known: "
                     + String.join(
                             ", ",
                             ingester.parsers().all().stream().map(p -> p.name()).toList()) + ")");

@@ -1,5 +1,6 @@
 package dev.warden.inventory;
 
+import dev.warden.store.Ids;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;

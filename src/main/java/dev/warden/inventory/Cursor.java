@@ -1,5 +1,6 @@
 package dev.warden.inventory;
 
+import dev.warden.store.Ids;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

@@ -1,5 +1,6 @@
 package dev.warden.inventory;
 
+import dev.warden.input.Echo;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -17,7 +18,7 @@ public final class ExternalIds {
     /** AWS principals (users, roles) are known by their ARN. */
     public static String awsPrincipal(String arn) {
         if (arn == null || !ARN.matcher(arn).matches()) {
-            throw new IllegalArgumentException("'" + InventoryText.shown(arn) + "' is not an AWS ARN");
+            throw new IllegalArgumentException("'" + Echo.shown(arn) + "' is not an AWS ARN");
         }
         return arn;
     }
@@ -25,8 +26,7 @@ public final class ExternalIds {
     /** AWS access keys are known by their AccessKeyId. */
     public static String awsAccessKey(String accessKeyId) {
         if (accessKeyId == null || !ACCESS_KEY_ID.matcher(accessKeyId).matches()) {
-            throw new IllegalArgumentException(
-                    "'" + InventoryText.shown(accessKeyId) + "' is not an AWS access key id");
+            throw new IllegalArgumentException("'" + Echo.shown(accessKeyId) + "' is not an AWS access key id");
         }
         return accessKeyId;
     }
@@ -35,8 +35,7 @@ public final class ExternalIds {
     public static String kubernetesServiceAccount(String namespace, String name) {
         for (String part : new String[] {namespace, name}) {
             if (part == null || !K8S_NAME.matcher(part).matches()) {
-                throw new IllegalArgumentException(
-                        "'" + InventoryText.shown(part) + "' is not a valid Kubernetes name");
+                throw new IllegalArgumentException("'" + Echo.shown(part) + "' is not a valid Kubernetes name");
             }
         }
         return "system:serviceaccount:" + namespace + ":" + name;

@@ -1,7 +1,9 @@
 package dev.warden.inventory;
 
 import dev.warden.audit.AuditLog;
+import dev.warden.input.Echo;
 import dev.warden.store.Database;
+import dev.warden.store.Ids;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,7 +49,7 @@ public final class Inventory {
         for (IdentityRecord r : records) {
             if (!keys.add(InventoryStore.key(r.identity()))) {
                 throw new IllegalArgumentException(
-                        "identity '" + InventoryText.shown(r.identity().externalId()) + "' from "
+                        "identity '" + Echo.shown(r.identity().externalId()) + "' from "
                                 + r.identity().source() + " appears twice in one load");
             }
         }
@@ -71,7 +73,7 @@ public final class Inventory {
         for (IdentityRecord r : records) {
             if (!keys.add(InventoryStore.key(r.identity()))) {
                 throw new IllegalArgumentException(
-                        "identity '" + InventoryText.shown(r.identity().externalId()) + "' from "
+                        "identity '" + Echo.shown(r.identity().externalId()) + "' from "
                                 + r.identity().source() + " appears twice in one load");
             }
         }
@@ -108,8 +110,7 @@ public final class Inventory {
         }
         String why = nature == null ? null : InventoryText.required("reason", reason) + " (by " + actor + ")";
         Identity identity = show(idOrExternalId, null)
-                .orElseThrow(
-                        () -> new IllegalArgumentException("no identity '" + InventoryText.shown(idOrExternalId) + "'"))
+                .orElseThrow(() -> new IllegalArgumentException("no identity '" + Echo.shown(idOrExternalId) + "'"))
                 .identity();
         db.inTransaction(h -> {
             store.overrideNature(h, identity.id(), nature, why);
@@ -157,7 +158,7 @@ public final class Inventory {
         private static final long serialVersionUID = 1L;
 
         AmbiguousIdentityException(String externalId, List<Identity> matches) {
-            super("'" + InventoryText.shown(externalId) + "' names " + matches.size()
+            super("'" + Echo.shown(externalId) + "' names " + matches.size()
                     + " identities; use one of their ids: "
                     + String.join(
                             ", ",

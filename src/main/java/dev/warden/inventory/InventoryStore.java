@@ -1,6 +1,8 @@
 package dev.warden.inventory;
 
+import dev.warden.input.Echo;
 import dev.warden.store.Database;
+import dev.warden.store.Ids;
 import dev.warden.store.JsonColumns;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -61,7 +63,7 @@ public final class InventoryStore {
         for (IdentityRecord r : records) {
             if (byKey.put(key(r.identity()), r) != null) {
                 throw new IllegalArgumentException(
-                        "identity '" + InventoryText.shown(r.identity().externalId()) + "' from "
+                        "identity '" + Echo.shown(r.identity().externalId()) + "' from "
                                 + r.identity().source() + " appears twice in one load");
             }
         }
@@ -475,9 +477,9 @@ public final class InventoryStore {
                 String natural = identityId + "|" + c.naturalKey();
                 if (!seen.add(natural)) {
                     throw new IllegalArgumentException("credential '"
-                            + InventoryText.shown(c.externalId() != null ? c.externalId() : c.fingerprint())
+                            + Echo.shown(c.externalId() != null ? c.externalId() : c.fingerprint())
                             + "' appears twice on identity '"
-                            + InventoryText.shown(r.identity().externalId()) + "'");
+                            + Echo.shown(r.identity().externalId()) + "'");
                 }
                 batch.bind("id", previousIds.getOrDefault(natural, Ids.next()))
                         .bind("identityId", identityId)

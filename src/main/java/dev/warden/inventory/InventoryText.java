@@ -1,5 +1,6 @@
 package dev.warden.inventory;
 
+import dev.warden.input.Echo;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +22,7 @@ public final class InventoryText {
                 return v;
             }
         }
-        throw new IllegalArgumentException("unknown " + label + " '" + shown(text) + "' (expected one of "
+        throw new IllegalArgumentException("unknown " + label + " '" + Echo.shown(text) + "' (expected one of "
                 + Arrays.stream(type.getEnumConstants())
                         .map(e -> e.name().toLowerCase(Locale.ROOT))
                         .collect(Collectors.joining(", "))
@@ -63,23 +64,12 @@ public final class InventoryText {
         tags.forEach((k, v) -> {
             required(field + " key", k);
             if (v == null) {
-                throw new IllegalArgumentException(field + " '" + shown(k) + "' has no value");
+                throw new IllegalArgumentException(field + " '" + Echo.shown(k) + "' has no value");
             }
             if (!v.isEmpty()) {
-                optional(field + " '" + shown(k) + "'", v);
+                optional(field + " '" + Echo.shown(k) + "'", v);
             }
         });
         return Map.copyOf(tags);
-    }
-
-    /** A user-supplied string made safe to echo in an error: short, printable. */
-    public static String shown(String text) {
-        if (text == null) {
-            return "";
-        }
-        String s = text.length() > 60 ? text.substring(0, 60) + "…" : text;
-        StringBuilder b = new StringBuilder(s.length());
-        s.codePoints().forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
-        return b.toString();
     }
 }

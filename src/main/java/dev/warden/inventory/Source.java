@@ -1,5 +1,6 @@
 package dev.warden.inventory;
 
+import dev.warden.input.Echo;
 import java.util.regex.Pattern;
 
 /**
@@ -13,7 +14,7 @@ public record Source(String type, String scope) {
     public Source {
         if (type == null || !TYPE.matcher(type).matches()) {
             throw new IllegalArgumentException(
-                    "source type '" + InventoryText.shown(type) + "' must be lower-case letters, digits, '-' or '_'");
+                    "source type '" + Echo.shown(type) + "' must be lower-case letters, digits, '-' or '_'");
         }
         scope = scope == null ? "" : scope.strip();
         if (!scope.isEmpty()) {

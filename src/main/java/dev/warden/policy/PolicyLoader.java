@@ -1,5 +1,6 @@
 package dev.warden.policy;
 
+import dev.warden.input.Echo;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -380,7 +381,7 @@ public final class PolicyLoader {
                     continue;
                 }
                 if (!allowed.contains(k.getValue())) {
-                    problems.add(at(k.getStartMark()) + "unknown key '" + shown(k.getValue()) + "' (allowed: "
+                    problems.add(at(k.getStartMark()) + "unknown key '" + Echo.shown(k.getValue()) + "' (allowed: "
                             + String.join(", ", new TreeSet<>(allowed)) + ")");
                     continue;
                 }
@@ -468,9 +469,5 @@ public final class PolicyLoader {
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    private static String shown(String s) {
-        return dev.warden.inventory.InventoryText.shown(s);
     }
 }

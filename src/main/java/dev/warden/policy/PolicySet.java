@@ -1,5 +1,6 @@
 package dev.warden.policy;
 
+import dev.warden.input.Echo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +42,9 @@ public final class PolicySet {
         List<String> trace = explain ? new ArrayList<>() : null;
         PolicyCompiler.Bindings bindings = null;
         Decision.Outcome best = Decision.Outcome.NO_MATCHING_POLICY;
-        String bestReason = "no policy matches workload '" + shown(in.subject().id()) + "' from attestor '"
-                + shown(in.subject().attestor()) + "'";
+        String bestReason =
+                "no policy matches workload '" + Echo.shown(in.subject().id()) + "' from attestor '"
+                        + Echo.shown(in.subject().attestor()) + "'";
         String bestPolicy = null;
         List<String> targets = in.request().targets();
         for (Policy p : policies) {
@@ -61,9 +63,9 @@ public final class PolicySet {
                 if (rank(Decision.Outcome.TARGET_NOT_GRANTED) > rank(best)) {
                     best = Decision.Outcome.TARGET_NOT_GRANTED;
                     bestPolicy = p.id();
-                    bestReason = "policy " + p.name() + " does not grant target '" + shown(missingTarget) + "'";
+                    bestReason = "policy " + p.name() + " does not grant target '" + Echo.shown(missingTarget) + "'";
                 }
-                note(trace, p, "matches, but does not grant target '" + shown(missingTarget) + "'");
+                note(trace, p, "matches, but does not grant target '" + Echo.shown(missingTarget) + "'");
                 continue;
             }
             List<String> scopes = in.request().scopes().isEmpty()
@@ -80,9 +82,9 @@ public final class PolicySet {
                 if (rank(Decision.Outcome.SCOPE_NOT_GRANTED) > rank(best)) {
                     best = Decision.Outcome.SCOPE_NOT_GRANTED;
                     bestPolicy = p.id();
-                    bestReason = "policy " + p.name() + " does not grant scope '" + shown(missingScope) + "'";
+                    bestReason = "policy " + p.name() + " does not grant scope '" + Echo.shown(missingScope) + "'";
                 }
-                note(trace, p, "matches and grants the target, but not scope '" + shown(missingScope) + "'");
+                note(trace, p, "matches and grants the target, but not scope '" + Echo.shown(missingScope) + "'");
                 continue;
             }
             String actor = in.request().actor();
@@ -90,9 +92,10 @@ public final class PolicySet {
                 if (rank(Decision.Outcome.ACTOR_NOT_GRANTED) > rank(best)) {
                     best = Decision.Outcome.ACTOR_NOT_GRANTED;
                     bestPolicy = p.id();
-                    bestReason = "policy " + p.name() + " does not let '" + shown(actor) + "' act for this workload";
+                    bestReason =
+                            "policy " + p.name() + " does not let '" + Echo.shown(actor) + "' act for this workload";
                 }
-                note(trace, p, "grants target and scopes, but not delegation to actor '" + shown(actor) + "'");
+                note(trace, p, "grants target and scopes, but not delegation to actor '" + Echo.shown(actor) + "'");
                 continue;
             }
             Duration ttl =
@@ -109,7 +112,7 @@ public final class PolicySet {
                 try {
                     failure = PolicyCompiler.eval(p.program(), bindings) ? null : "condition is false";
                 } catch (dev.cel.runtime.CelEvaluationException | RuntimeException e) {
-                    failure = "condition failed: " + shown(firstLine(e.getMessage()));
+                    failure = "condition failed: " + Echo.shown(firstLine(e.getMessage()));
                 }
                 if (failure != null) {
                     if (rank(Decision.Outcome.CONDITION_FALSE) > rank(best)) {
@@ -144,8 +147,9 @@ public final class PolicySet {
     public Decision decideSvid(PolicyInput in, List<String> dnsNames) {
         PolicyCompiler.Bindings bindings = null;
         Decision.Outcome best = Decision.Outcome.NO_MATCHING_POLICY;
-        String bestReason = "no policy matches workload '" + shown(in.subject().id()) + "' from attestor '"
-                + shown(in.subject().attestor()) + "'";
+        String bestReason =
+                "no policy matches workload '" + Echo.shown(in.subject().id()) + "' from attestor '"
+                        + Echo.shown(in.subject().attestor()) + "'";
         String bestPolicy = null;
         for (Policy p : policies) {
             if (!p.matches(in.subject())) {
@@ -170,7 +174,7 @@ public final class PolicySet {
                 if (rank(Decision.Outcome.DNS_NOT_GRANTED) > rank(best)) {
                     best = Decision.Outcome.DNS_NOT_GRANTED;
                     bestPolicy = p.id();
-                    bestReason = "policy " + p.name() + " does not allow DNS name '" + shown(missing) + "'";
+                    bestReason = "policy " + p.name() + " does not allow DNS name '" + Echo.shown(missing) + "'";
                 }
                 continue;
             }
@@ -192,7 +196,7 @@ public final class PolicySet {
                     spiffeId = p.spiffeId().render(bindings);
                 }
             } catch (dev.cel.runtime.CelEvaluationException | RuntimeException e) {
-                failure = "condition or spiffeId failed: " + shown(firstLine(e.getMessage()));
+                failure = "condition or spiffeId failed: " + Echo.shown(firstLine(e.getMessage()));
             }
             if (failure != null) {
                 if (rank(Decision.Outcome.CONDITION_FALSE) > rank(best)) {
@@ -234,9 +238,5 @@ public final class PolicySet {
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    private static String shown(String s) {
-        return dev.warden.inventory.InventoryText.shown(s);
     }
 }

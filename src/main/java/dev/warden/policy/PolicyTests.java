@@ -1,9 +1,9 @@
 package dev.warden.policy;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.warden.input.InputException;
+import dev.warden.input.SafeParsers;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -46,6 +46,11 @@ import java.util.Set;
 public final class PolicyTests {
     private static final Set<String> CASE_KEYS =
             Set.of("name", "subject", "request", "context", "expect", "policy", "error", "spiffeId");
+
+    /** Largest test file. */
+    static final long MAX_TEST_FILE = 1_048_576;
+
+    private static final ObjectMapper PLAIN = new ObjectMapper();
 
     private PolicyTests() {}
 
@@ -242,16 +247,10 @@ public final class PolicyTests {
 
     private static Map<String, Object> readYaml(Path f) {
         try {
-            ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-            yaml.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-            Object doc = yaml.readValue(f.toFile(), Object.class);
-            return map(doc, f.toString());
-        } catch (JsonProcessingException e) {
-            String at = e.getLocation() == null
-                    ? ""
-                    : e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr() + ": ";
-            throw new IllegalArgumentException(f + ":" + at + "invalid YAML: "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+            JsonNode doc = SafeParsers.document(f.toString(), Files.readAllBytes(f), MAX_TEST_FILE);
+            return map(doc == null ? null : PLAIN.convertValue(doc, Object.class), f.toString());
+        } catch (InputException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
             throw new IllegalArgumentException(f + ": cannot read: " + e.getMessage());
         }

@@ -1,7 +1,7 @@
 package dev.warden.posture;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.warden.inventory.InventoryText;
+import dev.warden.input.Echo;
 import java.util.Locale;
 
 /**
@@ -28,6 +28,6 @@ public enum FindingStatus {
             }
         }
         throw new IllegalArgumentException(
-                "unknown status '" + InventoryText.shown(text) + "' (expected one of open, accepted, resolved, all)");
+                "unknown status '" + Echo.shown(text) + "' (expected one of open, accepted, resolved, all)");
     }
 }

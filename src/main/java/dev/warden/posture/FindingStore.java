@@ -32,7 +32,7 @@ final class FindingStore {
     /** Largest page a listing returns. */
     static final int MAX_LIMIT = 1000;
 
-    private static final ObjectMapper JSON = dev.warden.app.Json.mapper();
+    private static final ObjectMapper JSON = dev.warden.config.Json.mapper();
     private static final TypeReference<List<Evaluation.Count>> COUNTS = new TypeReference<>() {};
     private static final String EFFECTIVE_STATUS =
             "(CASE WHEN f.status = 'accepted' AND f.accepted_until <= :now THEN 'open' ELSE f.status END)";

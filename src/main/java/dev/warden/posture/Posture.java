@@ -1,11 +1,11 @@
 package dev.warden.posture;
 
 import dev.warden.audit.AuditLog;
-import dev.warden.inventory.Ids;
+import dev.warden.input.Echo;
 import dev.warden.inventory.InventoryStore;
-import dev.warden.inventory.InventoryText;
 import dev.warden.inventory.Page;
 import dev.warden.store.Database;
+import dev.warden.store.Ids;
 import dev.warden.usage.UsageStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -237,7 +237,7 @@ public final class Posture {
         private static final long serialVersionUID = 1L;
 
         NoSuchFindingException(String id) {
-            super("no finding '" + InventoryText.shown(id) + "'");
+            super("no finding '" + Echo.shown(id) + "'");
         }
     }
 
@@ -341,11 +341,10 @@ public final class Posture {
         }
         if (at.isBefore(EARLIEST)) {
             throw new IllegalArgumentException(
-                    label + " " + InventoryText.shown(t) + " is before " + EARLIEST + "; Warden has no data that old");
+                    label + " " + Echo.shown(t) + " is before " + EARLIEST + "; Warden has no data that old");
         }
         if (at.isAfter(now)) {
-            throw new IllegalArgumentException(
-                    label + " " + InventoryText.shown(t) + " is in the future (now is " + now + ")");
+            throw new IllegalArgumentException(label + " " + Echo.shown(t) + " is in the future (now is " + now + ")");
         }
         return at;
     }
@@ -362,7 +361,7 @@ public final class Posture {
                 }
             }
         }
-        throw new IllegalArgumentException(label + " '" + InventoryText.shown(t)
+        throw new IllegalArgumentException(label + " '" + Echo.shown(t)
                 + "' is not an ISO-8601 instant (2026-05-01T00:00:00Z) or date (2026-05-01)");
     }
 }

@@ -1,13 +1,13 @@
 package dev.warden.posture;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.warden.inventory.InventoryText;
+import dev.warden.input.Echo;
+import dev.warden.input.InputException;
+import dev.warden.input.SafeParsers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,8 +34,6 @@ public final class PosturePolicy {
     public static final long MAX_FILE = 1_048_576;
 
     private static final String DEFAULTS = "/posture-defaults.yaml";
-    private static final ObjectMapper YAML =
-            new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Per integer key: the smallest and largest value accepted. */
     private static final Map<String, int[]> RANGES = new LinkedHashMap<>();
@@ -129,12 +127,9 @@ public final class PosturePolicy {
     private static PosturePolicy parse(String text, String name, Set<String> knownChecks, PosturePolicy base) {
         JsonNode root;
         try {
-            root = YAML.readTree(text);
-        } catch (JsonProcessingException e) {
-            String at =
-                    e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new IllegalArgumentException(
-                    name + ": not valid YAML" + at + ": " + firstLine(e.getOriginalMessage()), e);
+            root = SafeParsers.document(name, text.getBytes(StandardCharsets.UTF_8), MAX_FILE);
+        } catch (InputException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
         Map<String, Integer> numbers = new LinkedHashMap<>(base == null ? Map.of() : base.numbers);
         Map<String, List<String>> lists = new LinkedHashMap<>(base == null ? Map.of() : base.lists);
@@ -165,16 +160,16 @@ public final class PosturePolicy {
         for (String key : List.of("nhi3.trustedAccounts", "nhi8.productionAccounts")) {
             for (String account : lists.get(key)) {
                 if (!account.matches("\\d{12}")) {
-                    throw new IllegalArgumentException(name + ": " + key + ": '" + InventoryText.shown(account)
-                            + "' is not a 12-digit AWS account id");
+                    throw new IllegalArgumentException(
+                            name + ": " + key + ": '" + Echo.shown(account) + "' is not a 12-digit AWS account id");
                 }
             }
         }
         if (knownChecks != null) {
             for (String id : lists.get("disabledChecks")) {
                 if (!knownChecks.contains(id)) {
-                    throw new IllegalArgumentException(name + ": disabledChecks: unknown check '"
-                            + InventoryText.shown(id) + "' (see warden findings --help or docs/posture.md)");
+                    throw new IllegalArgumentException(name + ": disabledChecks: unknown check '" + Echo.shown(id)
+                            + "' (see warden findings --help or docs/posture.md)");
                 }
             }
         }
@@ -198,7 +193,7 @@ public final class PosturePolicy {
                 }
                 read(v, key + ".", name, numbers, lists);
             } else {
-                throw new IllegalArgumentException(name + ": unknown key '" + InventoryText.shown(key) + "' (known: "
+                throw new IllegalArgumentException(name + ": unknown key '" + Echo.shown(key) + "' (known: "
                         + String.join(", ", knownKeys(prefix)) + ")");
             }
         }
@@ -258,7 +253,7 @@ public final class PosturePolicy {
 
     private static String describe(JsonNode v) {
         if (v.isTextual()) {
-            return "'" + InventoryText.shown(v.asText()) + "'";
+            return "'" + Echo.shown(v.asText()) + "'";
         }
         if (v.isNull()) {
             return "null";
@@ -266,7 +261,7 @@ public final class PosturePolicy {
         if (v.isContainerNode()) {
             return v.isArray() ? "a list" : "a mapping";
         }
-        return InventoryText.shown(v.asText());
+        return Echo.shown(v.asText());
     }
 
     private static String firstLine(String s) {

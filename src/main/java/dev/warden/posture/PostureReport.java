@@ -1,6 +1,6 @@
 package dev.warden.posture;
 
-import dev.warden.inventory.InventoryText;
+import dev.warden.input.Echo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +57,7 @@ public record PostureReport(
                 }
             }
             throw new IllegalArgumentException(
-                    "unknown report '" + InventoryText.shown(text) + "' (expected owasp-nhi or nist-csf)");
+                    "unknown report '" + Echo.shown(text) + "' (expected owasp-nhi or nist-csf)");
         }
     }
 

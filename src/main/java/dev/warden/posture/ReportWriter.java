@@ -1,7 +1,7 @@
 package dev.warden.posture;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.warden.inventory.InventoryText;
+import dev.warden.input.Echo;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,7 +29,7 @@ public final class ReportWriter {
                 }
             }
             throw new IllegalArgumentException(
-                    "unknown report format '" + InventoryText.shown(text) + "' (expected md, json or html)");
+                    "unknown report format '" + Echo.shown(text) + "' (expected md, json or html)");
         }
     }
 
@@ -43,7 +43,9 @@ public final class ReportWriter {
 
     static String json(PostureReport r) {
         try {
-            return dev.warden.app.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(r) + "\n";
+            return dev.warden.config.Json.mapper()
+                            .writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(r) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

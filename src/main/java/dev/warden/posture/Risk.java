@@ -1,6 +1,7 @@
 package dev.warden.posture;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.warden.input.Echo;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -46,7 +47,7 @@ public enum Risk {
                 return r;
             }
         }
-        throw new IllegalArgumentException("unknown risk '" + dev.warden.inventory.InventoryText.shown(text)
+        throw new IllegalArgumentException("unknown risk '" + Echo.shown(text)
                 + "' (expected one of "
                 + Arrays.stream(values()).map(Risk::name).collect(Collectors.joining(", "))
                 + ")");

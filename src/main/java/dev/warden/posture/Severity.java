@@ -1,7 +1,7 @@
 package dev.warden.posture;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.warden.inventory.InventoryText;
+import dev.warden.input.Echo;
 import java.util.Locale;
 
 /** How urgent a finding is, lowest first; {@link #rank()} orders them (info 0 ... critical 4). */
@@ -50,7 +50,7 @@ public enum Severity {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown severity '" + InventoryText.shown(text)
-                + "' (expected one of info, low, medium, high, critical)");
+        throw new IllegalArgumentException(
+                "unknown severity '" + Echo.shown(text) + "' (expected one of info, low, medium, high, critical)");
     }
 }

@@ -3,7 +3,7 @@ package dev.warden.scan;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.warden.app.Json;
+import dev.warden.config.Json;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

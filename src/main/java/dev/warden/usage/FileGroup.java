@@ -1,6 +1,6 @@
 package dev.warden.usage;
 
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

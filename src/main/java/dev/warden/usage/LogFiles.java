@@ -1,6 +1,6 @@
 package dev.warden.usage;
 
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.warden.usage;
 
-import dev.warden.inventory.InventoryText;
+import dev.warden.input.Echo;
 import dev.warden.usage.cloudtrail.CloudTrailParser;
 import dev.warden.usage.k8saudit.KubernetesAuditParser;
 import java.time.Clock;
@@ -45,7 +45,7 @@ public final class UsageParsers {
 
     public UsageParser require(String name) {
         return get(name)
-                .orElseThrow(() -> new IllegalArgumentException("unknown log format '" + InventoryText.shown(name)
-                        + "' (known: " + String.join(", ", byName.keySet()) + ")"));
+                .orElseThrow(() -> new IllegalArgumentException("unknown log format '" + Echo.shown(name) + "' (known: "
+                        + String.join(", ", byName.keySet()) + ")"));
     }
 }

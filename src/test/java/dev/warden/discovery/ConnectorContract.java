@@ -3,6 +3,8 @@ package dev.warden.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityRecord;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The contract every {@link Connector} keeps; each connector's test class extends this and supplies
  * a valid sample. It checks: the connector is registered; a sample gives identities whose natural
  * keys are unique, all inside the declared coverage's source; the same input gives the same
- * discovery; garbage, truncated and empty inputs fail with a {@link DiscoveryException} naming the
+ * discovery; garbage, truncated and empty inputs fail with a {@link InputException} naming the
  * input and never a different exception type.
  */
 public abstract class ConnectorContract {
@@ -74,7 +76,7 @@ public abstract class ConnectorContract {
                 Input.content("empty.json", new byte[0]),
                 Input.content("truncated.json", "{\"a\": [1, 2".getBytes(StandardCharsets.UTF_8)))) {
             assertThatThrownBy(() -> connector().discover(List.of(bad), options()))
-                    .isInstanceOf(DiscoveryException.class)
+                    .isInstanceOf(InputException.class)
                     .hasMessageContaining(bad.name());
         }
     }

@@ -1,5 +1,6 @@
 package dev.warden.discovery;
 
+import dev.warden.input.Input;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warden.app.StoreLocation;
 import dev.warden.app.Warden;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
 import dev.warden.inventory.Credential;
 import dev.warden.inventory.IdentityFilter;
 import dev.warden.inventory.IdentityRecord;
@@ -148,7 +150,7 @@ class ImporterTest {
 
         assertThatThrownBy(() ->
                         importer.run("aws", List.of(Fixture.input(KEYS), Input.path(bad)), ImportOptions.NONE, "test"))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(bad.toString());
         assertThat(warden.inventory().count()).isEqualTo(identities);
         assertThat(show(DEPLOYER).credentials())

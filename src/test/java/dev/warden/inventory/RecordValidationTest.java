@@ -3,6 +3,7 @@ package dev.warden.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.warden.store.Ids;
 import dev.warden.testing.Fixtures;
 import java.time.Instant;
 import java.util.HashMap;

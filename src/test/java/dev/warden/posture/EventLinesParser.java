@@ -1,8 +1,8 @@
 package dev.warden.posture;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warden.app.Json;
-import dev.warden.discovery.Input;
+import dev.warden.config.Json;
+import dev.warden.input.Input;
 import dev.warden.usage.Skips;
 import dev.warden.usage.UsageEvent;
 import dev.warden.usage.UsageException;

@@ -1,12 +1,12 @@
 package dev.warden.posture;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warden.app.Json;
 import dev.warden.app.StoreLocation;
 import dev.warden.app.Warden;
+import dev.warden.config.Json;
 import dev.warden.discovery.Fixture;
 import dev.warden.discovery.ImportOptions;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import dev.warden.inventory.IdentityFilter;
 import dev.warden.inventory.IdentityRecord;
 import dev.warden.store.Dialect;

@@ -67,15 +67,15 @@ class PosturePolicyTest {
                 "nhi3: {trustedAccounts: ['12345']}|'12345' is not a 12-digit AWS account id",
                 "nhi7: {maxCredentialAgeDays: 400}|nhi7.highCredentialAgeDays must not be less than nhi7.maxCredentialAgeDays",
                 "lifecycle: {urgentWithinDays: 40}|lifecycle.urgentWithinDays must not be more than lifecycle.expiringWithinDays",
-                "nhi1: {dormantDays: 1}\\nnhi1: {dormantDays: 2}|not valid YAML at line",
+                "nhi1: {dormantDays: 1}\\nnhi1: {dormantDays: 2}|:2: at /nhi1: malformed YAML: duplicate field 'nhi1'",
                 "- a\\n- b|a policy must be a mapping",
-                "a: [unclosed|not valid YAML"
+                "a: [unclosed|:1: at /a/0: malformed YAML"
             })
     void a_bad_policy_is_one_line_naming_the_file_and_key(String yaml, String message) throws Exception {
         Path f = write(yaml.replace("\\n", "\n"));
         assertThatThrownBy(() -> PosturePolicy.load(f, CHECKS))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(f.toString() + ": ")
+                .hasMessageStartingWith(f.toString() + ":")
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }

@@ -3,7 +3,7 @@ package dev.warden.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import dev.warden.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

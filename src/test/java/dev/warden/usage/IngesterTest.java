@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.warden.app.StoreLocation;
 import dev.warden.app.Warden;
 import dev.warden.discovery.Fixture;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import dev.warden.inventory.Identity;
 import dev.warden.store.Dialect;
 import dev.warden.testing.Fixtures;

@@ -2,7 +2,7 @@ package dev.warden.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import dev.warden.usage.cloudtrail.CloudTrailParser;
 import dev.warden.usage.k8saudit.KubernetesAuditParser;
 import java.io.BufferedOutputStream;

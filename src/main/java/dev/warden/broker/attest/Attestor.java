@@ -24,6 +24,14 @@ public interface Attestor {
     /** The kind: {@code oidc}, {@code spiffe-jwt} or {@code x509}. */
     String kind();
 
+    /**
+     * What this attestor routes on, unique among the configured attestors (an issuer, a trust
+     * domain); by default its kind, so that one attestor of the kind may be configured.
+     */
+    default String route() {
+        return kind();
+    }
+
     /** True when this attestor is the one to verify {@code proof}. */
     boolean handles(Proof proof);
 

@@ -4,6 +4,7 @@ import dev.warden.broker.attest.oidc.OidcAttestor;
 import dev.warden.broker.attest.spiffejwt.SpiffeJwtAttestor;
 import dev.warden.broker.attest.x509.X509Attestor;
 import dev.warden.config.ConfigNode;
+import dev.warden.input.Echo;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -65,22 +66,17 @@ public final class Attestors {
             if (f == null) {
                 throw c.error(
                         "kind",
-                        "unknown attestor kind '" + JwtParts.shown(kind) + "' (known: "
+                        "unknown attestor kind '" + Echo.shown(kind) + "' (known: "
                                 + String.join(", ", new java.util.TreeSet<>(BUILT_IN.keySet())) + ")");
             }
             Attestor a = f.create(name, c, clock);
-            String route = a instanceof Routed r ? r.route() : kind;
+            String route = a.route();
             if (!routes.add(route)) {
                 throw c.error("another attestor already handles " + route);
             }
             out.add(a);
         }
         return new Attestors(out);
-    }
-
-    /** Implemented by attestors whose routing key must be unique (an issuer, a trust domain). */
-    public interface Routed {
-        String route();
     }
 
     public List<Attestor> all() {
@@ -100,7 +96,7 @@ public final class Attestors {
                     "unknown_issuer",
                     iss == null
                             ? "no attestor accepts this token (it has no iss claim)"
-                            : "no attestor is configured for issuer '" + JwtParts.shown(iss) + "'");
+                            : "no attestor is configured for issuer '" + Echo.shown(iss) + "'");
         }
         throw new AttestationException("unknown_issuer", "no attestor accepts client certificates");
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
+import dev.warden.input.Echo;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -135,7 +136,7 @@ public final class JwtParts {
                 int q2 = q < 0 ? -1 : msg.indexOf('\'', q + 1);
                 String name = q2 > q ? msg.substring(q + 1, q2) : "?";
                 throw new AttestationException(
-                        "duplicate_claim", "token " + what + " has the member '" + shown(name) + "' twice");
+                        "duplicate_claim", "token " + what + " has the member '" + Echo.shown(name) + "' twice");
             }
             throw new AttestationException("malformed", "token " + what + " is not valid JSON");
         }
@@ -178,10 +179,6 @@ public final class JwtParts {
             return f.doubleValue();
         }
         return v;
-    }
-
-    static String shown(String s) {
-        return dev.warden.inventory.InventoryText.shown(s);
     }
 
     public JWSHeader header() {

@@ -3,6 +3,8 @@ package dev.warden.broker.attest;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
+import dev.warden.config.ConfigNode;
+import dev.warden.input.Echo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,7 +70,7 @@ public record JwtRules(
         for (String n : names) {
             JWSAlgorithm a = JWSAlgorithm.parse(n.strip());
             if (!SUPPORTED.contains(a)) {
-                throw new IllegalArgumentException("algorithm '" + JwtParts.shown(n) + "' is not allowed (allowed:"
+                throw new IllegalArgumentException("algorithm '" + Echo.shown(n) + "' is not allowed (allowed:"
                         + " RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA; never none or HS*)");
             }
             out.add(a);
@@ -101,7 +103,7 @@ public record JwtRules(
                     "unknown_key",
                     kid == null
                             ? "token has no kid and the issuer has several keys for " + alg
-                            : "no key with kid '" + JwtParts.shown(kid) + "' for " + alg + " in the issuer's key set");
+                            : "no key with kid '" + Echo.shown(kid) + "' for " + alg + " in the issuer's key set");
         }
         boolean valid;
         try {
@@ -137,7 +139,7 @@ public record JwtRules(
         if (issuer != null) {
             Object iss = c.get("iss");
             if (!(iss instanceof String s) || !s.equals(issuer)) {
-                throw new AttestationException("wrong_issuer", "token issuer is not '" + JwtParts.shown(issuer) + "'");
+                throw new AttestationException("wrong_issuer", "token issuer is not '" + Echo.shown(issuer) + "'");
             }
         }
         Object aud = c.get("aud");
@@ -190,5 +192,25 @@ public record JwtRules(
             return Instant.ofEpochSecond(d.longValue());
         }
         throw new AttestationException("malformed", "token claim " + name + " is not a NumericDate");
+    }
+
+    /** The JWT rules from an attestor section (shared by the JWT attestors): algorithms, clockSkew, maxTokenLifetime, audiences. */
+    public static JwtRules fromConfig(ConfigNode c, List<String> defaultAlgorithms, String issuer) {
+        List<String> algNames = c.strings("algorithms", false);
+        java.util.Set<JWSAlgorithm> algs;
+        try {
+            algs = parseAlgorithms(algNames.isEmpty() ? defaultAlgorithms : algNames);
+        } catch (IllegalArgumentException e) {
+            throw c.error("algorithms", e.getMessage());
+        }
+        Duration skew = c.duration("clockSkew", Duration.ofSeconds(30));
+        if (skew.compareTo(MAX_SKEW) > 0) {
+            throw c.error("clockSkew", "must be at most 60s");
+        }
+        Duration maxLifetime = c.duration("maxTokenLifetime", Duration.ofHours(24));
+        if (maxLifetime.isZero()) {
+            throw c.error("maxTokenLifetime", "must be positive");
+        }
+        return new JwtRules(issuer, Set.copyOf(c.strings("audiences", true)), algs, skew, maxLifetime);
     }
 }

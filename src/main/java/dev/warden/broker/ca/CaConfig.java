@@ -1,6 +1,6 @@
 package dev.warden.broker.ca;
 
-import dev.warden.broker.attest.spiffejwt.SpiffeId;
+import dev.warden.broker.SpiffeId;
 import dev.warden.config.ConfigException;
 import dev.warden.config.ConfigNode;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.warden.broker.ca;
 
 import dev.warden.audit.AuditLog;
-import dev.warden.inventory.Ids;
 import dev.warden.keys.SecretBox;
 import dev.warden.store.Database;
+import dev.warden.store.Ids;
 import dev.warden.store.StoreException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;

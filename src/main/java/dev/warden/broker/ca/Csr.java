@@ -1,5 +1,6 @@
 package dev.warden.broker.ca;
 
+import dev.warden.input.Echo;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -224,7 +225,7 @@ public record Csr(PublicKey publicKey, String keyDescription, List<String> uris,
                     case GeneralName.dNSName -> {
                         String d = ((ASN1String) n.getName()).getString().toLowerCase(Locale.ROOT);
                         if (d.length() > 253 || !DNS.matcher(d).matches()) {
-                            throw new Rejected(400, "csr DNS name '" + shown(d) + "' is not a valid host name");
+                            throw new Rejected(400, "csr DNS name '" + Echo.shown(d) + "' is not a valid host name");
                         }
                         dns.add(d);
                     }
@@ -240,9 +241,5 @@ public record Csr(PublicKey publicKey, String keyDescription, List<String> uris,
         if (dns.size() > MAX_DNS_NAMES) {
             throw new Rejected(400, "csr has more than " + MAX_DNS_NAMES + " DNS names");
         }
-    }
-
-    private static String shown(String s) {
-        return dev.warden.inventory.InventoryText.shown(s);
     }
 }

@@ -70,7 +70,7 @@ public record Lease(
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(maxExpiresAt, "maxExpiresAt");
         Objects.requireNonNull(createdBy, "createdBy");
-        if (!dev.warden.inventory.Ids.isValid(id)) {
+        if (!dev.warden.store.Ids.isValid(id)) {
             throw new IllegalArgumentException("lease id must be a UUID");
         }
         if (workload.isBlank() || workload.length() > 1024) {

@@ -1,6 +1,7 @@
 package dev.warden.broker.lease;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.warden.input.Echo;
 import java.util.Locale;
 import java.util.Set;
 
@@ -39,7 +40,7 @@ public enum LeaseState {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown lease state '" + dev.warden.inventory.InventoryText.shown(text)
+        throw new IllegalArgumentException("unknown lease state '" + Echo.shown(text)
                 + "' (expected pending, active, revoking, revoked, expired, irrevocable or rolled_back)");
     }
 }

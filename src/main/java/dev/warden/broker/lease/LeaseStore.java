@@ -1,9 +1,9 @@
 package dev.warden.broker.lease;
 
-import dev.warden.inventory.Ids;
 import dev.warden.inventory.Page;
 import dev.warden.store.Database;
 import dev.warden.store.Dialect;
+import dev.warden.store.Ids;
 import dev.warden.store.JsonColumns;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;

@@ -6,11 +6,12 @@ import dev.warden.broker.issue.IssueRequest;
 import dev.warden.broker.issue.Issued;
 import dev.warden.broker.issue.Issuer;
 import dev.warden.broker.issue.Issuers;
+import dev.warden.input.Echo;
 import dev.warden.inventory.Identity;
-import dev.warden.inventory.Ids;
 import dev.warden.inventory.InventoryStore;
 import dev.warden.inventory.Page;
 import dev.warden.keys.SecretBox;
+import dev.warden.store.Ids;
 import dev.warden.store.JsonColumns;
 import java.time.Clock;
 import java.time.Duration;
@@ -158,10 +159,10 @@ public final class Leases implements AutoCloseable {
      */
     public Outcome issue(String issuerName, Grant grant, IssueRequest req) {
         Issuer issuer = issuers.get(issuerName)
-                .orElseThrow(() -> new LeaseException(404, "no issuer named '" + shown(issuerName) + "'"));
+                .orElseThrow(() -> new LeaseException(404, "no issuer named '" + Echo.shown(issuerName) + "'"));
         Issuer.Terms terms = issuer.terms(req.role())
                 .orElseThrow(() -> new LeaseException(
-                        404, "issuer '" + issuer.name() + "' has no role '" + shown(req.role()) + "'"));
+                        404, "issuer '" + issuer.name() + "' has no role '" + Echo.shown(req.role()) + "'"));
         Duration ttl = req.ttl() == null ? terms.defaultTtl() : req.ttl();
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new LeaseException(400, "ttl must be at least 1 second");
@@ -725,11 +726,7 @@ public final class Leases implements AutoCloseable {
     }
 
     private static LeaseException noSuchLease(String id) {
-        return new LeaseException(404, "no lease with id '" + shown(id) + "'");
-    }
-
-    private static String shown(String s) {
-        return s == null ? "(none)" : dev.warden.inventory.InventoryText.shown(s);
+        return new LeaseException(404, "no lease with id '" + Echo.shown(id) + "'");
     }
 
     private static String emptyToNull(String s) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.input.Echo;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -263,8 +264,7 @@ final class AuthorizationDetailsReader {
             }
             return t;
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                    field + " '" + dev.warden.inventory.InventoryText.shown(text) + "' is not an ISO-8601 date-time");
+            throw new IllegalArgumentException(field + " '" + Echo.shown(text) + "' is not an ISO-8601 date-time");
         }
     }
 }

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.discovery.Connector;
 import dev.warden.discovery.Discovery;
-import dev.warden.discovery.DiscoveryException;
 import dev.warden.discovery.ImportOptions;
-import dev.warden.discovery.Input;
-import dev.warden.discovery.InputFiles;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
+import dev.warden.input.InputFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,17 +62,15 @@ public final class AwsConnector implements Connector {
             try (InputStream raw = new BufferedInputStream(in.open())) {
                 read(in.name(), raw, estate);
             } catch (IllegalArgumentException e) {
-                throw e instanceof DiscoveryException
-                        ? e
-                        : new DiscoveryException(in.name() + ": " + e.getMessage(), e);
+                throw e instanceof InputException ? e : new InputException(in.name() + ": " + e.getMessage(), e);
             } catch (JsonProcessingException e) {
                 String at = e.getLocation() == null
                         ? ""
                         : " at line " + e.getLocation().getLineNr() + ", column "
                                 + e.getLocation().getColumnNr();
-                throw new DiscoveryException(in.name() + ": malformed JSON" + at + ": " + e.getOriginalMessage(), e);
+                throw new InputException(in.name() + ": malformed JSON" + at + ": " + e.getOriginalMessage(), e);
             } catch (IOException e) {
-                throw new DiscoveryException(in.name() + ": cannot read: " + e.getMessage(), e);
+                throw new InputException(in.name() + ": cannot read: " + e.getMessage(), e);
             }
         }
         AwsRecords records = new AwsRecords(estate, options, clock.instant());
@@ -85,14 +83,14 @@ public final class AwsConnector implements Connector {
         raw.reset();
         String trimmed = head.replace("\uFEFF", "").stripLeading();
         if (trimmed.isEmpty()) {
-            throw new DiscoveryException(name + ": empty file");
+            throw new InputException(name + ": empty file");
         }
         if (trimmed.startsWith("{")) {
             readJson(name, raw, estate);
         } else if (looksLikeCredentialReport(trimmed)) {
             new CredentialReportReader(estate).read(new InputStreamReader(raw, StandardCharsets.UTF_8));
         } else {
-            throw new DiscoveryException(name + ": not an AWS CLI output (expected get-account-authorization-details or"
+            throw new InputException(name + ": not an AWS CLI output (expected get-account-authorization-details or"
                     + " list-access-keys JSON, or a credential report)");
         }
     }
@@ -118,7 +116,7 @@ public final class AwsConnector implements Connector {
                 try {
                     csv = Base64.getMimeDecoder().decode(report.get("Content").asText());
                 } catch (IllegalArgumentException e) {
-                    throw new DiscoveryException(name + ": Content is not base64");
+                    throw new InputException(name + ": Content is not base64");
                 }
                 new CredentialReportReader(estate).read(new StringReader(new String(csv, StandardCharsets.UTF_8)));
                 return;
@@ -126,9 +124,8 @@ public final class AwsConnector implements Connector {
         }
         try (JsonParser p = mapper.createParser(raw)) {
             if (!new AuthorizationDetailsReader(mapper, estate).read(p, name)) {
-                throw new DiscoveryException(
-                        name + ": JSON has none of UserDetailList, RoleDetailList, GroupDetailList,"
-                                + " Policies or AccessKeyMetadata (is it AWS CLI output?)");
+                throw new InputException(name + ": JSON has none of UserDetailList, RoleDetailList, GroupDetailList,"
+                        + " Policies or AccessKeyMetadata (is it AWS CLI output?)");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.warden.discovery.aws;
 
+import dev.warden.input.Echo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,8 +109,7 @@ final class AwsEstate {
     static String accountOf(String arn, String where) {
         String[] parts = arn == null ? new String[0] : arn.split(":", 6);
         if (parts.length < 6 || !parts[0].equals("arn") || !parts[4].matches("\\d{12}")) {
-            throw new IllegalArgumentException(
-                    where + ": '" + dev.warden.inventory.InventoryText.shown(arn) + "' is not an IAM ARN");
+            throw new IllegalArgumentException(where + ": '" + Echo.shown(arn) + "' is not an IAM ARN");
         }
         return parts[4];
     }

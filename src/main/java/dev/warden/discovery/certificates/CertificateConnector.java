@@ -3,11 +3,11 @@ package dev.warden.discovery.certificates;
 import dev.warden.discovery.Connector;
 import dev.warden.discovery.Coverage;
 import dev.warden.discovery.Discovery;
-import dev.warden.discovery.DiscoveryException;
 import dev.warden.discovery.ImportOptions;
-import dev.warden.discovery.Input;
-import dev.warden.discovery.InputFiles;
 import dev.warden.discovery.certificates.CertificateFiles.Found;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
+import dev.warden.input.InputFiles;
 import dev.warden.inventory.Credential;
 import dev.warden.inventory.CredentialKind;
 import dev.warden.inventory.CredentialStatus;
@@ -96,7 +96,7 @@ public final class CertificateConnector implements Connector {
     @Override
     public Discovery discover(List<Input> inputs, ImportOptions options) {
         if (inputs.isEmpty()) {
-            throw new DiscoveryException("no certificate files or tls:// endpoints given");
+            throw new InputException("no certificate files or tls:// endpoints given");
         }
         List<Input> files = new ArrayList<>();
         List<TlsEndpoint.Target> endpoints = new ArrayList<>();
@@ -132,7 +132,7 @@ public final class CertificateConnector implements Connector {
             coveredScopes.add(t.scope());
         }
         if (sightings.isEmpty() && coveredScopes.isEmpty()) {
-            throw new DiscoveryException("no certificates found in "
+            throw new InputException("no certificates found in "
                     + String.join(", ", inputs.stream().map(Input::name).toList()));
         }
         List<IdentityRecord> records = records(sightings, options.environment(), clock.instant());
@@ -177,7 +177,7 @@ public final class CertificateConnector implements Connector {
                     .sorted()
                     .toList();
         } catch (IOException | UncheckedIOException e) {
-            throw new DiscoveryException(in.name() + ": cannot read directory: " + e.getMessage(), e);
+            throw new InputException(in.name() + ": cannot read directory: " + e.getMessage(), e);
         }
     }
 
@@ -199,7 +199,7 @@ public final class CertificateConnector implements Connector {
             try {
                 f = CertificateFacts.of(s.cert());
             } catch (CertificateEncodingException | RuntimeException e) {
-                throw new DiscoveryException(
+                throw new InputException(
                         (s.file() != null ? s.file() : s.endpoint()) + ": unreadable certificate: "
                                 + CertificateFiles.reason(e),
                         e);
@@ -214,7 +214,7 @@ public final class CertificateConnector implements Connector {
                 out.add(record(facts.get(key), seen, environment, now));
             } catch (IllegalArgumentException e) {
                 Sighting s = seen.get(0);
-                throw new DiscoveryException(
+                throw new InputException(
                         (s.file() != null ? s.file() : s.endpoint()) + ": certificate "
                                 + facts.get(key).sha256() + ": " + e.getMessage(),
                         e);

@@ -1,8 +1,8 @@
 package dev.warden.discovery.certificates;
 
-import dev.warden.discovery.DiscoveryException;
-import dev.warden.discovery.Input;
-import dev.warden.inventory.InventoryText;
+import dev.warden.input.Echo;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,14 +55,14 @@ final class CertificateFiles {
         try (InputStream s = in.open()) {
             bytes = s.readNBytes(MAX_BYTES + 1);
         } catch (IOException e) {
-            throw new DiscoveryException(in.name() + ": cannot read: " + e.getMessage(), e);
+            throw new InputException(in.name() + ": cannot read: " + e.getMessage(), e);
         }
         if (bytes.length > MAX_BYTES) {
-            throw new DiscoveryException(in.name() + ": larger than " + MAX_BYTES / (1024 * 1024)
+            throw new InputException(in.name() + ": larger than " + MAX_BYTES / (1024 * 1024)
                     + " MiB, too large for a certificate file");
         }
         if (bytes.length == 0) {
-            throw new DiscoveryException(in.name() + ": empty file");
+            throw new InputException(in.name() + ": empty file");
         }
         try {
             int magic = bytes.length >= 4
@@ -85,12 +85,12 @@ final class CertificateFiles {
             if (text.contains("-----BEGIN ")) {
                 return pem(in, text);
             }
-            throw new DiscoveryException(
+            throw new InputException(
                     in.name() + ": not a certificate file (no PEM block; not DER, PKCS#7, PKCS#12 or JKS)");
-        } catch (DiscoveryException e) {
+        } catch (InputException e) {
             throw e;
         } catch (GeneralSecurityException | IOException | RuntimeException e) {
-            throw new DiscoveryException(in.name() + ": unreadable certificate data: " + reason(e), e);
+            throw new InputException(in.name() + ": unreadable certificate data: " + reason(e), e);
         }
     }
 
@@ -117,9 +117,9 @@ final class CertificateFiles {
             return new Read(List.of(new Found(certificate(bytes), null, null)), 0, List.of());
         }
         if (seq.size() >= 1 && seq.getObjectAt(0) instanceof ASN1ObjectIdentifier oid) {
-            throw new DiscoveryException(in.name() + ": DER content of type " + oid.getId() + " is not a certificate");
+            throw new InputException(in.name() + ": DER content of type " + oid.getId() + " is not a certificate");
         }
-        throw new DiscoveryException(in.name() + ": DER data is not a certificate, PKCS#7 bundle or PKCS#12 key store");
+        throw new InputException(in.name() + ": DER data is not a certificate, PKCS#7 bundle or PKCS#12 key store");
     }
 
     private static Read pem(Input in, String text) throws CertificateException {
@@ -142,11 +142,10 @@ final class CertificateFiles {
             }
             if (line.startsWith("-----END ")) {
                 if (!line.equals("-----END " + label + "-----")) {
-                    throw DiscoveryException.at(
+                    throw InputException.at(
                             in.name(),
                             i + 1,
-                            "'" + InventoryText.shown(line) + "' does not close" + " the block opened on line "
-                                    + begin);
+                            "'" + Echo.shown(line) + "' does not close" + " the block opened on line " + begin);
                 }
                 if (label.contains("PRIVATE KEY")) {
                     keys++; // never decoded, never kept
@@ -157,17 +156,17 @@ final class CertificateFiles {
                     try {
                         found.add(new Found(certificate(der), null, null));
                     } catch (CertificateException | RuntimeException e) {
-                        throw DiscoveryException.at(in.name(), begin, "not a valid X.509 certificate: " + reason(e));
+                        throw InputException.at(in.name(), begin, "not a valid X.509 certificate: " + reason(e));
                     }
                 } else if (label.equals("PKCS7") || label.equals("PKCS #7 SIGNED DATA") || label.equals("CMS")) {
                     byte[] der = decode(in, begin, body);
                     try {
                         found.addAll(found(pkcs7(der)));
                     } catch (CertificateException | RuntimeException e) {
-                        throw DiscoveryException.at(in.name(), begin, "not a valid PKCS#7 bundle: " + reason(e));
+                        throw InputException.at(in.name(), begin, "not a valid PKCS#7 bundle: " + reason(e));
                     }
                 } else {
-                    skipped.add(InventoryText.shown(label));
+                    skipped.add(Echo.shown(label));
                 }
                 label = null;
             } else if (!label.contains("PRIVATE KEY") && !line.contains(":")) {
@@ -175,10 +174,8 @@ final class CertificateFiles {
             }
         }
         if (label != null) {
-            throw DiscoveryException.at(
-                    in.name(),
-                    begin,
-                    "BEGIN " + InventoryText.shown(label) + " without a matching END" + " (truncated file?)");
+            throw InputException.at(
+                    in.name(), begin, "BEGIN " + Echo.shown(label) + " without a matching END" + " (truncated file?)");
         }
         return new Read(found, keys, skipped);
     }
@@ -187,11 +184,11 @@ final class CertificateFiles {
         try {
             byte[] der = Base64.getDecoder().decode(body.toString());
             if (der.length == 0) {
-                throw DiscoveryException.at(in.name(), line, "empty PEM block");
+                throw InputException.at(in.name(), line, "empty PEM block");
             }
             return der;
         } catch (IllegalArgumentException e) {
-            throw DiscoveryException.at(in.name(), line, "PEM block is not valid base64");
+            throw InputException.at(in.name(), line, "PEM block is not valid base64");
         }
     }
 
@@ -203,12 +200,12 @@ final class CertificateFiles {
             ks.load(new ByteArrayInputStream(bytes), password);
         } catch (IOException e) {
             if (e.getCause() instanceof UnrecoverableKeyException || mentionsPassword(e)) {
-                throw new DiscoveryException(in.name() + ": "
+                throw new InputException(in.name() + ": "
                         + (password == null
                                 ? "this " + kind + " key store needs a password (--password-env VAR)"
                                 : "wrong password for this " + kind + " key store (or the file is corrupt)"));
             }
-            throw new DiscoveryException(in.name() + ": not a readable " + kind + " key store: " + reason(e), e);
+            throw new InputException(in.name() + ": not a readable " + kind + " key store: " + reason(e), e);
         }
         List<Found> found = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -217,7 +214,7 @@ final class CertificateFiles {
             if (ks.isKeyEntry(alias)) {
                 Certificate[] chain = ks.getCertificateChain(alias);
                 if (chain == null) {
-                    skipped.add("secret key entry '" + InventoryText.shown(alias) + "'");
+                    skipped.add("secret key entry '" + Echo.shown(alias) + "'");
                     continue;
                 }
                 keys++; // the key itself is never recovered
@@ -231,7 +228,7 @@ final class CertificateFiles {
             }
         }
         if (found.isEmpty() && password == null && type.equals("PKCS12")) {
-            throw new DiscoveryException(
+            throw new InputException(
                     in.name() + ": no certificate readable without the key store's password" + " (--password-env VAR)");
         }
         return new Read(found, keys, skipped);
@@ -272,6 +269,6 @@ final class CertificateFiles {
     static String reason(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String line = m.lines().findFirst().orElse("").strip();
-        return InventoryText.shown(line.length() > 200 ? line.substring(0, 200) : line);
+        return Echo.shown(line.length() > 200 ? line.substring(0, 200) : line);
     }
 }

@@ -1,8 +1,8 @@
 package dev.warden.discovery.certificates;
 
-import dev.warden.discovery.DiscoveryException;
-import dev.warden.discovery.Input;
-import dev.warden.inventory.InventoryText;
+import dev.warden.input.Echo;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -51,20 +51,19 @@ final class TlsEndpoint {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new DiscoveryException(in.name() + ": malformed URL (expected tls://host:port)");
+            throw new InputException(in.name() + ": malformed URL (expected tls://host:port)");
         }
         if (!"tls".equalsIgnoreCase(uri.getScheme())) {
-            throw new DiscoveryException(
-                    in.name() + ": the certificates source reads files and tls://host:port endpoints");
+            throw new InputException(in.name() + ": the certificates source reads files and tls://host:port endpoints");
         }
         String host = uri.getHost();
         if (host == null || host.isBlank() || uri.getRawUserInfo() != null) {
-            throw new DiscoveryException(in.name() + ": expected tls://host:port");
+            throw new InputException(in.name() + ": expected tls://host:port");
         }
         if (uri.getRawPath() != null
                 && !uri.getRawPath().isEmpty()
                 && !uri.getRawPath().equals("/")) {
-            throw new DiscoveryException(in.name() + ": a tls:// endpoint has no path (expected tls://host:port)");
+            throw new InputException(in.name() + ": a tls:// endpoint has no path (expected tls://host:port)");
         }
         host = host.toLowerCase(Locale.ROOT);
         int port = uri.getPort() == -1 ? 443 : uri.getPort();
@@ -74,13 +73,13 @@ final class TlsEndpoint {
         String query = uri.getRawQuery();
         if (query != null && !query.isEmpty()) {
             if (!query.startsWith("sni=") || query.contains("&")) {
-                throw new DiscoveryException(in.name() + ": the only parameter of a tls:// endpoint is sni=NAME");
+                throw new InputException(in.name() + ": the only parameter of a tls:// endpoint is sni=NAME");
             }
             sni = query.substring(4).toLowerCase(Locale.ROOT);
             try {
                 new SNIHostName(sni);
             } catch (IllegalArgumentException e) {
-                throw new DiscoveryException(in.name() + ": sni '" + InventoryText.shown(sni) + "' is not a host name");
+                throw new InputException(in.name() + ": sni '" + Echo.shown(sni) + "' is not a host name");
             }
         }
         String scope = host + ":" + port + (sni != null && !sni.equals(bare) ? "?sni=" + sni : "");
@@ -103,7 +102,7 @@ final class TlsEndpoint {
             try {
                 raw.connect(new InetSocketAddress(t.host(), t.port()), (int) connectTimeout.toMillis());
             } catch (IOException e) {
-                throw new DiscoveryException(t.name() + ": cannot connect: " + connectProblem(e, connectTimeout));
+                throw new InputException(t.name() + ": cannot connect: " + connectProblem(e, connectTimeout));
             }
             raw.setSoTimeout((int) handshakeTimeout.toMillis());
             CompletableFuture.delayedExecutor(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -121,7 +120,7 @@ final class TlsEndpoint {
                 s.startHandshake();
             } catch (IOException e) {
                 if (recorder.chain == null) {
-                    throw new DiscoveryException(t.name() + ": "
+                    throw new InputException(t.name() + ": "
                             + handshakeProblem(
                                     e, timedOut.get() || e instanceof SocketTimeoutException, handshakeTimeout));
                 }
@@ -133,7 +132,7 @@ final class TlsEndpoint {
             // closing a socket we only read from: nothing to report
         }
         if (recorder.chain == null || recorder.chain.length == 0) {
-            throw new DiscoveryException(t.name() + ": the TLS server presented no certificate");
+            throw new InputException(t.name() + ": the TLS server presented no certificate");
         }
         return List.of(recorder.chain);
     }

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.warden.discovery.Connector;
 import dev.warden.discovery.Coverage;
 import dev.warden.discovery.Discovery;
-import dev.warden.discovery.DiscoveryException;
 import dev.warden.discovery.ImportOptions;
-import dev.warden.discovery.Input;
-import dev.warden.discovery.kubernetes.SafeParsers;
-import dev.warden.discovery.kubernetes.TreeReader;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
+import dev.warden.input.SafeParsers;
+import dev.warden.input.TreeReader;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityRecord;
 import java.io.BufferedInputStream;
@@ -56,7 +56,7 @@ public final class GithubConnector implements Connector {
     @Override
     public Discovery discover(List<Input> inputs, ImportOptions options) {
         if (inputs.isEmpty()) {
-            throw new DiscoveryException("github: no repository checkout or workflow file given");
+            throw new InputException("github: no repository checkout or workflow file given");
         }
         Map<String, IdentityRecord> records = new TreeMap<>();
         Set<Coverage> coverage = new LinkedHashSet<>();
@@ -83,7 +83,7 @@ public final class GithubConnector implements Connector {
                 try {
                     r = new WorkflowRecords(repo, path, w, environment, clock.instant()).record();
                 } catch (IllegalArgumentException e) {
-                    throw new DiscoveryException(file.name() + ": " + e.getMessage(), e);
+                    throw new InputException(file.name() + ": " + e.getMessage(), e);
                 }
                 records.putIfAbsent(r.identity().externalId(), r);
                 notes.addAll(WorkflowRecords.notes(file.name(), w));
@@ -115,33 +115,32 @@ public final class GithubConnector implements Connector {
                 BufferedInputStream in = new BufferedInputStream(raw)) {
             SafeParsers.Format format = SafeParsers.sniff(in);
             if (format == SafeParsers.Format.BINARY) {
-                throw new DiscoveryException(file.name() + ": binary content, not a YAML workflow");
+                throw new InputException(file.name() + ": binary content, not a YAML workflow");
             }
             if (format == SafeParsers.Format.EMPTY) {
-                throw new DiscoveryException(file.name() + ": empty, not a workflow");
+                throw new InputException(file.name() + ": empty, not a workflow");
             }
             p = SafeParsers.yaml(in);
             TreeReader reader = new TreeReader(p, false, false);
             if (p.nextToken() == null) {
-                throw new DiscoveryException(file.name() + ": empty, not a workflow");
+                throw new InputException(file.name() + ": empty, not a workflow");
             }
             long line = p.currentTokenLocation().getLineNr();
             JsonNode root = reader.readRoot();
             if (p.nextToken() != null) {
-                throw DiscoveryException.at(
+                throw InputException.at(
                         file.name(),
                         p.currentTokenLocation().getLineNr(),
                         "a second YAML document; a workflow is one document");
             }
             if (!root.isObject()) {
-                throw DiscoveryException.at(
-                        file.name(), line, "not a workflow: expected a mapping with 'on' and 'jobs'");
+                throw InputException.at(file.name(), line, "not a workflow: expected a mapping with 'on' and 'jobs'");
             }
             if (!root.path("jobs").isObject()) {
                 if (inDirectory && !root.has("jobs")) {
                     return null;
                 }
-                throw DiscoveryException.at(file.name(), line, "not a workflow: 'jobs' is missing or not a mapping");
+                throw InputException.at(file.name(), line, "not a workflow: 'jobs' is missing or not a mapping");
             }
             return root;
         } catch (IOException | RuntimeException e) {

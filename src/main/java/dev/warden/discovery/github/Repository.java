@@ -1,7 +1,7 @@
 package dev.warden.discovery.github;
 
-import dev.warden.discovery.DiscoveryException;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ record Repository(String slug, List<Input> workflows, boolean whole, CodeOwners 
     /** The repository an input names. */
     static Repository of(Input in) {
         if (in.isUrl()) {
-            throw new DiscoveryException(
+            throw new InputException(
                     in.name() + ": this source reads a repository checkout or workflow files, not URLs");
         }
         if (in.isContent()) {
@@ -42,7 +42,7 @@ record Repository(String slug, List<Input> workflows, boolean whole, CodeOwners 
         }
         Path p = in.path().toAbsolutePath().normalize();
         if (!Files.exists(p)) {
-            throw new DiscoveryException(in.name() + ": no such file or directory");
+            throw new InputException(in.name() + ": no such file or directory");
         }
         if (Files.isRegularFile(p)) {
             if (!isWorkflowsDir(p.getParent())) {
@@ -62,7 +62,7 @@ record Repository(String slug, List<Input> workflows, boolean whole, CodeOwners 
         } else if (Files.exists(p.resolve(".git"))) {
             return new Repository(slug(p), List.of(), true, CodeOwners.of(p));
         } else {
-            throw new DiscoveryException(in.name() + ": neither a repository checkout (no .git or .github/workflows)"
+            throw new InputException(in.name() + ": neither a repository checkout (no .git or .github/workflows)"
                     + " nor a .github/workflows directory");
         }
         return new Repository(slug(root), list(in, workflows), true, CodeOwners.of(root));
@@ -95,16 +95,15 @@ record Repository(String slug, List<Input> workflows, boolean whole, CodeOwners 
                     continue;
                 }
                 if (out.size() == MAX_WORKFLOWS) {
-                    throw new DiscoveryException(in.name() + ": more than " + MAX_WORKFLOWS + " workflow files");
+                    throw new InputException(in.name() + ": more than " + MAX_WORKFLOWS + " workflow files");
                 }
                 if (Files.size(f) > MAX_WORKFLOW_BYTES) {
-                    throw new DiscoveryException(
-                            f + ": larger than " + MAX_WORKFLOW_BYTES / 1024 + " KiB; not a workflow");
+                    throw new InputException(f + ": larger than " + MAX_WORKFLOW_BYTES / 1024 + " KiB; not a workflow");
                 }
                 out.add(Input.path(f));
             }
         } catch (IOException e) {
-            throw new DiscoveryException(in.name() + ": cannot read " + dir + ": " + e.getMessage(), e);
+            throw new InputException(in.name() + ": cannot read " + dir + ": " + e.getMessage(), e);
         }
         return out;
     }

@@ -1,7 +1,8 @@
 package dev.warden.discovery.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.warden.discovery.DiscoveryException;
+import dev.warden.input.Echo;
+import dev.warden.input.InputException;
 import dev.warden.inventory.ExternalIds;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -126,17 +127,17 @@ final class ClusterObjects {
                 default -> skip(kind == null ? "(no kind)" : kind);
             }
         } catch (IllegalArgumentException e) {
-            if (e instanceof DiscoveryException d) {
+            if (e instanceof InputException d) {
                 throw d;
             }
-            throw new DiscoveryException(where + ": " + kind + " " + shown(name(o)) + ": " + e.getMessage(), e);
+            throw new InputException(where + ": " + kind + " " + Echo.quoted(name(o)) + ": " + e.getMessage(), e);
         }
     }
 
     private void when(String group, String expected, JsonNode o, String kind, String where, Runnable action) {
         if (group == null || group.equals(expected)) {
             if (name(o) == null) {
-                throw new DiscoveryException(where + ": " + kind + " without metadata.name");
+                throw new InputException(where + ": " + kind + " without metadata.name");
             }
             action.run();
         } else {
@@ -248,7 +249,7 @@ final class ClusterObjects {
         String roleKind = ManifestReader.text(ref, "kind");
         String roleName = ManifestReader.text(ref, "name");
         if (roleName == null || !("ClusterRole".equals(roleKind) || (!cluster && "Role".equals(roleKind)))) {
-            throw new DiscoveryException(where + ": " + kind + " " + shown(name(o)) + ": roleRef must name a "
+            throw new InputException(where + ": " + kind + " " + Echo.quoted(name(o)) + ": roleRef must name a "
                     + (cluster ? "ClusterRole" : "Role or ClusterRole"));
         }
         List<Subject> subjects = new ArrayList<>();
@@ -313,7 +314,7 @@ final class ClusterObjects {
     private String namespace(JsonNode o, String kind, String where) {
         String ns = ManifestReader.text(o.path("metadata"), "namespace");
         if (ns == null) {
-            notes.add(where + ": " + kind + " " + shown(name(o)) + " has no namespace; taken as 'default'");
+            notes.add(where + ": " + kind + " " + Echo.quoted(name(o)) + " has no namespace; taken as 'default'");
             return "default";
         }
         return ns;
@@ -393,9 +394,5 @@ final class ClusterObjects {
         } catch (DateTimeParseException e) {
             return time(text);
         }
-    }
-
-    private static String shown(String s) {
-        return "'" + dev.warden.inventory.InventoryText.shown(s) + "'";
     }
 }

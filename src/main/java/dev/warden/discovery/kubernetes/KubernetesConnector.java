@@ -2,10 +2,10 @@ package dev.warden.discovery.kubernetes;
 
 import dev.warden.discovery.Connector;
 import dev.warden.discovery.Discovery;
-import dev.warden.discovery.DiscoveryException;
 import dev.warden.discovery.ImportOptions;
-import dev.warden.discovery.Input;
-import dev.warden.discovery.InputFiles;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
+import dev.warden.input.InputFiles;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
@@ -49,10 +49,10 @@ public final class KubernetesConnector implements Connector {
     @Override
     public Discovery discover(List<Input> inputs, ImportOptions options) {
         if (options == null || options.cluster() == null) {
-            throw new DiscoveryException("kubernetes: name the cluster these objects come from (--cluster NAME)");
+            throw new InputException("kubernetes: name the cluster these objects come from (--cluster NAME)");
         }
         if (inputs.isEmpty()) {
-            throw new DiscoveryException("kubernetes: no input files given");
+            throw new InputException("kubernetes: no input files given");
         }
         Notes notes = new Notes();
         ClusterObjects objects = new ClusterObjects(notes);
@@ -61,10 +61,10 @@ public final class KubernetesConnector implements Connector {
             List<Input> files;
             try {
                 files = InputFiles.expand(List.of(in), EXTENSIONS);
-            } catch (DiscoveryException e) {
+            } catch (InputException e) {
                 throw e.getMessage().startsWith(in.name())
                         ? e
-                        : new DiscoveryException(in.name() + ": " + e.getMessage(), e);
+                        : new InputException(in.name() + ": " + e.getMessage(), e);
             }
             for (Input file : files) {
                 ManifestReader.read(file, directory, objects::add, notes);

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.warden.discovery.DiscoveryException;
-import dev.warden.discovery.Input;
+import dev.warden.input.Echo;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
+import dev.warden.input.SafeParsers;
+import dev.warden.input.TreeReader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +61,7 @@ final class ManifestReader {
         try (InputStream raw = input.open();
                 BufferedInputStream in = new BufferedInputStream(raw, 65536)) {
             switch (SafeParsers.sniff(in)) {
-                case BINARY -> throw new DiscoveryException(input.name() + ": binary content, not YAML or JSON");
+                case BINARY -> throw new InputException(input.name() + ": binary content, not YAML or JSON");
                 case EMPTY -> {
                     empty();
                     return;
@@ -73,7 +76,7 @@ final class ManifestReader {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            if (e instanceof DiscoveryException d) {
+            if (e instanceof InputException d) {
                 throw d;
             }
             throw SafeParsers.error(input.name(), parser, e);
@@ -85,7 +88,7 @@ final class ManifestReader {
     private void readJson(JsonParser p) throws IOException {
         JsonToken t = p.nextToken();
         if (t != JsonToken.START_OBJECT) {
-            throw DiscoveryException.at(
+            throw InputException.at(
                     input.name(),
                     p.currentTokenLocation().getLineNr(),
                     "expected a Kubernetes object or List (a JSON object), found " + describe(t));
@@ -96,8 +99,7 @@ final class ManifestReader {
         JsonNode root = reader.readRoot(this::item);
         root(root, line, reader.streamedItems());
         if (p.nextToken() != null) {
-            throw DiscoveryException.at(
-                    input.name(), p.currentTokenLocation().getLineNr(), "content after the JSON value");
+            throw InputException.at(input.name(), p.currentTokenLocation().getLineNr(), "content after the JSON value");
         }
     }
 
@@ -131,15 +133,14 @@ final class ManifestReader {
             notes.add(input.name() + ": empty, skipped");
             return;
         }
-        throw new DiscoveryException(input.name() + ": empty (no Kubernetes objects)");
+        throw new InputException(input.name() + ": empty (no Kubernetes objects)");
     }
 
     /** An element of a root mapping's items, handed over while the root is still being read. */
     private void item(JsonNode item, long line, ObjectNode rootSoFar) {
         long index = listItems++;
         if (!item.isObject()) {
-            throw DiscoveryException.at(
-                    input.name(), line, "items/" + index + " is " + describe(item) + ", not an object");
+            throw InputException.at(input.name(), line, "items/" + index + " is " + describe(item) + ", not an object");
         }
         if (text(item, "kind") != null) {
             sink.object(item, input.name() + ":" + line);
@@ -148,7 +149,7 @@ final class ManifestReader {
         } else if (pending.size() < MAX_PENDING) {
             pending.add(new Pending((ObjectNode) item, line, index));
         } else {
-            throw DiscoveryException.at(
+            throw InputException.at(
                     input.name(), line, "more than " + MAX_PENDING + " items without a kind before the list's kind");
         }
     }
@@ -157,8 +158,8 @@ final class ManifestReader {
         String kind = text(root, "kind");
         if (streamed) {
             if (kind != null && !kind.endsWith("List")) {
-                throw DiscoveryException.at(
-                        input.name(), line, "has items but its kind " + shown(kind) + " is not a List");
+                throw InputException.at(
+                        input.name(), line, "has items but its kind " + Echo.quoted(kind) + " is not a List");
             }
             for (Pending p : pending) {
                 typed(p.item(), (ObjectNode) root, p.line(), p.index());
@@ -172,7 +173,7 @@ final class ManifestReader {
             return;
         }
         if (kind.endsWith("List") && root.has("items") && !root.get("items").isArray()) {
-            throw DiscoveryException.at(input.name(), line, "items of " + shown(kind) + " is not a sequence");
+            throw InputException.at(input.name(), line, "items of " + Echo.quoted(kind) + " is not a sequence");
         }
         if (kind.endsWith("List") && !root.has("items") && root.has("apiVersion")) {
             return; // an empty List written without items
@@ -184,7 +185,7 @@ final class ManifestReader {
     private void typed(ObjectNode item, JsonNode root, long line, long index) {
         String listKind = text(root, "kind");
         if (listKind == null || !listKind.endsWith("List") || listKind.equals("List")) {
-            throw DiscoveryException.at(input.name(), line, "items/" + index + " has no kind");
+            throw InputException.at(input.name(), line, "items/" + index + " has no kind");
         }
         item.put("kind", listKind.substring(0, listKind.length() - "List".length()));
         if (!item.has("apiVersion") && text(root, "apiVersion") != null) {
@@ -198,7 +199,7 @@ final class ManifestReader {
             notes.add(input.name() + ":" + line + ": " + message + "; skipped");
             return;
         }
-        throw DiscoveryException.at(input.name(), line, message);
+        throw InputException.at(input.name(), line, message);
     }
 
     static String text(JsonNode node, String field) {
@@ -234,10 +235,6 @@ final class ManifestReader {
             return "a boolean";
         }
         return n.isObject() ? "a mapping" : "null";
-    }
-
-    private static String shown(String s) {
-        return "'" + dev.warden.inventory.InventoryText.shown(s) + "'";
     }
 
     private static void close(JsonParser p) {

@@ -3,12 +3,13 @@ package dev.warden.discovery.postgresql;
 import dev.warden.discovery.Connector;
 import dev.warden.discovery.Coverage;
 import dev.warden.discovery.Discovery;
-import dev.warden.discovery.DiscoveryException;
 import dev.warden.discovery.ImportOptions;
-import dev.warden.discovery.Input;
 import dev.warden.discovery.postgresql.PostgresCatalog.Acl;
 import dev.warden.discovery.postgresql.PostgresCatalog.Cluster;
 import dev.warden.discovery.postgresql.PostgresCatalog.Role;
+import dev.warden.input.Echo;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.InventoryText;
@@ -76,12 +77,12 @@ public final class PostgresConnector implements Connector {
     @Override
     public Discovery discover(List<Input> inputs, ImportOptions options) {
         if (inputs.isEmpty()) {
-            throw new DiscoveryException("no server given (expected postgresql://user@host:port/db)");
+            throw new InputException("no server given (expected postgresql://user@host:port/db)");
         }
         Map<String, List<PostgresUrl>> byServer = new LinkedHashMap<>();
         for (Input in : inputs) {
             if (!in.isUrl()) {
-                throw new DiscoveryException(in.name() + ": the postgresql source reads a live server"
+                throw new InputException(in.name() + ": the postgresql source reads a live server"
                         + " (postgresql://user@host:port/db), not files or uploaded content");
             }
             PostgresUrl url = PostgresUrl.parse(PostgresUrl.safeName(in.name(), in.url()), in.url(), env);
@@ -112,7 +113,7 @@ public final class PostgresConnector implements Connector {
             try (Connection c = connect(url)) {
                 int version = PostgresCatalog.version(c);
                 if (version < PostgresCatalog.MIN_VERSION) {
-                    throw new DiscoveryException(url.name + ": server version " + version
+                    throw new InputException(url.name + ": server version " + version
                             + " is older than PostgreSQL 9.5, which this connector needs");
                 }
                 if (cluster == null) {
@@ -135,14 +136,13 @@ public final class PostgresConnector implements Connector {
             }
             if (!r.name().equals(RoleRecords.clean(r.name())) || r.name().length() > InventoryText.MAX_TEXT) {
                 notes.add(first.server() + ": skipped a login role whose name has control characters ('"
-                        + InventoryText.shown(r.name()) + "')");
+                        + Echo.shown(r.name()) + "')");
                 continue;
             }
             try {
                 records.add(build.record(r, environment, now));
             } catch (IllegalArgumentException e) {
-                throw new DiscoveryException(
-                        first.name + ": role '" + InventoryText.shown(r.name()) + "': " + e.getMessage(), e);
+                throw new InputException(first.name + ": role '" + Echo.shown(r.name()) + "': " + e.getMessage(), e);
             }
             logins++;
         }
@@ -160,7 +160,7 @@ public final class PostgresConnector implements Connector {
             throw failure(url, "cannot connect to " + url.server(), e);
         }
         if (c == null) {
-            throw new DiscoveryException(url.name + ": not a PostgreSQL URL the driver accepts");
+            throw new InputException(url.name + ": not a PostgreSQL URL the driver accepts");
         }
         try {
             try (Statement st = c.createStatement()) {
@@ -183,13 +183,13 @@ public final class PostgresConnector implements Connector {
     }
 
     /** A one-line error naming the redacted URL; the password never appears, the cause only when clean. */
-    private static DiscoveryException failure(PostgresUrl url, String what, SQLException e) {
+    private static InputException failure(PostgresUrl url, String what, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String server = firstLine(url.scrub(e.getMessage()));
         String detail = switch (state) {
-            case "28P01" -> "authentication failed for user '" + InventoryText.shown(url.user) + "' (wrong password?)";
+            case "28P01" -> "authentication failed for user '" + Echo.shown(url.user) + "' (wrong password?)";
             case "28000" -> "not allowed to log in: " + server;
-            case "3D000" -> "database '" + InventoryText.shown(url.database) + "' does not exist";
+            case "3D000" -> "database '" + Echo.shown(url.database) + "' does not exist";
             case "42501" -> "permission denied: " + server;
             case "57014" -> "a catalog query ran longer than " + STATEMENT_TIMEOUT_MS / 1000 + " s";
             default -> network(e, server);
@@ -199,7 +199,7 @@ public final class PostgresConnector implements Connector {
         for (Throwable t = e; t != null; t = t.getCause()) {
             clean &= !url.leaks(t.getMessage());
         }
-        return clean ? new DiscoveryException(message, e) : new DiscoveryException(message);
+        return clean ? new InputException(message, e) : new InputException(message);
     }
 
     private static String network(SQLException e, String server) {

@@ -1,7 +1,7 @@
 package dev.warden.discovery.postgresql;
 
-import dev.warden.discovery.DiscoveryException;
-import dev.warden.inventory.InventoryText;
+import dev.warden.input.Echo;
+import dev.warden.input.InputException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -53,24 +53,24 @@ final class PostgresUrl {
     /**
      * Parses {@code url}; {@code name} is how messages refer to it (the redacted URL).
      *
-     * @throws DiscoveryException naming {@code name}, never echoing the URL itself
+     * @throws InputException naming {@code name}, never echoing the URL itself
      */
     static PostgresUrl parse(String name, String url, UnaryOperator<String> env) {
         int sep = url.indexOf("://");
         String scheme = sep > 0 ? url.substring(0, sep).toLowerCase(Locale.ROOT) : "";
         if (!scheme.equals("postgresql") && !scheme.equals("postgres")) {
-            throw new DiscoveryException(name + ": expected a postgresql://user@host:port/db URL");
+            throw new InputException(name + ": expected a postgresql://user@host:port/db URL");
         }
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new DiscoveryException(
+            throw new InputException(
                     name + ": malformed URL (percent-encode special characters in the user name and" + " password)");
         }
         String host = uri.getHost();
         if (host == null || host.isBlank()) {
-            throw new DiscoveryException(name + ": the URL has no host (expected postgresql://user@host:port/db)");
+            throw new InputException(name + ": the URL has no host (expected postgresql://user@host:port/db)");
         }
         host = host.toLowerCase(Locale.ROOT);
         int port = uri.getPort() == -1 ? 5432 : uri.getPort();
@@ -86,7 +86,7 @@ final class PostgresUrl {
             user = env.apply("PGUSER");
         }
         if (user == null || user.isEmpty()) {
-            throw new DiscoveryException(name + ": no user name (give postgresql://USER@host:port/db or set PGUSER)");
+            throw new InputException(name + ": no user name (give postgresql://USER@host:port/db or set PGUSER)");
         }
         if (password == null) {
             password = env.apply("PGPASSWORD");
@@ -97,7 +97,7 @@ final class PostgresUrl {
             database = user; // libpq's default
         }
         if (database.contains("/") || database.length() > 63) {
-            throw new DiscoveryException(name + ": the URL must name one database (postgresql://user@host:port/db)");
+            throw new InputException(name + ": the URL must name one database (postgresql://user@host:port/db)");
         }
         Map<String, String> ssl = new TreeMap<>();
         if (uri.getRawQuery() != null && !uri.getRawQuery().isEmpty()) {
@@ -107,13 +107,13 @@ final class PostgresUrl {
                 String value = eq >= 0 ? decode(name, pair.substring(eq + 1)) : "";
                 if (key.equals("sslmode")) {
                     if (!SSL_MODES.contains(value)) {
-                        throw new DiscoveryException(name + ": sslmode must be one of " + String.join(", ", SSL_MODES));
+                        throw new InputException(name + ": sslmode must be one of " + String.join(", ", SSL_MODES));
                     }
                     ssl.put(key, value);
                 } else if (key.equals("sslrootcert")) {
                     ssl.put(key, value);
                 } else {
-                    throw new DiscoveryException(name + ": unsupported URL parameter '" + InventoryText.shown(key)
+                    throw new InputException(name + ": unsupported URL parameter '" + Echo.shown(key)
                             + "' (supported: sslmode, sslrootcert)");
                 }
             }
@@ -144,7 +144,7 @@ final class PostgresUrl {
         try {
             return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new DiscoveryException(name + ": the URL has a malformed percent-escape");
+            throw new InputException(name + ": the URL has a malformed percent-escape");
         }
     }
 

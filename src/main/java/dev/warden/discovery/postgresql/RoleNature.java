@@ -1,6 +1,6 @@
 package dev.warden.discovery.postgresql;
 
-import dev.warden.inventory.InventoryText;
+import dev.warden.input.Echo;
 import dev.warden.inventory.Nature;
 import java.util.Locale;
 import java.util.Set;
@@ -95,13 +95,11 @@ final class RoleNature {
             boolean human = HUMAN_WORDS.matcher(c).find();
             boolean machine = MACHINE_WORDS.matcher(c).find();
             if (human && !machine) {
-                return new Verdict(
-                        Nature.HUMAN, "role comment says a person uses it: \"" + InventoryText.shown(comment) + "\"");
+                return new Verdict(Nature.HUMAN, "role comment says a person uses it: \"" + Echo.shown(comment) + "\"");
             }
             if (machine && !human) {
                 return new Verdict(
-                        Nature.MACHINE,
-                        "role comment says a service uses it: \"" + InventoryText.shown(comment) + "\"");
+                        Nature.MACHINE, "role comment says a service uses it: \"" + Echo.shown(comment) + "\"");
             }
         }
         String n = name.toLowerCase(Locale.ROOT);

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import dev.warden.usage.EventTimes;
 import dev.warden.usage.LogFiles;
 import dev.warden.usage.Skips;

@@ -4,7 +4,7 @@ import static dev.warden.usage.LogRecords.field;
 import static dev.warden.usage.LogRecords.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.warden.inventory.InventoryText;
+import dev.warden.input.Echo;
 import dev.warden.usage.EventTimes;
 import dev.warden.usage.LogRecords.Skip;
 import dev.warden.usage.Skips;
@@ -152,7 +152,7 @@ final class CloudTrailRecords {
         }
         Instant at = EventTimes.parse(time);
         if (at == null) {
-            throw new Skip("eventTime '" + InventoryText.shown(time) + "' is not an RFC 3339 instant");
+            throw new Skip("eventTime '" + Echo.shown(time) + "' is not an RFC 3339 instant");
         }
         String absurd = times.problem(at);
         if (absurd != null) {
@@ -234,7 +234,7 @@ final class CloudTrailRecords {
                 return new Caller(principal, required(account, "userIdentity.accountId"), null);
             }
             default:
-                throw new Skip("userIdentity.type '" + InventoryText.shown(type) + "' is not mapped");
+                throw new Skip("userIdentity.type '" + Echo.shown(type) + "' is not mapped");
         }
     }
 
@@ -250,7 +250,7 @@ final class CloudTrailRecords {
         }
         Matcher m = ASSUMED_ROLE.matcher(arn);
         if (!m.matches()) {
-            throw new Skip("userIdentity.arn '" + InventoryText.shown(arn) + "' is not an assumed-role ARN");
+            throw new Skip("userIdentity.arn '" + Echo.shown(arn) + "' is not an assumed-role ARN");
         }
         return "arn:" + m.group(1) + ":iam::" + m.group(2) + ":role/" + m.group(3);
     }
@@ -271,7 +271,7 @@ final class CloudTrailRecords {
                 || !value.regionMatches(colons[1] + 1, service, 0, service.length())
                 || colons[2] != colons[1] + 1 + service.length()
                 || !value.startsWith(resource, colons[4] + 1)) {
-            throw new Skip(field + " '" + InventoryText.shown(value) + "' is not an " + service + " "
+            throw new Skip(field + " '" + Echo.shown(value) + "' is not an " + service + " "
                     + (resource.isEmpty() ? "" : resource.replace("/", "") + " ") + "ARN");
         }
         return value;
@@ -367,10 +367,10 @@ final class CloudTrailRecords {
             return action;
         }
         if (!EVENT_SOURCE.matcher(source).matches() || source.length() > 128) {
-            throw new Skip("eventSource '" + InventoryText.shown(source) + "' is not a service host name");
+            throw new Skip("eventSource '" + Echo.shown(source) + "' is not a service host name");
         }
         if (!EVENT_NAME.matcher(name).matches()) {
-            throw new Skip("eventName '" + InventoryText.shown(name) + "' is not an API name");
+            throw new Skip("eventName '" + Echo.shown(name) + "' is not an API name");
         }
         action = action(source, name);
         if (cachedActions < ACTION_CACHE) {

@@ -4,8 +4,8 @@ import static dev.warden.usage.LogRecords.field;
 import static dev.warden.usage.LogRecords.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.warden.input.Echo;
 import dev.warden.inventory.ExternalIds;
-import dev.warden.inventory.InventoryText;
 import dev.warden.usage.EventTimes;
 import dev.warden.usage.LogRecords.Skip;
 import dev.warden.usage.UsageEvent;
@@ -54,8 +54,8 @@ final class AuditEvents {
         String kind = text(n, "kind");
         String version = text(n, "apiVersion");
         if (!"Event".equals(kind) || version == null || !VERSIONS.contains(version)) {
-            throw new Skip("not an audit.k8s.io/v1 Event (kind '" + InventoryText.shown(kind) + "', apiVersion '"
-                    + InventoryText.shown(version) + "')");
+            throw new Skip("not an audit.k8s.io/v1 Event (kind '" + Echo.shown(kind) + "', apiVersion '"
+                    + Echo.shown(version) + "')");
         }
         List<String> missing = new ArrayList<>(4);
         String auditId = field(n, "auditID", missing);
@@ -77,11 +77,11 @@ final class AuditEvents {
             throw new Skip("missing " + String.join(", ", missing));
         }
         if (!STAGES.contains(stage)) {
-            throw new Skip("stage '" + InventoryText.shown(stage) + "' is not an audit stage");
+            throw new Skip("stage '" + Echo.shown(stage) + "' is not an audit stage");
         }
         Instant at = EventTimes.parse(time);
         if (at == null) {
-            throw new Skip("requestReceivedTimestamp '" + InventoryText.shown(time) + "' is not an RFC 3339 instant");
+            throw new Skip("requestReceivedTimestamp '" + Echo.shown(time) + "' is not an RFC 3339 instant");
         }
         String absurd = times.problem(at);
         if (absurd != null) {
@@ -146,7 +146,7 @@ final class AuditEvents {
                 }
                 return ExternalIds.kubernetesServiceAccount(parts[0], parts[1]);
             } catch (IllegalArgumentException e) {
-                throw new Skip("user.username '" + InventoryText.shown(username) + "' is not a service account name");
+                throw new Skip("user.username '" + Echo.shown(username) + "' is not a service account name");
             }
         }
         return username.startsWith("system:") ? null : username;

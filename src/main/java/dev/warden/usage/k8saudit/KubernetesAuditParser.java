@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warden.discovery.Input;
-import dev.warden.inventory.InventoryText;
+import dev.warden.input.Echo;
+import dev.warden.input.Input;
 import dev.warden.usage.LogFiles;
 import dev.warden.usage.LogRecords;
 import dev.warden.usage.Skips;
@@ -124,8 +124,7 @@ public final class KubernetesAuditParser implements UsageParser {
             } catch (JsonProcessingException e) {
                 String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
                 skips.skip(
-                        where,
-                        "not JSON: " + InventoryText.shown(m.lines().findFirst().orElse(m)));
+                        where, "not JSON: " + Echo.shown(m.lines().findFirst().orElse(m)));
                 continue;
             }
             AuditEvents.Audit a;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.warden.broker.lease.Lease;
 import dev.warden.broker.lease.LeaseState;
-import dev.warden.inventory.Ids;
+import dev.warden.store.Ids;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -122,7 +122,8 @@ class LeaseApiTest {
             b.header("Authorization", "Bearer " + bearer);
         }
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = r.body().isEmpty() ? null : dev.warden.app.Json.mapper().readTree(r.body());
+        JsonNode json =
+                r.body().isEmpty() ? null : dev.warden.config.Json.mapper().readTree(r.body());
         return new Res(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), json);
     }
 

@@ -42,7 +42,7 @@ final class LeaseCrashChild {
             lease = leases.issue("app-db", LeaseHarness.grant("crash-test"), req)
                     .lease();
         } else {
-            String id = dev.warden.inventory.Ids.next();
+            String id = dev.warden.store.Ids.next();
             Instant now = clock.instant();
             lease = new Lease(
                     id,

@@ -25,7 +25,7 @@ class ReconcileTest {
     /** Writes a pending lease as Leases.issue does before calling the issuer. */
     private static Lease pending(LeaseHarness h, String role) throws Exception {
         PostgresIssuer issuer = new PostgresIssuer(h.target.config());
-        String id = dev.warden.inventory.Ids.next();
+        String id = dev.warden.store.Ids.next();
         Instant now = h.clock.instant();
         Lease l = new Lease(
                 id,

@@ -7,10 +7,10 @@ import dev.warden.discovery.Connector;
 import dev.warden.discovery.ConnectorContract;
 import dev.warden.discovery.Coverage;
 import dev.warden.discovery.Discovery;
-import dev.warden.discovery.DiscoveryException;
 import dev.warden.discovery.Fixture;
 import dev.warden.discovery.ImportOptions;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
 import dev.warden.inventory.Credential;
 import dev.warden.inventory.CredentialKind;
 import dev.warden.inventory.CredentialStatus;
@@ -270,7 +270,7 @@ class AwsConnectorTest extends ConnectorContract {
         Path f = dir.resolve(name);
         Files.writeString(f, content);
         var thrown = assertThatThrownBy(() -> aws.discover(List.of(Input.path(f)), ImportOptions.NONE))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(f.toString());
         for (String fragment : fragments) {
             thrown.hasMessageContaining(fragment);
@@ -344,11 +344,11 @@ class AwsConnectorTest extends ConnectorContract {
         Path f = dir.resolve("blob.json");
         Files.write(f, new byte[] {0, 1, 2, 3, (byte) 0xff, 'u', 's'});
         assertThatThrownBy(() -> aws.discover(List.of(Input.path(f)), ImportOptions.NONE))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("not an AWS CLI output");
         assertThatThrownBy(() -> aws.discover(
                         List.of(Input.content("x.csv", "user,arn\n\u0000\u0001".getBytes(StandardCharsets.UTF_8))),
                         ImportOptions.NONE))
-                .isInstanceOf(DiscoveryException.class);
+                .isInstanceOf(InputException.class);
     }
 }

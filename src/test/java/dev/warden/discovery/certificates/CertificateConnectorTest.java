@@ -8,9 +8,9 @@ import dev.warden.discovery.Connector;
 import dev.warden.discovery.ConnectorContract;
 import dev.warden.discovery.Coverage;
 import dev.warden.discovery.Discovery;
-import dev.warden.discovery.DiscoveryException;
 import dev.warden.discovery.ImportOptions;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
 import dev.warden.inventory.CredentialKind;
 import dev.warden.inventory.CredentialStatus;
 import dev.warden.inventory.ExternalIds;
@@ -326,11 +326,11 @@ class CertificateConnectorTest extends ConnectorContract {
                 TestCertificates.keyStore("PKCS12", "right".toCharArray(), LEAF_KEYS.getPrivate(), LEAF, CA));
 
         assertThatThrownBy(() -> discover("wrong".toCharArray(), Input.path(p12)))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining(p12.toString())
                 .hasMessageContaining("wrong password");
         assertThatThrownBy(() -> discover(Input.path(p12)))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining(p12.toString())
                 .hasMessageContaining("password");
     }
@@ -345,7 +345,7 @@ class CertificateConnectorTest extends ConnectorContract {
                 .as("a JKS's certificates are readable without a password")
                 .hasSize(2);
         assertThatThrownBy(() -> discover("nope".toCharArray(), Input.path(jks)))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining(jks.toString())
                 .hasMessageContaining("wrong password");
     }
@@ -403,22 +403,22 @@ class CertificateConnectorTest extends ConnectorContract {
         Path empty = write("empty.crt", new byte[0]);
 
         assertThatThrownBy(() -> discover(Input.path(garbage)))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(garbage + ": not a certificate file");
         assertThatThrownBy(() -> discover(Input.path(truncated)))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(truncated + ":1: BEGIN CERTIFICATE without a matching END");
         assertThatThrownBy(() -> discover(Input.path(badBase64)))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(badBase64 + ":2: PEM block is not valid base64");
         assertThatThrownBy(() -> discover(Input.path(notCert)))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(notCert + ":1: not a valid X.509 certificate");
         assertThatThrownBy(() -> discover(Input.path(mismatched)))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(mismatched + ":3:");
         assertThatThrownBy(() -> discover(Input.path(empty)))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessage(empty + ": empty file");
     }
 
@@ -428,7 +428,7 @@ class CertificateConnectorTest extends ConnectorContract {
         Path bad = write("certs/bad.crt", "garbage".getBytes(StandardCharsets.US_ASCII));
 
         assertThatThrownBy(() -> discover(Input.path(dir.resolve("certs"))))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(bad.toString());
     }
 
@@ -484,7 +484,7 @@ class CertificateConnectorTest extends ConnectorContract {
             String url = "tls://127.0.0.1:" + server.port();
 
             assertThatThrownBy(() -> discover(Input.url(url)))
-                    .isInstanceOf(DiscoveryException.class)
+                    .isInstanceOf(InputException.class)
                     .hasMessageStartingWith(url + ": ")
                     .hasMessageContaining("not a TLS endpoint");
         }
@@ -498,7 +498,7 @@ class CertificateConnectorTest extends ConnectorContract {
             String url = "tls://127.0.0.1:" + server.port();
 
             assertThatThrownBy(() -> quick.discover(List.of(Input.url(url)), ImportOptions.NONE))
-                    .isInstanceOf(DiscoveryException.class)
+                    .isInstanceOf(InputException.class)
                     .hasMessage(url + ": no TLS handshake within 300 ms (not a TLS endpoint?)");
         }
     }
@@ -508,16 +508,16 @@ class CertificateConnectorTest extends ConnectorContract {
         String closed = "tls://127.0.0.1:" + LoopbackServer.closedPort();
 
         assertThatThrownBy(() -> discover(Input.url(closed)))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessage(closed + ": cannot connect: connection refused or unreachable");
         assertThatThrownBy(() -> discover(Input.url("https://example.com")))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith("https://example.com: ");
         assertThatThrownBy(() -> discover(Input.url("tls://example.com:443/path")))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("no path");
         assertThatThrownBy(() -> discover(Input.url("tls://example.com:443?proxy=x")))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("sni=NAME");
     }
 

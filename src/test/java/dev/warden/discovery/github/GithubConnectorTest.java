@@ -8,9 +8,9 @@ import dev.warden.discovery.Connector;
 import dev.warden.discovery.ConnectorContract;
 import dev.warden.discovery.Coverage;
 import dev.warden.discovery.Discovery;
-import dev.warden.discovery.DiscoveryException;
 import dev.warden.discovery.ImportOptions;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
 import dev.warden.inventory.Credential;
 import dev.warden.inventory.CredentialKind;
 import dev.warden.inventory.Effect;
@@ -384,7 +384,7 @@ class GithubConnectorTest extends ConnectorContract {
     @Test
     void malformed_workflow_yaml_names_the_file_and_line() {
         assertThatThrownBy(() -> workflow("broken.yml", "on: push\njobs:\n  build:\n    steps: [\n      - run: x\n"))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith("broken.yml:5:")
                 .hasMessageContaining("malformed YAML");
     }
@@ -417,7 +417,7 @@ class GithubConnectorTest extends ConnectorContract {
     void a_directory_that_is_no_repository_is_refused() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("nothing-here"));
         assertThatThrownBy(() -> connector().discover(List.of(Input.path(empty)), ImportOptions.NONE))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("neither a repository checkout");
     }
 

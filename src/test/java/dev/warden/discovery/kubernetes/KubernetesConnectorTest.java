@@ -8,9 +8,10 @@ import dev.warden.discovery.Connector;
 import dev.warden.discovery.ConnectorContract;
 import dev.warden.discovery.Coverage;
 import dev.warden.discovery.Discovery;
-import dev.warden.discovery.DiscoveryException;
 import dev.warden.discovery.ImportOptions;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
+import dev.warden.input.TreeReader;
 import dev.warden.inventory.Credential;
 import dev.warden.inventory.CredentialKind;
 import dev.warden.inventory.CredentialStatus;
@@ -86,9 +87,9 @@ class KubernetesConnectorTest extends ConnectorContract {
                 .discover(List.of(Input.content("test.yaml", text.getBytes(StandardCharsets.UTF_8))), CLUSTER);
     }
 
-    private DiscoveryException failure(String name, String text) {
+    private InputException failure(String name, String text) {
         Input in = Input.content(name, text.getBytes(StandardCharsets.UTF_8));
-        return (DiscoveryException)
+        return (InputException)
                 org.assertj.core.api.Assertions.catchThrowable(() -> connector().discover(List.of(in), CLUSTER));
     }
 
@@ -350,7 +351,7 @@ class KubernetesConnectorTest extends ConnectorContract {
     @Test
     void a_missing_cluster_name_is_a_clear_error() {
         assertThatThrownBy(() -> connector().discover(sample(), ImportOptions.NONE))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("--cluster");
     }
 
@@ -403,7 +404,7 @@ class KubernetesConnectorTest extends ConnectorContract {
             }
             bomb.append("]\n");
         }
-        DiscoveryException e = failure("bomb.yaml", bomb.toString());
+        InputException e = failure("bomb.yaml", bomb.toString());
         assertThat(e).hasMessageStartingWith("bomb.yaml:").hasMessageContaining("YAML bomb");
     }
 
@@ -452,7 +453,7 @@ class KubernetesConnectorTest extends ConnectorContract {
         String whole = Files.readString(fixture("monitoring-list.json"));
         String cut = whole.substring(0, whole.indexOf("\"kind\": \"ClusterRole\""));
         long line = cut.lines().count();
-        DiscoveryException e = failure("monitoring-list.json", cut);
+        InputException e = failure("monitoring-list.json", cut);
         assertThat(e)
                 .hasMessageStartingWith("monitoring-list.json:" + line + ":")
                 .hasMessageContaining("/items/4");
@@ -460,14 +461,14 @@ class KubernetesConnectorTest extends ConnectorContract {
 
     @Test
     void truncated_yaml_names_the_file_and_line() {
-        DiscoveryException e = failure(
+        InputException e = failure(
                 "cut.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  labels: {team: [x,\n");
         assertThat(e.getMessage()).matches("cut\\.yaml:6: at /metadata/labels/team/0: malformed YAML: .*");
     }
 
     @Test
     void a_semantic_error_names_the_file_and_line_of_the_object() {
-        DiscoveryException e = failure("bad.yaml", """
+        InputException e = failure("bad.yaml", """
                 apiVersion: v1
                 kind: ServiceAccount
                 metadata:

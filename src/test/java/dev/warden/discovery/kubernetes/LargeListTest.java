@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.discovery.Discovery;
 import dev.warden.discovery.ImportOptions;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import dev.warden.inventory.IdentityRecord;
 import java.io.BufferedWriter;
 import java.io.IOException;

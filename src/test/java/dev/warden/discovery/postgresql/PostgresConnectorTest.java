@@ -8,9 +8,9 @@ import dev.warden.discovery.Connector;
 import dev.warden.discovery.ConnectorContract;
 import dev.warden.discovery.Coverage;
 import dev.warden.discovery.Discovery;
-import dev.warden.discovery.DiscoveryException;
 import dev.warden.discovery.ImportOptions;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
+import dev.warden.input.InputException;
 import dev.warden.inventory.CredentialKind;
 import dev.warden.inventory.CredentialStatus;
 import dev.warden.inventory.Effect;
@@ -390,7 +390,7 @@ class PostgresConnectorTest extends ConnectorContract {
             Throwable thrown = null;
             try {
                 discover(bad);
-            } catch (DiscoveryException e) {
+            } catch (InputException e) {
                 thrown = e;
             }
 
@@ -420,7 +420,7 @@ class PostgresConnectorTest extends ConnectorContract {
         String secret = "s3cret-" + S;
 
         assertThatThrownBy(() -> discover("postgresql://warden:" + secret + "@127.0.0.1:" + closed + "/postgres"))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessage("postgresql://warden:***@127.0.0.1:" + closed + "/postgres: cannot connect to 127.0.0.1:"
                         + closed + ": connection refused or unreachable")
                 .satisfies(e -> {
@@ -440,7 +440,7 @@ class PostgresConnectorTest extends ConnectorContract {
             String u = "postgresql://warden:" + secret + "@127.0.0.1:" + closed + "/postgres";
 
             assertThatThrownBy(() -> discover(u))
-                    .isInstanceOf(DiscoveryException.class)
+                    .isInstanceOf(InputException.class)
                     .satisfies(e -> {
                         for (Throwable t = e; t != null; t = t.getCause()) {
                             assertThat(String.valueOf(t.getMessage()))
@@ -459,7 +459,7 @@ class PostgresConnectorTest extends ConnectorContract {
             String u = "postgresql://warden@127.0.0.1:" + server.port() + "/postgres";
 
             assertThatThrownBy(() -> discover(u))
-                    .isInstanceOf(DiscoveryException.class)
+                    .isInstanceOf(InputException.class)
                     .hasMessageStartingWith(u + ": cannot connect to 127.0.0.1:" + server.port() + ": ");
         }
     }
@@ -471,7 +471,7 @@ class PostgresConnectorTest extends ConnectorContract {
             String u = "postgresql://warden@127.0.0.1:" + server.port() + "/postgres";
 
             assertThatThrownBy(() -> discover(quick, u))
-                    .isInstanceOf(DiscoveryException.class)
+                    .isInstanceOf(InputException.class)
                     .hasMessageStartingWith(u + ": cannot connect to 127.0.0.1:" + server.port() + ": ")
                     .hasMessageContaining("no answer in time");
         }
@@ -485,19 +485,19 @@ class PostgresConnectorTest extends ConnectorContract {
                 .isNull();
 
         assertThatThrownBy(() -> discover(missing))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessage(missing + ": cannot connect to " + host + ":" + port + ": database 'no_such_db_" + S
                         + "' does not exist");
         assertThatThrownBy(() -> discover("postgresql://u:pw@db.example:5432/app?socketFactory=evil.Factory"))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessage(
                         "postgresql://u:***@db.example:5432/app?socketFactory=evil.Factory: unsupported URL parameter"
                                 + " 'socketFactory' (supported: sslmode, sslrootcert)");
         assertThatThrownBy(() -> discover("mysql://u@db.example/app"))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith("mysql://u@db.example/app: ");
         assertThatThrownBy(() -> connector.discover(List.of(Input.path(Path.of("roles.sql"))), ImportOptions.NONE))
-                .isInstanceOf(DiscoveryException.class)
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith("roles.sql: ")
                 .hasMessageContaining("live server");
     }

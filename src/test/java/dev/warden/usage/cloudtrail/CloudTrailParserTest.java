@@ -3,7 +3,7 @@ package dev.warden.usage.cloudtrail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.discovery.Fixture;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import dev.warden.usage.UsageEvent;
 import dev.warden.usage.UsageParser;
 import dev.warden.usage.UsageParserContract;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warden.discovery.Fixture;
-import dev.warden.discovery.Input;
+import dev.warden.input.Input;
 import dev.warden.usage.Skips;
 import dev.warden.usage.UsageEvent;
 import dev.warden.usage.UsageException;

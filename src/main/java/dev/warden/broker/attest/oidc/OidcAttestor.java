@@ -1,10 +1,8 @@
 package dev.warden.broker.attest.oidc;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import dev.warden.broker.attest.Attestation;
 import dev.warden.broker.attest.AttestationException;
 import dev.warden.broker.attest.Attestor;
-import dev.warden.broker.attest.Attestors;
 import dev.warden.broker.attest.JwksSource;
 import dev.warden.broker.attest.JwtParts;
 import dev.warden.broker.attest.JwtRules;
@@ -36,7 +34,7 @@ import java.util.regex.Pattern;
  *   <li>{@code generic}: {@code sub} as is; every top-level string claim is an attribute.
  * </ul>
  */
-public final class OidcAttestor implements Attestor, Attestors.Routed {
+public final class OidcAttestor implements Attestor {
     public static final String KIND = "oidc";
     private static final Pattern K8S_SUB =
             Pattern.compile("system:serviceaccount:([a-z0-9.-]{1,253}):([a-z0-9.-]{1,253})");
@@ -108,7 +106,7 @@ public final class OidcAttestor implements Attestor, Attestors.Routed {
         if ((url == null) == (file == null)) {
             throw c.error("exactly one of jwksUrl and jwksFile is required");
         }
-        JwtRules rules = rules(c, List.of("RS256", "ES256"), issuer);
+        JwtRules rules = JwtRules.fromConfig(c, List.of("RS256", "ES256"), issuer);
         JwksSource source;
         try {
             source = url != null
@@ -123,26 +121,6 @@ public final class OidcAttestor implements Attestor, Attestors.Routed {
             throw c.error(url != null ? "jwksUrl" : "jwksFile", e.getMessage());
         }
         return new OidcAttestor(name, issuer, profile, c.optString("cluster", name), rules, source, clock);
-    }
-
-    /** The JWT rules from an attestor section (shared by the JWT attestors). */
-    public static JwtRules rules(ConfigNode c, List<String> defaultAlgorithms, String issuer) {
-        List<String> algNames = c.strings("algorithms", false);
-        java.util.Set<JWSAlgorithm> algs;
-        try {
-            algs = JwtRules.parseAlgorithms(algNames.isEmpty() ? defaultAlgorithms : algNames);
-        } catch (IllegalArgumentException e) {
-            throw c.error("algorithms", e.getMessage());
-        }
-        Duration skew = c.duration("clockSkew", Duration.ofSeconds(30));
-        if (skew.compareTo(JwtRules.MAX_SKEW) > 0) {
-            throw c.error("clockSkew", "must be at most 60s");
-        }
-        Duration maxLifetime = c.duration("maxTokenLifetime", Duration.ofHours(24));
-        if (maxLifetime.isZero()) {
-            throw c.error("maxTokenLifetime", "must be positive");
-        }
-        return new JwtRules(issuer, Set.copyOf(c.strings("audiences", true)), algs, skew, maxLifetime);
     }
 
     @Override

@@ -1,14 +1,13 @@
 package dev.warden.broker.attest.spiffejwt;
 
+import dev.warden.broker.SpiffeId;
 import dev.warden.broker.attest.Attestation;
 import dev.warden.broker.attest.AttestationException;
 import dev.warden.broker.attest.Attestor;
-import dev.warden.broker.attest.Attestors;
 import dev.warden.broker.attest.JwksSource;
 import dev.warden.broker.attest.JwtParts;
 import dev.warden.broker.attest.JwtRules;
 import dev.warden.broker.attest.Proof;
-import dev.warden.broker.attest.oidc.OidcAttestor;
 import dev.warden.config.ConfigNode;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,7 +22,7 @@ import java.util.Set;
  * be a SPIFFE ID in the configured trust domain, and it is the workload id. JWT-SVIDs need not
  * carry {@code iss}; the issuer recorded is the trust domain.
  */
-public final class SpiffeJwtAttestor implements Attestor, Attestors.Routed {
+public final class SpiffeJwtAttestor implements Attestor {
     public static final String KIND = "spiffe-jwt";
     private static final Set<String> KEYS = Set.of(
             "name", "kind", "trustDomain", "bundleFile", "audiences", "algorithms", "clockSkew", "maxTokenLifetime");
@@ -52,7 +51,7 @@ public final class SpiffeJwtAttestor implements Attestor, Attestors.Routed {
         if (file == null) {
             throw c.error("bundleFile", "is required");
         }
-        JwtRules rules = OidcAttestor.rules(c, List.of("ES256", "RS256"), null);
+        JwtRules rules = JwtRules.fromConfig(c, List.of("ES256", "RS256"), null);
         JwksSource source;
         try {
             source = JwksSource.file(file, "jwt-svid", clock);

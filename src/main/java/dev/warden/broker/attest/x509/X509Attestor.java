@@ -1,10 +1,10 @@
 package dev.warden.broker.attest.x509;
 
+import dev.warden.broker.SpiffeId;
 import dev.warden.broker.attest.Attestation;
 import dev.warden.broker.attest.AttestationException;
 import dev.warden.broker.attest.Attestor;
 import dev.warden.broker.attest.Proof;
-import dev.warden.broker.attest.spiffejwt.SpiffeId;
 import dev.warden.config.ConfigNode;
 import java.io.IOException;
 import java.io.InputStream;

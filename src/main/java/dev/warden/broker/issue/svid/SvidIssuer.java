@@ -1,6 +1,6 @@
 package dev.warden.broker.issue.svid;
 
-import dev.warden.broker.attest.spiffejwt.SpiffeId;
+import dev.warden.broker.SpiffeId;
 import dev.warden.broker.ca.CertificateAuthority;
 import dev.warden.broker.ca.Csr;
 import dev.warden.broker.ca.Pem;

@@ -1,4 +1,4 @@
-package dev.warden.discovery;
+package dev.warden.input;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.warden.discovery.kubernetes;
+package dev.warden.input;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -146,7 +146,7 @@ public final class TreeReader {
                         continue;
                     }
                     if (o.has(field)) {
-                        throw new LimitException(line, "duplicate key '" + shown(field) + "'");
+                        throw new LimitException(line, "duplicate key '" + Echo.shown(field) + "'");
                     }
                     o.set(field, value);
                 }
@@ -213,7 +213,7 @@ public final class TreeReader {
     private JsonNode alias(String name) throws IOException {
         Anchored a = anchors.get(name);
         if (a == null) {
-            throw limit("alias *" + shown(name) + " refers to no earlier anchor (undefined or recursive)");
+            throw limit("alias *" + Echo.shown(name) + " refers to no earlier anchor (undefined or recursive)");
         }
         if (a.node().isContainerNode()) {
             aliases++;
@@ -279,9 +279,5 @@ public final class TreeReader {
 
     private LimitException limit(String message) {
         return new LimitException(parser.currentTokenLocation().getLineNr(), message);
-    }
-
-    private static String shown(String s) {
-        return dev.warden.inventory.InventoryText.shown(s);
     }
 }

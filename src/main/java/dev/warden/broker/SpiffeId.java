@@ -1,4 +1,4 @@
-package dev.warden.broker.attest.spiffejwt;
+package dev.warden.broker;
 
 import java.util.Optional;
 import java.util.regex.Pattern;

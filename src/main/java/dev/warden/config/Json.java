@@ -1,4 +1,4 @@
-package dev.warden.app;
+package dev.warden.config;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

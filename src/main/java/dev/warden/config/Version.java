@@ -1,4 +1,4 @@
-package dev.warden.app;
+package dev.warden.config;
 
 /** Warden's version, from the jar manifest (or "dev" when run from classes). */
 public final class Version {

@@ -1,4 +1,4 @@
-package dev.warden.discovery;
+package dev.warden.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.warden.discovery;
+package dev.warden.input;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +29,7 @@ public final class InputFiles {
         List<Input> out = new ArrayList<>();
         for (Input in : inputs) {
             if (in.isUrl()) {
-                throw new DiscoveryException(in.name() + ": this source reads files, not URLs");
+                throw new InputException(in.name() + ": this source reads files, not URLs");
             }
             if (in.isContent()) {
                 out.add(in);
@@ -37,7 +37,7 @@ public final class InputFiles {
             }
             Path p = in.path();
             if (!Files.exists(p)) {
-                throw new DiscoveryException(in.name() + ": no such file or directory");
+                throw new InputException(in.name() + ": no such file or directory");
             }
             if (Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p, 64, new FileVisitOption[0])) {
@@ -51,15 +51,15 @@ public final class InputFiles {
                             .sorted()
                             .forEach(f -> {
                                 if (out.size() >= MAX_FILES) {
-                                    throw new DiscoveryException(in.name() + ": more than " + MAX_FILES + " files");
+                                    throw new InputException(in.name() + ": more than " + MAX_FILES + " files");
                                 }
                                 out.add(Input.path(f));
                             });
                 } catch (IOException | UncheckedIOException e) {
-                    throw new DiscoveryException(in.name() + ": cannot read directory: " + e.getMessage(), e);
+                    throw new InputException(in.name() + ": cannot read directory: " + e.getMessage(), e);
                 }
             } else if (!Files.isReadable(p)) {
-                throw new DiscoveryException(in.name() + ": not readable");
+                throw new InputException(in.name() + ": not readable");
             } else {
                 out.add(in);
             }
@@ -67,14 +67,14 @@ public final class InputFiles {
         for (Input f : out) {
             try {
                 if (f.size() > MAX_FILE) {
-                    throw new DiscoveryException(f.name() + ": larger than " + MAX_FILE / (1024 * 1024) + " MiB");
+                    throw new InputException(f.name() + ": larger than " + MAX_FILE / (1024 * 1024) + " MiB");
                 }
             } catch (IOException e) {
-                throw new DiscoveryException(f.name() + ": cannot read: " + e.getMessage(), e);
+                throw new InputException(f.name() + ": cannot read: " + e.getMessage(), e);
             }
         }
         if (out.isEmpty()) {
-            throw new DiscoveryException("no input files found (looked for "
+            throw new InputException("no input files found (looked for "
                     + String.join(", ", extensions.stream().sorted().toList()) + ")");
         }
         return out;

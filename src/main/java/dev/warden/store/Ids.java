@@ -1,7 +1,8 @@
-package dev.warden.inventory;
+package dev.warden.store;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import dev.warden.input.Echo;
 import java.util.regex.Pattern;
 
 /** Warden's record ids: UUIDv7 (RFC 9562), time-ordered so that inserts append to indexes. */
@@ -19,9 +20,9 @@ public final class Ids {
         return id != null && UUID.matcher(id).matches();
     }
 
-    static void requireValid(String field, String id) {
+    public static void requireValid(String field, String id) {
         if (!isValid(id)) {
-            throw new IllegalArgumentException(field + " '" + InventoryText.shown(id) + "' is not a valid id");
+            throw new IllegalArgumentException(field + " '" + Echo.shown(id) + "' is not a valid id");
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.warden.discovery.kubernetes;
+package dev.warden.input;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -8,11 +8,12 @@ import com.fasterxml.jackson.core.ObjectCodec;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.IOContext;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import dev.warden.discovery.DiscoveryException;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -133,6 +134,41 @@ public final class SafeParsers {
     }
 
     /**
+     * Reads the one YAML (or JSON) document of a small file Warden is configured with
+     * ({@code warden.yaml}, a posture policy, a policy test file) with every limit hostile input
+     * gets: at most {@code maxBytes}, aliases and nesting bounded, duplicate keys refused. Returns
+     * null for an empty document; errors are one line naming {@code name} and the line.
+     */
+    public static JsonNode document(String name, byte[] content, long maxBytes) {
+        if (content.length > maxBytes) {
+            throw new InputException(name + ": larger than " + maxBytes + " bytes");
+        }
+        JsonParser p = null;
+        try {
+            p = yaml(new BufferedInputStream(new ByteArrayInputStream(content)));
+            if (p.nextToken() == null) {
+                return null;
+            }
+            JsonNode root = new TreeReader(p, true, false).readRoot();
+            if (p.nextToken() != null) {
+                throw new InputException(
+                        name + ":" + p.currentLocation().getLineNr() + ": a second YAML document; this file holds one");
+            }
+            return root;
+        } catch (IOException | RuntimeException e) {
+            throw error(name, p, e);
+        } finally {
+            if (p != null) {
+                try {
+                    p.close();
+                } catch (IOException ignored) {
+                    // nothing was written; the error, if any, is already on its way
+                }
+            }
+        }
+    }
+
+    /**
      * Looks at the start of {@code in} (which must support mark): binary content (a NUL byte in the
      * first 8 KiB), nothing but white space, JSON (first character <code>&#123;</code> or {@code [}) or YAML.
      */
@@ -175,8 +211,8 @@ public final class SafeParsers {
      * The error for {@code e} raised while {@code p} (may be null) read input {@code name}: one line,
      * {@code name:LINE: ...}, with the JSON pointer of the value being read where there is one.
      */
-    public static DiscoveryException error(String name, JsonParser p, Exception e) {
-        if (e instanceof DiscoveryException d) {
+    public static InputException error(String name, JsonParser p, Exception e) {
+        if (e instanceof InputException d) {
             return d;
         }
         long line = -1;
@@ -210,7 +246,7 @@ public final class SafeParsers {
             line = at == null ? -1 : at.getLineNr();
         }
         String pointer = pointer(p);
-        return new DiscoveryException(
+        return new InputException(
                 name + (line > 0 ? ":" + line : "") + ": " + (pointer.isEmpty() ? "" : "at " + pointer + ": ")
                         + message,
                 e);
