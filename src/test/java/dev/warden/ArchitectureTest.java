@@ -4,6 +4,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -22,6 +24,9 @@ class ArchitectureTest {
     static final List<String> SEAMS_WITH_IMPLEMENTATION_PACKAGES =
             List.of("dev.warden.discovery", "dev.warden.usage", "dev.warden.broker.attest", "dev.warden.broker.issue");
 
+    /** Packages below every capability. */
+    static final String[] KERNEL = {"dev.warden.input..", "dev.warden.config.."};
+
     private static JavaClasses classes;
 
     @BeforeAll
@@ -30,6 +35,18 @@ class ArchitectureTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.warden");
         assertThat(classes.size()).as("main classes imported").isGreaterThan(300);
+    }
+
+    @Test
+    void the_kernel_depends_on_nothing_above_it() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(KERNEL)
+                .should()
+                .dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.warden..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage(KERNEL))))
+                .because("input and config sit below every capability, so that any of them may use them")
+                .check(classes);
     }
 
     @Test

@@ -92,7 +92,9 @@ class WardenConfigTest {
         refused("server: {tls: {certificate: c.pem}}", "server.tls.privateKey: is required");
         refused("brokers: {}", "brokers: unknown key");
         refused("broker: [1, 2]", "broker: must be a mapping");
-        refused("broker:\n  issuer: a\n  issuer: b\n", "warden.yaml:3: at /broker/issuer: malformed YAML: duplicate field 'issuer'");
+        refused(
+                "broker:\n  issuer: a\n  issuer: b\n",
+                "warden.yaml:3: at /broker/issuer: malformed YAML: duplicate field 'issuer'");
     }
 
     @Test
