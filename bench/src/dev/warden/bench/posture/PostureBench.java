@@ -2,6 +2,8 @@ package dev.warden.bench.posture;
 
 import dev.warden.app.StoreLocation;
 import dev.warden.app.Warden;
+import dev.warden.bench.Machine;
+import dev.warden.bench.Row;
 import dev.warden.inventory.IdentityRecord;
 import dev.warden.posture.Evaluation;
 import dev.warden.posture.FindingFilter;
@@ -10,7 +12,6 @@ import dev.warden.posture.PostureReport;
 import dev.warden.posture.ReportWriter;
 import dev.warden.store.DbUrl;
 import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
@@ -39,7 +40,9 @@ public final class PostureBench {
     static final double TARGET_SECONDS = 60;
     static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
 
-    private final List<String[]> rows = new ArrayList<>();
+    static final List<String> HEADER = List.of("what", "identities", "figure", "target", "");
+
+    private final List<Row> rows = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         long identities = 1_000_000;
@@ -99,7 +102,7 @@ public final class PostureBench {
                 identities,
                 share * 100,
                 seed);
-        System.out.println(describeMachine());
+        System.out.println(Machine.describe());
         Path dir = work.resolve("sqlite");
         deleteRecursively(dir);
         Files.createDirectories(dir);
@@ -181,7 +184,7 @@ public final class PostureBench {
                             first.accepted(),
                             byRisk(first)));
             info("store size after evaluations", size, String.format(Locale.ROOT, "%,.0f MB", sizeOf(dir) / 1e6));
-            info("JVM peak RSS so far (VmHWM)", size, peakRss());
+            info("JVM peak RSS so far (VmHWM)", size, Machine.peakRss());
         }
         if (!keep) {
             deleteRecursively(dir);
@@ -223,7 +226,7 @@ public final class PostureBench {
             }
         });
         sampler.setDaemon(true);
-        long gc0 = gcMillis();
+        long gc0 = Machine.gcMillis();
         var threads = ManagementFactory.getThreadMXBean();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         sampler.start();
@@ -236,7 +239,7 @@ public final class PostureBench {
         double processCpu = (os.getProcessCpuTime() - proc0) / 1e9;
         sampler.interrupt();
         sampler.join();
-        long gc = gcMillis() - gc0;
+        long gc = Machine.gcMillis() - gc0;
         String figure = String.format(
                 Locale.ROOT,
                 "%.1f s wall (%.1f s CPU on the calling thread, %.1f s whole process); heap: peak used %,d MB,"
@@ -259,82 +262,24 @@ public final class PostureBench {
                     e.resolved());
         }
         boolean evaluation = what.startsWith("evaluate all checks");
-        rows.add(new String[] {
-            what,
-            size,
-            figure,
-            evaluation ? "<= 60 s" : "",
-            evaluation ? (seconds <= TARGET_SECONDS ? "met" : "MISSED") : ""
-        });
+        rows.add(Row.of(
+                what,
+                size,
+                figure,
+                evaluation ? "<= 60 s" : "",
+                evaluation ? (seconds <= TARGET_SECONDS ? "met" : "MISSED") : ""));
         System.out.println(what + ": " + figure);
         return result;
     }
 
     private void info(String what, String size, String figure) {
-        rows.add(new String[] {what, size, figure, "", ""});
+        rows.add(Row.of(what, size, figure, "", ""));
         System.out.println(what + ": " + figure);
     }
 
     private void print() {
-        String[] header = {"what", "identities", "figure", "target", ""};
-        int[] w = new int[header.length];
-        List<String[]> all = new ArrayList<>();
-        all.add(header);
-        all.addAll(rows);
-        for (String[] r : all) {
-            for (int i = 0; i < r.length; i++) {
-                w[i] = Math.max(w[i], r[i].length());
-            }
-        }
         System.out.println();
-        for (String[] r : all) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < r.length; i++) {
-                b.append(r[i]).append(" ".repeat(w[i] - r[i].length())).append("  ");
-            }
-            System.out.println(b.toString().stripTrailing());
-            if (r == header) {
-                StringBuilder rule = new StringBuilder();
-                for (int x : w) {
-                    rule.append("-".repeat(x)).append("  ");
-                }
-                System.out.println(rule.toString().stripTrailing());
-            }
-        }
-    }
-
-    private static long gcMillis() {
-        long total = 0;
-        for (GarbageCollectorMXBean g : ManagementFactory.getGarbageCollectorMXBeans()) {
-            total += Math.max(0, g.getCollectionTime());
-        }
-        return total;
-    }
-
-    private static String describeMachine() {
-        Runtime rt = Runtime.getRuntime();
-        return String.format(
-                Locale.ROOT,
-                "jdk %s (%s); jvm args %s; max heap %,d MB; %d processors",
-                Runtime.version(),
-                System.getProperty("java.vm.name"),
-                ManagementFactory.getRuntimeMXBean().getInputArguments(),
-                rt.maxMemory() / 1_000_000,
-                rt.availableProcessors());
-    }
-
-    private static String peakRss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    long kb = Long.parseLong(line.substring(6).strip().split("\\s+")[0]);
-                    return String.format(Locale.ROOT, "%,.0f MB", kb / 1e3);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return "n/a";
-        }
-        return "n/a";
+        System.out.print(Row.table(HEADER, rows));
     }
 
     private static long sizeOf(Path dir) throws IOException {

@@ -2,6 +2,7 @@ package dev.warden.bench.scan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.bench.Row;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,18 @@ import java.util.stream.Stream;
  */
 public final class ScanBench {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final List<String> HEADER = List.of(
+            "scanner",
+            "target",
+            "wall s",
+            "cpu s",
+            "rate (wall)",
+            "rate (cpu)",
+            "peak RSS",
+            "recall",
+            "precision",
+            "TP",
+            "FP");
 
     private ScanBench() {}
 
@@ -202,48 +215,36 @@ public final class ScanBench {
         System.out.println();
         System.out.println(
                 "== results (median of " + runs + " runs each, alternated; whole processes incl. JVM start)");
-        System.out.printf(
-                Locale.ROOT,
-                "%-14s %-22s %8s %8s %14s %14s %9s %8s %9s %6s %6s%n",
-                "scanner",
-                "target",
-                "wall s",
-                "cpu s",
-                "rate (wall)",
-                "rate (cpu)",
-                "peak RSS",
-                "recall",
-                "precision",
-                "TP",
-                "FP");
-        row(
+        List<Row> rows = new ArrayList<>();
+        rows.add(row(
                 "warden",
                 "dir " + mb(corpusBytes),
                 median(m.get("warden-dir")),
                 corpusBytes / 1e6 / median(m.get("warden-dir")).wall(),
                 "MB/s",
-                wd);
-        row(
+                wd));
+        rows.add(row(
                 "gitleaks 8.26",
                 "dir " + mb(corpusBytes),
                 median(m.get("gitleaks-dir")),
                 corpusBytes / 1e6 / median(m.get("gitleaks-dir")).wall(),
                 "MB/s",
-                gd);
-        row(
+                gd));
+        rows.add(row(
                 "warden",
                 "git " + commits + " commits",
                 median(m.get("warden-git")),
                 commits / median(m.get("warden-git")).wall(),
                 "c/s",
-                wg);
-        row(
+                wg));
+        rows.add(row(
                 "gitleaks 8.26",
                 "git " + commits + " commits",
                 median(m.get("gitleaks-git")),
                 commits / median(m.get("gitleaks-git")).wall(),
                 "c/s",
-                gg);
+                gg));
+        System.out.print(Row.table(HEADER, rows));
         System.out.printf(
                 Locale.ROOT,
                 "%nratios warden/gitleaks: dir throughput %.1fx by wall time (per-run pairs: %s),"
@@ -277,24 +278,20 @@ public final class ScanBench {
         }
     }
 
-    private static void row(String who, String target, Measure m, double rate, String unit, Quality q) {
+    private static Row row(String who, String target, Measure m, double rate, String unit, Quality q) {
         double cpuRate = rate * m.wall() / Math.max(0.001, m.cpu());
-        System.out.printf(
-                Locale.ROOT,
-                "%-14s %-22s %8.2f %8.2f %9.1f %-4s %9.1f %-4s %6d MB %7.1f%% %8.1f%% %6d %6d%n",
+        return Row.of(
                 who,
                 target,
-                m.wall(),
-                m.cpu(),
-                rate,
-                unit,
-                cpuRate,
-                unit,
-                m.rssKb() / 1000,
-                100 * q.recall(),
-                100 * q.precision(),
-                q.tp(),
-                q.reported() - q.tp());
+                String.format(Locale.ROOT, "%.2f", m.wall()),
+                String.format(Locale.ROOT, "%.2f", m.cpu()),
+                String.format(Locale.ROOT, "%.1f %s", rate, unit),
+                String.format(Locale.ROOT, "%.1f %s", cpuRate, unit),
+                String.format(Locale.ROOT, "%d MB", m.rssKb() / 1000),
+                String.format(Locale.ROOT, "%.1f%%", 100 * q.recall()),
+                String.format(Locale.ROOT, "%.1f%%", 100 * q.precision()),
+                Integer.toString(q.tp()),
+                Integer.toString(q.reported() - q.tp()));
     }
 
     private static String pairs(List<Measure> peer, List<Measure> warden) {

@@ -10,6 +10,8 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.warden.audit.AuditLog;
+import dev.warden.bench.Machine;
+import dev.warden.bench.Row;
 import dev.warden.broker.ca.CaConfig;
 import dev.warden.broker.ca.CertificateAuthority;
 import dev.warden.broker.ca.Csr;
@@ -20,7 +22,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +69,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  */
 public final class SvidBench {
     static final String ISSUER = "https://k8s.bench";
+    static final List<String> HEADER = List.of("JDK", "measure", "wall clock", "per CPU-second x cores", "note");
 
     private SvidBench() {}
 
@@ -82,9 +84,11 @@ public final class SvidBench {
                         Long.parseLong(args[3]),
                         Double.parseDouble(args[4]),
                         args[5]);
+            case "report" ->
+                System.out.print(Row.table(HEADER, Row.read(Path.of(args[1]).resolve("results.tsv"))));
             default -> {
-                System.err.println(
-                        "usage: SvidBench prepare DIR N | inproc DIR SECONDS LABEL | http DIR PORT PID SECONDS LABEL");
+                System.err.println("usage: SvidBench prepare DIR N | inproc DIR SECONDS LABEL"
+                        + " | http DIR PORT PID SECONDS LABEL | report DIR");
                 System.exit(2);
             }
         }
@@ -185,23 +189,6 @@ public final class SvidBench {
                 .getEncoded();
     }
 
-    /** CPU seconds (user + system) this process has used. */
-    static double cpuSeconds() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                        .getProcessCpuTime()
-                / 1e9;
-    }
-
-    static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
-    }
-
     @FunctionalInterface
     interface Op {
         void run(int i) throws Exception;
@@ -211,7 +198,7 @@ public final class SvidBench {
     static double[] rate(int threads, double seconds, Op op) throws InterruptedException {
         AtomicLong done = new AtomicLong();
         long end = System.nanoTime() + (long) (seconds * 1e9);
-        double cpu0 = cpuSeconds();
+        double cpu0 = Machine.processCpuSeconds();
         long t0 = System.nanoTime();
         List<Thread> ts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -234,7 +221,7 @@ public final class SvidBench {
             th.join();
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        double cpu = cpuSeconds() - cpu0;
+        double cpu = Machine.processCpuSeconds() - cpu0;
         return new double[] {done.get() / wall, done.get() / cpu};
     }
 
@@ -247,7 +234,7 @@ public final class SvidBench {
         Clock clock = Clock.systemUTC();
         byte[] kek = new byte[32];
         new SecureRandom().nextBytes(kek);
-        List<String> rows = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         try (Database db = Database.open(DbUrl.sqlite(store.resolve("w.db")))) {
             CertificateAuthority ca = new CertificateAuthority(
                     CaConfig.selfSigned("bench.example"), db, SecretBox.of(kek), new AuditLog(db, clock), clock);
@@ -298,16 +285,17 @@ public final class SvidBench {
                     issueCpu,
                     String.format(Locale.ROOT, "%.0f%% of raw bound", 100 * issueCpu / rawCpu)));
         }
-        Files.write(
-                dir.resolve("results.tsv"),
-                rows,
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
-        rows.forEach(System.out::println);
+        Row.append(dir.resolve("results.tsv"), rows);
+        System.out.print(Row.table(HEADER, rows));
     }
 
-    static String row(String label, String what, double wall, double perCpu, String note) {
-        return String.format(Locale.ROOT, "%s\t%s\t%,.0f/s\t%,.0f/s\t%s", label, what, wall, perCpu, note);
+    static Row row(String label, String what, double wall, double perCpu, String note) {
+        return Row.of(
+                label,
+                what,
+                String.format(Locale.ROOT, "%,.0f/s", wall),
+                String.format(Locale.ROOT, "%,.0f/s", perCpu),
+                note);
     }
 
     static void http(Path dir, int port, long pid, double seconds, String label) throws Exception {
@@ -325,11 +313,11 @@ public final class SvidBench {
                 throw new IllegalStateException("warm-up: " + r[1] + " errors, first: " + d.firstError);
             }
         }
-        double cpu0 = cpuSeconds(pid);
+        double cpu0 = Machine.cpuSeconds(pid);
         long t0 = System.nanoTime();
         long[] r = d.run(conns, Math.min(seconds, d.remaining() / 400.0));
         double wall = (System.nanoTime() - t0) / 1e9;
-        double cpu = cpuSeconds(pid) - cpu0;
+        double cpu = Machine.cpuSeconds(pid) - cpu0;
         int cores = Runtime.getRuntime().availableProcessors();
         long[] lat = d.latencies();
         String note = String.format(
@@ -340,18 +328,14 @@ public final class SvidBench {
                 pct(lat, 50),
                 pct(lat, 99),
                 warmed);
-        String line = row(
+        Row line = row(
                 label,
                 "HTTP POST /v1/svid/x509, " + conns + " conns (server CPU estimate)",
                 r[0] / wall,
                 r[0] / cpu * cores,
                 note);
-        Files.write(
-                dir.resolve("results.tsv"),
-                List.of(line),
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
-        System.out.println(line);
+        Row.append(dir.resolve("results.tsv"), List.of(line));
+        System.out.print(Row.table(HEADER, List.of(line)));
         if (r[1] > 0) {
             System.out.println("first error: " + d.firstError);
         }

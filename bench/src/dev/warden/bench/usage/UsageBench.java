@@ -2,20 +2,19 @@ package dev.warden.bench.usage;
 
 import dev.warden.app.StoreLocation;
 import dev.warden.app.Warden;
+import dev.warden.bench.Machine;
+import dev.warden.bench.Row;
 import dev.warden.input.Input;
 import dev.warden.store.DbUrl;
 import dev.warden.usage.IngestRun;
 import dev.warden.usage.RawRetention;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,11 +46,7 @@ public final class UsageBench {
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
         if (o.report != null) {
-            for (String line : Files.readAllLines(o.report, StandardCharsets.UTF_8)) {
-                String[] c = line.split("\t", -1);
-                RESULTS.add(new String[] {c[0], c[1], c[2], c[3], c[4]});
-            }
-            System.out.print(table());
+            System.out.print(Row.table(HEADER, Row.read(o.report)));
             return;
         }
         Path data = o.workDir.resolve("data-" + o.events + "-" + o.perFile + "-" + o.seed);
@@ -68,7 +63,7 @@ public final class UsageBench {
                 .lines()
                 .findFirst()
                 .orElseThrow());
-        System.out.println(machine());
+        System.out.println(Machine.describe());
         if (o.subset > 0 && o.subset < o.events) {
             List<Input> first = new ArrayList<>();
             long approx = 0;
@@ -85,14 +80,15 @@ public final class UsageBench {
         }
         ingest(o, "all files (warden ingest cloudtrail DIR)", List.of(Input.path(data.resolve("AWSLogs"))), end);
         save(o);
-        System.out.print(table());
+        System.out.print(Row.table(HEADER, RESULTS));
         System.exit(0);
     }
 
-    private static final List<String[]> RESULTS = new ArrayList<>();
+    private static final List<String> HEADER = List.of("what", "size", "figure", "target", "");
+    private static final List<Row> RESULTS = new ArrayList<>();
 
     private static void row(String what, String size, String figure, String target, String verdict) {
-        RESULTS.add(new String[] {what, size, figure, target, verdict});
+        RESULTS.add(Row.of(what, size, figure, target, verdict));
         System.out.printf(Locale.ROOT, "%s | %s | %s %s %s%n", what, size, figure, target, verdict);
     }
 
@@ -146,17 +142,17 @@ public final class UsageBench {
         Clock clock = Clock.fixed(end.plus(Duration.ofHours(1)), ZoneOffset.UTC);
         try (Warden w = Warden.open(new StoreLocation(store, url), clock)) {
             System.gc();
-            resetPeaks();
-            long gcBefore = gcMillis();
+            Machine.resetHeapPeaks();
+            long gcBefore = Machine.gcMillis();
             ThreadCpu threads = ThreadCpu.start();
-            long cpu0 = processCpuNanos();
+            double cpu0 = Machine.processCpuSeconds();
             long t0 = System.nanoTime();
             IngestRun run = w.ingester().run("cloudtrail", inputs, "bench");
             double s = (System.nanoTime() - t0) / 1e9;
-            double cpu = (processCpuNanos() - cpu0) / 1e9;
+            double cpu = Machine.processCpuSeconds() - cpu0;
             Map<String, Double> perThread = threads.stop();
-            long peak = peakHeap();
-            long gc = gcMillis() - gcBefore;
+            long peak = Machine.peakHeapBytes();
+            long gc = Machine.gcMillis() - gcBefore;
             if (!run.status().equals(IngestRun.SUCCEEDED) || run.skipped() != 0) {
                 throw new IllegalStateException("ingest did not run clean: " + run);
             }
@@ -239,11 +235,6 @@ public final class UsageBench {
         }
     }
 
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
     /** CPU time of the ingest's threads (the caller's, which runs the SQL, and the reader's, which parses). */
     private static final class ThreadCpu implements Runnable {
         private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -300,84 +291,10 @@ public final class UsageBench {
         }
     }
 
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            pool.resetPeakUsage();
-        }
-    }
-
-    private static long peakHeap() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
-    }
-
-    private static long gcMillis() {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .mapToLong(g -> Math.max(0, g.getCollectionTime()))
-                .sum();
-    }
-
-    private static String machine() {
-        Runtime rt = Runtime.getRuntime();
-        return String.format(
-                Locale.ROOT,
-                "jdk %s (%s); jvm args %s; max heap %,d MB; gc %s; %d processors",
-                Runtime.version(),
-                System.getProperty("java.vm.name"),
-                ManagementFactory.getRuntimeMXBean().getInputArguments(),
-                rt.maxMemory() / 1_000_000,
-                String.join(
-                        "+",
-                        ManagementFactory.getGarbageCollectorMXBeans().stream()
-                                .map(g -> g.getName())
-                                .toList()),
-                rt.availableProcessors());
-    }
-
     private static void save(Options o) throws IOException {
-        if (o.results == null) {
-            return;
+        if (o.results != null) {
+            Row.append(o.results, RESULTS);
         }
-        StringBuilder b = new StringBuilder();
-        for (String[] r : RESULTS) {
-            b.append(String.join("\t", r)).append('\n');
-        }
-        Files.writeString(o.results, b, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    private static String table() {
-        String[] header = {"what", "size", "figure", "target", ""};
-        int[] w = new int[header.length];
-        List<String[]> all = new ArrayList<>();
-        all.add(header);
-        all.addAll(RESULTS);
-        for (String[] r : all) {
-            for (int i = 0; i < r.length; i++) {
-                w[i] = Math.max(w[i], r[i].length());
-            }
-        }
-        StringBuilder b = new StringBuilder();
-        for (int n = 0; n < all.size(); n++) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < header.length; i++) {
-                String c = all.get(n)[i];
-                line.append(c).append(" ".repeat(w[i] - c.length())).append("  ");
-            }
-            b.append(line.toString().stripTrailing()).append('\n');
-            if (n == 0) {
-                StringBuilder rule = new StringBuilder();
-                for (int width : w) {
-                    rule.append("-".repeat(width)).append("  ");
-                }
-                b.append(rule.toString().stripTrailing()).append('\n');
-            }
-        }
-        return b.toString();
     }
 
     private static long sizeOf(Path dir) throws IOException {

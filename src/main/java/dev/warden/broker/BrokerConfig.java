@@ -24,7 +24,7 @@ import java.util.function.Function;
  * @param trustedProxies addresses whose X-Forwarded-For is believed for {@code context.source_address}
  * @param ca Warden's certificate authority for X.509-SVIDs, or null when it issues none
  * @param leases the lease reaper's settings ({@code leases})
- * @param postgresql databases Warden issues dynamic logins in ({@code postgresql}, see docs/leases.md)
+ * @param postgresql databases Warden issues dynamic logins in ({@code postgresql}, see docs/broker/leases.md)
  * @param rateLimit token buckets in front of the OAuth endpoints and the aggregation of denials
  */
 public record BrokerConfig(
