@@ -26,6 +26,7 @@ import dev.warden.posture.PosturePolicy;
 import dev.warden.posture.Signal;
 import dev.warden.posture.SignalSource;
 import dev.warden.scan.ScanLedger;
+import dev.warden.scan.Scans;
 import dev.warden.store.Database;
 import dev.warden.usage.Ingester;
 import dev.warden.usage.RawRetention;
@@ -57,7 +58,8 @@ public final class Warden implements AutoCloseable {
     private final Leases leases;
     private final StaticRoles staticRoles;
     private final WardenConfig config;
-    private final ScanLedger scans;
+    private final ScanLedger scanLedger;
+    private final Scans scans;
     private final Posture posture;
     private final StoreLocation location;
     private SecretBox secretBox;
@@ -104,11 +106,12 @@ public final class Warden implements AutoCloseable {
                                 .toList(),
                         clock);
         this.config = config;
-        this.scans = new ScanLedger(db, audit, clock, this::secretBox);
+        this.scanLedger = new ScanLedger(db, audit, clock, this::secretBox);
+        this.scans = new Scans(scanLedger, clock);
         this.posture = new Posture(
                 db,
                 ingester.store(),
-                leakSource(scans),
+                leakSource(scanLedger),
                 signalSource(new BrokerFindings(db)),
                 audit,
                 clock,
@@ -236,7 +239,19 @@ public final class Warden implements AutoCloseable {
     /** The HTTP server over these components, built but not started. */
     public HttpServer httpServer() {
         return new HttpServer(
-                db, inventory, importer, ingester, scans, posture, tokens, audit, clock, broker, leases, config.tls());
+                db,
+                inventory,
+                importer,
+                ingester,
+                scanLedger,
+                scans,
+                posture,
+                tokens,
+                audit,
+                clock,
+                broker,
+                leases,
+                config.tls());
     }
 
     /** Reloads policies on SIGHUP (server processes only; optional where the JVM forbids it). */
@@ -295,7 +310,13 @@ public final class Warden implements AutoCloseable {
         return secretBox;
     }
 
-    public ScanLedger scans() {
+    /** Recorded scans and their hits. */
+    public ScanLedger scanLedger() {
+        return scanLedger;
+    }
+
+    /** Secret scans against this store: hits linked to the inventory and recorded. */
+    public Scans scans() {
         return scans;
     }
 

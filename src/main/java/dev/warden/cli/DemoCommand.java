@@ -62,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
             if (w.ingester().runs(1_000).stream().noneMatch(r -> ACTOR.equals(r.actor()))) {
                 DemoEstate.Activity a = DemoEstate.loadActivity(w.ingester(), w.scans(), sources, ACTOR);
                 out.println("demo activity: " + a.ingest().events() + " CloudTrail events ingested; "
-                        + a.scan().hits().size() + " leaked secrets found in a checkout, "
+                        + a.scan().report().hits().size() + " leaked secrets found in a checkout, "
                         + a.scan().linked()
                         + " linked to identities");
             }

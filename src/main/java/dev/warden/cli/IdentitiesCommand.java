@@ -178,7 +178,7 @@ final class IdentitiesCommand implements Runnable {
                 IdentityRecord r = w.inventory()
                         .show(id, null)
                         .orElseThrow(() -> new IllegalArgumentException("no identity '" + Echo.shown(id) + "'"));
-                List<Leak> leaks = w.scans().leaksForIdentity(r.identity().id());
+                List<Leak> leaks = w.scanLedger().leaksForIdentity(r.identity().id());
                 if (format == Format.json) {
                     java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
                     body.put("identity", r.identity());

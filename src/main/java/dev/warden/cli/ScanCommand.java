@@ -1,27 +1,22 @@
 package dev.warden.cli;
 
 import dev.warden.app.Warden;
-import dev.warden.config.Version;
 import dev.warden.scan.ArchiveLimits;
-import dev.warden.scan.Baseline;
-import dev.warden.scan.Engine;
 import dev.warden.scan.FileScanner;
 import dev.warden.scan.Fingerprinter;
 import dev.warden.scan.GitScanner;
-import dev.warden.scan.GitleaksConfig;
 import dev.warden.scan.Hit;
 import dev.warden.scan.Report;
 import dev.warden.scan.ReportWriter;
-import dev.warden.scan.RuleSet;
-import dev.warden.scan.ScanLedger;
 import dev.warden.scan.ScanStats;
+import dev.warden.scan.Scans;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -147,90 +142,36 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         validate();
         List<Path> targets = paths.isEmpty() ? List.of(Path.of(".")) : paths;
-        long maxSize = parseSize(maxFileSize);
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        Scans.Request request = request(targets).withRules(rules).withBaseline(baseline);
         Clock clock = Clock.systemUTC();
         boolean useStore = store.dataDir != null || store.db != null;
-        Warden w = useStore ? store.open() : null;
-        try {
-            Fingerprinter fingerprinter = w != null ? w.scans().fingerprinter() : envFingerprinter();
-            RuleSet ruleSet = rules == null ? RuleSet.defaults(clock) : GitleaksConfig.load(rules, clock);
-            Baseline base = baseline == null ? null : Baseline.read(baseline);
-            Engine engine = new Engine(ruleSet, fingerprinter);
-            ScanStats stats = new ScanStats();
-            Instant start = clock.instant();
-            List<Hit> hits = new ArrayList<>();
-            String mode;
-            if (git || staged) {
-                mode = git ? "git" : "staged";
-                GitScanner scanner = new GitScanner(engine, new GitScanner.Options(allRefs, since, maxSize, n));
-                for (Path p : targets) {
-                    hits.addAll(git ? scanner.history(p, stats) : scanner.staged(p, stats));
-                }
-            } else {
-                mode = "files";
-                FileScanner scanner = new FileScanner(
-                        engine,
-                        new FileScanner.Options(
-                                maxSize,
-                                !noIgnore,
-                                followSymlinks,
-                                n,
-                                ArchiveLimits.defaults(maxArchiveDepth, maxSize)));
-                hits.addAll(scanner.scan(targets, stats));
-            }
+        try (Warden w = useStore ? store.open() : null) {
+            Scans scans = w != null ? w.scans() : Scans.standalone(Fingerprinter.fromEnvironment(), clock);
             if (writeBaseline != null) {
-                Baseline.write(writeBaseline, hits);
+                int n = scans.writeBaseline(request, writeBaseline);
                 spec.commandLine()
                         .getErr()
-                        .println("wrote baseline " + writeBaseline + " with " + hits.size() + " secret"
-                                + (hits.size() == 1 ? "" : "s"));
+                        .println("wrote baseline " + writeBaseline + " with " + n + " secret" + (n == 1 ? "" : "s"));
                 return Main.OK;
             }
-            if (base != null) {
-                List<Hit> kept = new ArrayList<>();
-                for (Hit h : hits) {
-                    if (base.contains(h)) {
-                        continue;
-                    }
-                    kept.add(h);
-                }
-                stats.allowedByBaseline(hits.size() - kept.size());
-                hits = kept;
-            }
-            Report report = new Report(
-                    Version.current(),
-                    mode,
-                    targets.stream().map(Path::toString).toList(),
-                    start,
-                    clock.instant(),
-                    fingerprinter.origin(),
-                    stats.summary(),
-                    ruleSet.rules(),
-                    hits);
-            String scanId = null;
-            if (w != null) {
-                ScanLedger.Recorded rec = w.scans().record(report, TokenCommand.actor());
-                scanId = rec.scanId();
-                report = new Report(
-                        report.version(),
-                        report.mode(),
-                        report.targets(),
-                        report.startedAt(),
-                        report.finishedAt(),
-                        report.fingerprintKey(),
-                        report.summary(),
-                        report.rules(),
-                        rec.hits());
-            }
-            write(report, targets);
-            summarize(report, scanId);
-            return report.hits().isEmpty() || !failOnFindings ? Main.OK : Main.CHECK_FAILED;
-        } finally {
-            if (w != null) {
-                w.close();
-            }
+            Scans.Outcome scan = scans.run(request, TokenCommand.actor());
+            write(scan.report(), targets);
+            summarize(scan.report(), scan.scanId());
+            return scan.report().hits().isEmpty() || !failOnFindings ? Main.OK : Main.CHECK_FAILED;
         }
+    }
+
+    private Scans.Request request(List<Path> targets) {
+        long maxSize = parseSize(maxFileSize);
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (git || staged) {
+            GitScanner.Options options = new GitScanner.Options(allRefs, since, maxSize, n);
+            return git ? Scans.Request.history(targets, options) : Scans.Request.staged(targets, options);
+        }
+        return Scans.Request.files(
+                targets,
+                new FileScanner.Options(
+                        maxSize, !noIgnore, followSymlinks, n, ArchiveLimits.defaults(maxArchiveDepth, maxSize)));
     }
 
     private void validate() {
@@ -249,18 +190,6 @@ final class ScanCommand implements Callable<Integer> {
         if (writeBaseline != null && baseline != null) {
             throw new IllegalArgumentException("--write-baseline and --baseline cannot be combined");
         }
-    }
-
-    private static Fingerprinter envFingerprinter() {
-        String key = System.getenv("WARDEN_SCAN_KEY");
-        if (key == null || key.isEmpty()) {
-            return Fingerprinter.ephemeral();
-        }
-        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length < Fingerprinter.MIN_KEY) {
-            throw new IllegalArgumentException("WARDEN_SCAN_KEY must be at least " + Fingerprinter.MIN_KEY + " bytes");
-        }
-        return new Fingerprinter(bytes, "env");
     }
 
     static long parseSize(String text) {
@@ -326,7 +255,7 @@ final class ScanCommand implements Callable<Integer> {
                             ? "identity " + h.identityId()
                             : h.link() == null ? null : h.link().value());
         }
-        java.io.StringWriter sw = new java.io.StringWriter();
+        StringWriter sw = new StringWriter();
         PrintWriter pw = new PrintWriter(sw);
         if (!r.hits().isEmpty()) {
             t.print(pw);

@@ -4,7 +4,7 @@ import dev.warden.discovery.ImportOptions;
 import dev.warden.discovery.ImportRun;
 import dev.warden.discovery.Importer;
 import dev.warden.input.Input;
-import dev.warden.scan.ScanLedger;
+import dev.warden.scan.Scans;
 import dev.warden.usage.IngestRun;
 import dev.warden.usage.Ingester;
 import java.io.IOException;
@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -34,7 +36,7 @@ public final class DemoEstate {
      * as unchanged.
      */
     public static void write(Path dir, Instant now) {
-        DemoWorld w = new DemoWorld(now.truncatedTo(java.time.temporal.ChronoUnit.DAYS));
+        DemoWorld w = new DemoWorld(now.truncatedTo(ChronoUnit.DAYS));
         try {
             deleteTree(dir);
             new DemoAws(w).write(dir.resolve("aws"));
@@ -79,25 +81,25 @@ public final class DemoEstate {
     }
 
     /** What {@link #loadActivity} did. */
-    public record Activity(IngestRun ingest, ScanLedger.Recorded scan) {}
+    public record Activity(IngestRun ingest, Scans.Outcome scan) {}
 
     /**
      * Ingests the CloudTrail logs {@link #write} made and scans its service checkout, recording the
      * scan with its inventory links, as {@code actor}.
      */
-    public static Activity loadActivity(Ingester ingester, ScanLedger scans, Path dir, String actor) {
+    public static Activity loadActivity(Ingester ingester, Scans scans, Path dir, String actor) {
         IngestRun ingest = ingester.run("cloudtrail", List.of(Input.path(dir.resolve("cloudtrail"))), actor);
         Path checkout = dir.resolve("repos").resolve(CHECKOUT);
-        List<ScanLedger.Content> files = new ArrayList<>();
+        List<Scans.Content> files = new ArrayList<>();
         try (var walk = Files.walk(checkout)) {
             for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
-                files.add(new ScanLedger.Content(
+                files.add(new Scans.Content(
                         checkout.relativize(p).toString(), Files.readString(p, StandardCharsets.UTF_8)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the demo checkout " + checkout, e);
         }
-        ScanLedger.Recorded scan = scans.record(scans.scanContent(files, "demo:" + CHECKOUT), actor);
+        Scans.Outcome scan = scans.run(Scans.Request.contents("demo:" + CHECKOUT, files), actor);
         return new Activity(ingest, scan);
     }
 
@@ -106,7 +108,7 @@ public final class DemoEstate {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

@@ -11,6 +11,7 @@ import dev.warden.discovery.Importer;
 import dev.warden.inventory.Inventory;
 import dev.warden.posture.Posture;
 import dev.warden.scan.ScanLedger;
+import dev.warden.scan.Scans;
 import dev.warden.store.Database;
 import dev.warden.store.StoreException;
 import dev.warden.usage.Ingester;
@@ -59,7 +60,8 @@ public final class HttpServer {
             Inventory inventory,
             Importer importer,
             Ingester ingester,
-            ScanLedger scans,
+            ScanLedger scanLedger,
+            Scans scans,
             Posture posture,
             TokenService tokens,
             AuditLog audit,
@@ -73,7 +75,7 @@ public final class HttpServer {
         this.tls = tls;
         List<Route> all = new ArrayList<>();
         all.addAll(new SystemRoutes(db, metrics, OpenApi.load(mapper)).routes());
-        all.addAll(new IdentityRoutes(inventory, scans, posture, mapper).routes());
+        all.addAll(new IdentityRoutes(inventory, scanLedger, posture, mapper).routes());
         all.addAll(new ImportRoutes(importer).routes());
         all.addAll(new UsageRoutes(ingester).routes());
         all.addAll(new FindingRoutes(posture, mapper, clock).routes());

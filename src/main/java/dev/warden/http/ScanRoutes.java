@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.Role.Permission;
 import dev.warden.input.Echo;
-import dev.warden.scan.Report;
-import dev.warden.scan.ScanLedger;
+import dev.warden.scan.Scans;
 import dev.warden.store.Ids;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -24,10 +23,10 @@ final class ScanRoutes {
     /** Longest path accepted. */
     static final int MAX_PATH = 1024;
 
-    private final ScanLedger scans;
+    private final Scans scans;
     private final ObjectMapper mapper;
 
-    ScanRoutes(ScanLedger scans, ObjectMapper mapper) {
+    ScanRoutes(Scans scans, ObjectMapper mapper) {
         this.scans = scans;
         this.mapper = mapper;
     }
@@ -57,7 +56,7 @@ final class ScanRoutes {
                 ? "api"
                 : req.target().strip();
         checkText("target", target, 256);
-        List<ScanLedger.Content> contents = new ArrayList<>();
+        List<Scans.Content> contents = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < req.files().size(); i++) {
             FileBody f = req.files().get(i);
@@ -72,12 +71,11 @@ final class ScanRoutes {
             if (!seen.add(f.path())) {
                 throw Problem.badRequest(at + ".path '" + Echo.shown(f.path()) + "' appears twice");
             }
-            contents.add(new ScanLedger.Content(f.path(), f.content()));
+            contents.add(new Scans.Content(f.path(), f.content()));
         }
         ApiToken caller = HttpServer.token(ctx);
-        Report report = scans.scanContent(contents, target);
-        ScanLedger.Recorded rec = scans.record(report, caller.actor());
-        ctx.status(201).json(scans.get(rec.scanId(), caller.team()).orElseThrow());
+        Scans.Outcome scan = scans.run(Scans.Request.contents(target, contents), caller.actor());
+        ctx.status(201).json(scans.get(scan.scanId(), caller.team()).orElseThrow());
     }
 
     private void show(Context ctx) {

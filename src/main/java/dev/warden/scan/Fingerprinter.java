@@ -1,5 +1,6 @@
 package dev.warden.scan;
 
+import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -26,6 +27,22 @@ public final class Fingerprinter {
         }
         this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
         this.origin = origin;
+    }
+
+    /** Names the key of scans without a store, so their fingerprints stay the same from run to run. */
+    public static final String KEY_ENV = "WARDEN_SCAN_KEY";
+
+    /** The key {@value #KEY_ENV} holds (at least {@value #MIN_KEY} bytes), else a random key for one run. */
+    public static Fingerprinter fromEnvironment() {
+        String key = System.getenv(KEY_ENV);
+        if (key == null || key.isEmpty()) {
+            return ephemeral();
+        }
+        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < MIN_KEY) {
+            throw new IllegalArgumentException(KEY_ENV + " must be at least " + MIN_KEY + " bytes");
+        }
+        return new Fingerprinter(bytes, "env");
     }
 
     /** A random key for one run. */

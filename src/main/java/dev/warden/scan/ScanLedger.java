@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.audit.AuditLog;
 import dev.warden.config.Json;
-import dev.warden.config.Version;
 import dev.warden.keys.SecretBox;
 import dev.warden.store.Database;
 import dev.warden.store.Ids;
 import dev.warden.store.StoreException;
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -18,8 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -31,8 +31,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * fingerprint and redacted preview (never the secret), one transaction per scan with its audit
  * entry. The fingerprint key is made on first use and kept in the store's settings, sealed by the
  * store's {@link SecretBox}, so every server sharing a PostgreSQL store fingerprints alike.
- * {@link #leaksForIdentity} is what the API and the CLI read; {@link #leaksFor} is what posture's
- * NHI2 check reads.
+ * {@link Scans} runs scans and records them here; {@link #leaksForIdentity} is what an identity's
+ * detail shows; {@link #leaksFor} is what posture's NHI2 check reads.
  */
 public final class ScanLedger {
     /** Where earlier versions kept the key in clear; migrated on first use. */
@@ -100,41 +100,14 @@ public final class ScanLedger {
                 .orElse(null);
     }
 
-    /** One file given by content (the API's input). */
-    public record Content(String path, String text) {}
-
-    /** Scans contents with the default rules and the store's key (the API path), without storing. */
-    public Report scanContent(List<Content> files, String target) {
-        Instant start = clock.instant();
-        RuleSet rules = RuleSet.defaults(clock);
-        Engine engine = new Engine(rules, fingerprinter());
-        FileScanner scanner = new FileScanner(engine, FileScanner.Options.defaults());
-        ScanStats stats = new ScanStats();
-        List<Hit> hits = new ArrayList<>();
-        for (Content c : files) {
-            hits.addAll(scanner.scanBytes(c.path(), c.text().getBytes(StandardCharsets.UTF_8), stats));
-        }
-        hits.sort(Report.ORDER);
-        return new Report(
-                Version.current(),
-                "content",
-                List.of(target),
-                start,
-                clock.instant(),
-                "store",
-                stats.summary(),
-                rules.rules(),
-                hits);
-    }
-
     /** What {@link #record} stored: the scan id and the hits as linked (severity raised where it applies). */
-    public record Recorded(String scanId, List<Hit> hits, int linked) {}
+    record Recorded(String scanId, List<Hit> hits, int linked) {}
 
     /**
      * Links {@code report}'s hits to the inventory and stores the scan, in one transaction with its
      * audit entry. The hits' fingerprints must come from {@link #fingerprinter()}.
      */
-    public Recorded record(Report report, String actor) {
+    Recorded record(Report report, String actor) {
         String scanId = Ids.next();
         Instant now = clock.instant();
         return db.inTransaction(h -> {
@@ -217,7 +190,7 @@ public final class ScanLedger {
                     .bind("present", hit.presentAtHead() == null ? null : hit.presentAtHead() ? 1 : 0)
                     .bind(
                             "linkType",
-                            hit.link() == null ? null : hit.link().type().name().toLowerCase(java.util.Locale.ROOT))
+                            hit.link() == null ? null : hit.link().type().name().toLowerCase(Locale.ROOT))
                     .bind("linkValue", hit.link() == null ? null : hit.link().value())
                     .bind("identity", hit.identityId())
                     .bind("credential", hit.credentialId())
@@ -300,8 +273,8 @@ public final class ScanLedger {
             latest.putIfAbsent(l.fingerprint() + "|" + l.credentialId(), l);
         }
         List<Leak> out = new ArrayList<>(latest.values());
-        out.sort(java.util.Comparator.comparingInt((Leak l) -> l.severity().ordinal())
-                .thenComparing(Leak::foundAt, java.util.Comparator.reverseOrder()));
+        out.sort(Comparator.comparingInt((Leak l) -> l.severity().ordinal())
+                .thenComparing(Leak::foundAt, Comparator.reverseOrder()));
         return out;
     }
 
@@ -341,7 +314,7 @@ public final class ScanLedger {
                 rs.getString("fingerprint").strip(),
                 rs.getString("rule_id"),
                 Severity.parse(rs.getString("severity")),
-                Confidence.valueOf(rs.getString("confidence").toUpperCase(java.util.Locale.ROOT)),
+                Confidence.valueOf(rs.getString("confidence").toUpperCase(Locale.ROOT)),
                 rs.getString("redacted"),
                 rs.getString("path"),
                 rs.getInt("line"),
