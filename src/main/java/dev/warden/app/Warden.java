@@ -15,16 +15,19 @@ import dev.warden.broker.lease.Leases;
 import dev.warden.discovery.Connectors;
 import dev.warden.discovery.Importer;
 import dev.warden.http.HttpServer;
+import dev.warden.inventory.IdentityDetails;
 import dev.warden.inventory.Inventory;
 import dev.warden.keys.SecretBox;
 import dev.warden.policy.SighupReload;
 import dev.warden.posture.Checks;
+import dev.warden.posture.Finding;
 import dev.warden.posture.LeakSighting;
 import dev.warden.posture.LeakSource;
 import dev.warden.posture.Posture;
 import dev.warden.posture.PosturePolicy;
 import dev.warden.posture.Signal;
 import dev.warden.posture.SignalSource;
+import dev.warden.scan.Leak;
 import dev.warden.scan.ScanLedger;
 import dev.warden.scan.Scans;
 import dev.warden.store.Database;
@@ -61,6 +64,7 @@ public final class Warden implements AutoCloseable {
     private final ScanLedger scanLedger;
     private final Scans scans;
     private final Posture posture;
+    private final IdentityDetails<Leak, Finding> identityDetails;
     private final StoreLocation location;
     private SecretBox secretBox;
     private HttpServer http;
@@ -117,6 +121,7 @@ public final class Warden implements AutoCloseable {
                 clock,
                 Checks.builtIn(),
                 policy);
+        this.identityDetails = new IdentityDetails<>(inventory, scanLedger::leaksForIdentity, posture::forIdentity);
     }
 
     /** NHI2 reads the scanner's linked hits: posture and scan stay independent of each other. */
@@ -243,7 +248,7 @@ public final class Warden implements AutoCloseable {
                 inventory,
                 importer,
                 ingester,
-                scanLedger,
+                identityDetails,
                 scans,
                 posture,
                 tokens,
@@ -281,6 +286,11 @@ public final class Warden implements AutoCloseable {
         return inventory;
     }
 
+    /** One identity with its leaks and findings, as the CLI and the API show it. */
+    public IdentityDetails<Leak, Finding> identityDetails() {
+        return identityDetails;
+    }
+
     public Importer importer() {
         return importer;
     }
@@ -308,11 +318,6 @@ public final class Warden implements AutoCloseable {
             secretBox = SecretBox.open(db, location.dataDir());
         }
         return secretBox;
-    }
-
-    /** Recorded scans and their hits. */
-    public ScanLedger scanLedger() {
-        return scanLedger;
     }
 
     /** Secret scans against this store: hits linked to the inventory and recorded. */

@@ -7,13 +7,14 @@ import dev.warden.input.Echo;
 import dev.warden.inventory.Credential;
 import dev.warden.inventory.Entitlement;
 import dev.warden.inventory.Identity;
+import dev.warden.inventory.IdentityDetail;
 import dev.warden.inventory.IdentityFilter;
 import dev.warden.inventory.IdentityKind;
-import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.InventoryStore;
 import dev.warden.inventory.Nature;
 import dev.warden.inventory.Page;
+import dev.warden.posture.Finding;
 import dev.warden.scan.Leak;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -41,8 +43,7 @@ final class IdentitiesCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "a subcommand is required (list, show, classify)");
+        throw new ParameterException(spec.commandLine(), "a subcommand is required (list, show, classify)");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List identities (filters are AND-ed).")
@@ -151,7 +152,8 @@ final class IdentitiesCommand implements Runnable {
     @Command(
             name = "show",
             mixinStandardHelpOptions = true,
-            description = "Show one identity with its credentials and entitlements.")
+            description = "Show one identity with its credentials, entitlements, trusts, leaked secrets and current"
+                    + " findings (the table leaves out trusts and findings).")
     static final class ShowCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -175,43 +177,20 @@ final class IdentitiesCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             try (Warden w = store.open()) {
-                IdentityRecord r = w.inventory()
+                IdentityDetail<Leak, Finding> d = w.identityDetails()
                         .show(id, null)
                         .orElseThrow(() -> new IllegalArgumentException("no identity '" + Echo.shown(id) + "'"));
-                List<Leak> leaks = w.scanLedger().leaksForIdentity(r.identity().id());
                 if (format == Format.json) {
-                    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
-                    body.put("identity", r.identity());
-                    body.put("credentials", r.credentials());
-                    body.put("entitlements", r.entitlements());
-                    body.put("leaks", leaks);
-                    out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(body));
+                    out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(d));
                     return Main.OK;
                 }
-                print(out, r);
-                out.println();
-                out.println("Leaks (" + leaks.size() + ")");
-                Table l = new Table("SEVERITY", "RULE", "LOCATION", "SECRET", "COMMIT", "CREDENTIAL", "FOUND");
-                for (Leak k : leaks) {
-                    l.row(
-                            k.severity().value(),
-                            k.rule(),
-                            k.file() + ":" + k.line(),
-                            k.redacted(),
-                            k.commit() == null
-                                    ? null
-                                    : k.commit()
-                                            .substring(
-                                                    0, Math.min(12, k.commit().length())),
-                            k.credentialId(),
-                            k.foundAt());
-                }
-                l.print(out);
+                print(out, d);
             }
             return Main.OK;
         }
 
-        private static void print(PrintWriter out, IdentityRecord r) {
+        /** The table: identity fields, credentials, entitlements and leaks (trusts and findings: --format json). */
+        private static void print(PrintWriter out, IdentityDetail<Leak, Finding> r) {
             Identity i = r.identity();
             Table t = new Table("FIELD", "VALUE");
             t.row("id", i.id())
@@ -250,6 +229,23 @@ final class IdentitiesCommand implements Runnable {
                 e.row(en.effect().value(), en.action(), en.resource(), en.grantedVia());
             }
             e.print(out);
+            out.println();
+            out.println("Leaks (" + r.leaks().size() + ")");
+            Table l = new Table("SEVERITY", "RULE", "LOCATION", "SECRET", "COMMIT", "CREDENTIAL", "FOUND");
+            for (Leak k : r.leaks()) {
+                l.row(
+                        k.severity().value(),
+                        k.rule(),
+                        k.file() + ":" + k.line(),
+                        k.redacted(),
+                        k.commit() == null
+                                ? null
+                                : k.commit()
+                                        .substring(0, Math.min(12, k.commit().length())),
+                        k.credentialId(),
+                        k.foundAt());
+            }
+            l.print(out);
         }
     }
 

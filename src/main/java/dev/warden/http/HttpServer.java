@@ -8,9 +8,11 @@ import dev.warden.auth.TokenService;
 import dev.warden.broker.Broker;
 import dev.warden.config.Json;
 import dev.warden.discovery.Importer;
+import dev.warden.inventory.IdentityDetails;
 import dev.warden.inventory.Inventory;
+import dev.warden.posture.Finding;
 import dev.warden.posture.Posture;
-import dev.warden.scan.ScanLedger;
+import dev.warden.scan.Leak;
 import dev.warden.scan.Scans;
 import dev.warden.store.Database;
 import dev.warden.store.StoreException;
@@ -60,7 +62,7 @@ public final class HttpServer {
             Inventory inventory,
             Importer importer,
             Ingester ingester,
-            ScanLedger scanLedger,
+            IdentityDetails<Leak, Finding> identities,
             Scans scans,
             Posture posture,
             TokenService tokens,
@@ -75,7 +77,7 @@ public final class HttpServer {
         this.tls = tls;
         List<Route> all = new ArrayList<>();
         all.addAll(new SystemRoutes(db, metrics, OpenApi.load(mapper)).routes());
-        all.addAll(new IdentityRoutes(inventory, scanLedger, posture, mapper).routes());
+        all.addAll(new IdentityRoutes(inventory, identities, mapper).routes());
         all.addAll(new ImportRoutes(importer).routes());
         all.addAll(new UsageRoutes(ingester).routes());
         all.addAll(new FindingRoutes(posture, mapper, clock).routes());

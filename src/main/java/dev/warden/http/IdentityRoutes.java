@@ -4,15 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.Role.Permission;
 import dev.warden.input.Echo;
+import dev.warden.inventory.IdentityDetails;
 import dev.warden.inventory.IdentityFilter;
 import dev.warden.inventory.IdentityKind;
-import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.Inventory;
+import dev.warden.inventory.InventoryStore;
 import dev.warden.inventory.Nature;
-import dev.warden.posture.Posture;
-import dev.warden.scan.ScanLedger;
+import dev.warden.posture.Finding;
+import dev.warden.scan.Leak;
+import dev.warden.store.Ids;
 import io.javalin.http.Context;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -23,14 +26,12 @@ final class IdentityRoutes {
             Set.of("kind", "source", "owner", "owned", "environment", "status", "q", "externalId", "nature");
 
     private final Inventory inventory;
-    private final ScanLedger scans;
-    private final Posture posture;
+    private final IdentityDetails<Leak, Finding> details;
     private final ObjectMapper mapper;
 
-    IdentityRoutes(Inventory inventory, ScanLedger scans, Posture posture, ObjectMapper mapper) {
+    IdentityRoutes(Inventory inventory, IdentityDetails<Leak, Finding> details, ObjectMapper mapper) {
         this.inventory = inventory;
-        this.scans = scans;
-        this.posture = posture;
+        this.details = details;
         this.mapper = mapper;
     }
 
@@ -47,7 +48,7 @@ final class IdentityRoutes {
 
     private void list(Context ctx) {
         Params.allowOnly(ctx, union(FILTERS, Set.of("limit", "cursor")));
-        int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, dev.warden.inventory.InventoryStore.MAX_LIMIT);
+        int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, InventoryStore.MAX_LIMIT);
         ctx.json(inventory.list(filter(ctx), ctx.queryParam("cursor"), limit));
     }
 
@@ -55,29 +56,19 @@ final class IdentityRoutes {
         Params.allowOnly(ctx, Set.of());
         String id = ctx.pathParam("id");
         ApiToken token = HttpServer.token(ctx);
-        if (!dev.warden.store.Ids.isValid(id)) {
+        if (!Ids.isValid(id)) {
             throw Problem.notFound("no identity with id '" + Echo.shown(id)
                     + "' (ids are UUIDs; find one by external id with GET /v1/identities?externalId=...)");
         }
-        IdentityRecord r = inventory
-                .show(id, token.team())
-                .orElseThrow(() -> Problem.notFound("no identity with id '" + id + "'"));
-        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("identity", r.identity());
-        body.put("credentials", r.credentials());
-        body.put("entitlements", r.entitlements());
-        body.put("trusts", r.trusts());
-        body.put("leaks", scans.leaksForIdentity(r.identity().id()));
-        body.put("findings", posture.forIdentity(r.identity().id()));
-        ctx.json(body);
+        ctx.json(
+                details.show(id, token.team()).orElseThrow(() -> Problem.notFound("no identity with id '" + id + "'")));
     }
 
     private void classify(Context ctx) {
         Params.allowOnly(ctx, Set.of());
         String id = ctx.pathParam("id");
         Classification c = JsonBody.read(ctx, mapper, Classification.class);
-        if (!dev.warden.store.Ids.isValid(id)
-                || inventory.show(id, HttpServer.token(ctx).team()).isEmpty()) {
+        if (!Ids.isValid(id) || inventory.show(id, HttpServer.token(ctx).team()).isEmpty()) {
             throw Problem.notFound("no identity with id '" + Echo.shown(id) + "'");
         }
         Nature nature = c.nature() == null ? null : Nature.parse(c.nature());
@@ -115,7 +106,7 @@ final class IdentityRoutes {
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
-        java.util.HashSet<String> s = new java.util.HashSet<>(a);
+        HashSet<String> s = new HashSet<>(a);
         s.addAll(b);
         return s;
     }
