@@ -9,7 +9,7 @@ import dev.warden.inventory.Page;
 import dev.warden.posture.Evaluation;
 import dev.warden.posture.Finding;
 import dev.warden.posture.FindingFilter;
-import dev.warden.posture.FindingStatus;
+import dev.warden.posture.FindingsGate;
 import dev.warden.posture.Posture;
 import dev.warden.posture.PosturePolicy;
 import dev.warden.posture.Risk;
@@ -19,7 +19,6 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -101,7 +100,7 @@ final class FindingsCommand implements Callable<Integer> {
         // Every option is checked before the store is opened: bad input writes nothing.
         Risk r = risk == null ? null : Risk.parse(risk);
         Severity min = severity == null ? null : Severity.parse(severity);
-        Severity fail = failOn == null ? null : Severity.parse(failOn);
+        FindingsGate gate = failOn == null ? null : FindingsGate.parse(failOn);
         var statuses = FindingFilter.statuses(status);
         String fmt = format.toLowerCase(Locale.ROOT);
         if (!List.of("table", "json", "csv").contains(fmt)) {
@@ -131,31 +130,14 @@ final class FindingsCommand implements Callable<Integer> {
                     cursor = p.nextCursor();
                 } while (cursor != null && shown.size() < limit);
                 more = cursor != null;
-                boolean openListed = statuses == null || statuses.contains(FindingStatus.OPEN);
-                failed = fail != null
-                        && openListed
-                        && !w.posture()
-                                .list(
-                                        new FindingFilter(
-                                                r,
-                                                min == null ? fail : Severity.max(min, fail),
-                                                EnumSet.of(FindingStatus.OPEN),
-                                                identityId,
-                                                null),
-                                        null,
-                                        1)
-                                .items()
-                                .isEmpty();
+                failed = gate != null && gate.failedBy(w.posture(), filter);
             } else {
                 Posture.View v = w.posture().evaluateAsOf(at, policy, filter);
                 evaluation = v.evaluation();
                 shown.addAll(
                         v.findings().subList(0, Math.min(limit, v.findings().size())));
                 more = v.findings().size() > limit;
-                failed = fail != null
-                        && v.findings().stream()
-                                .anyMatch(f -> f.status() == FindingStatus.OPEN
-                                        && f.severity().atLeast(fail));
+                failed = gate != null && gate.failedBy(v);
             }
             switch (fmt) {
                 case "json" -> json(out, evaluation, shown, more);
