@@ -2,13 +2,12 @@ package dev.warden.cli;
 
 import dev.warden.app.Warden;
 import dev.warden.audit.AuditLog;
-import dev.warden.config.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -22,7 +21,7 @@ final class AuditCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (verify)");
+        throw new ParameterException(spec.commandLine(), "a subcommand is required (verify)");
     }
 
     @Command(
@@ -37,12 +36,8 @@ final class AuditCommand implements Runnable {
         @Mixin
         StoreOptions store;
 
-        @Option(
-                names = "--format",
-                paramLabel = "FORMAT",
-                defaultValue = "table",
-                description = "table or json (default ${DEFAULT-VALUE}).")
-        Format format;
+        @Mixin
+        FormatOption format = FormatOption.of(Format.table, Format.json);
 
         @Override
         public Integer call() throws Exception {
@@ -51,14 +46,15 @@ final class AuditCommand implements Runnable {
             try (Warden w = store.open()) {
                 v = w.audit().verify();
             }
-            if (format == Format.json) {
-                out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(v));
-            } else if (v.intact()) {
-                out.println("audit log intact: " + v.checked() + " entries, head " + v.headSeq() + " " + v.headHash());
-            } else {
-                out.println("audit log BROKEN at entry " + v.firstBadSeq() + ": " + v.problem() + " (" + v.checked()
-                        + " entries before it verified)");
-            }
+            format.print(
+                    out,
+                    v,
+                    o -> o.println(
+                            v.intact()
+                                    ? "audit log intact: " + v.checked() + " entries, head " + v.headSeq() + " "
+                                            + v.headHash()
+                                    : "audit log BROKEN at entry " + v.firstBadSeq() + ": " + v.problem() + " ("
+                                            + v.checked() + " entries before it verified)"));
             return v.intact() ? Main.OK : Main.CHECK_FAILED;
         }
     }

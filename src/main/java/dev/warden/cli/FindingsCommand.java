@@ -1,5 +1,6 @@
 package dev.warden.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.app.Warden;
 import dev.warden.config.Json;
@@ -20,7 +21,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,12 +75,8 @@ final class FindingsCommand implements Callable<Integer> {
                     + " read-only.")
     String asOf;
 
-    @Option(
-            names = "--format",
-            paramLabel = "FORMAT",
-            defaultValue = "table",
-            description = "table, json or csv (default ${DEFAULT-VALUE}).")
-    String format;
+    @Mixin
+    FormatOption format = FormatOption.of(Format.table, Format.json, Format.csv);
 
     @Option(
             names = "--fail-on",
@@ -102,11 +98,6 @@ final class FindingsCommand implements Callable<Integer> {
         Severity min = severity == null ? null : Severity.parse(severity);
         FindingsGate gate = failOn == null ? null : FindingsGate.parse(failOn);
         var statuses = FindingFilter.statuses(status);
-        String fmt = format.toLowerCase(Locale.ROOT);
-        if (!List.of("table", "json", "csv").contains(fmt)) {
-            throw new IllegalArgumentException(
-                    "unknown format '" + Echo.shown(format) + "' (expected table, json or csv)");
-        }
         if (limit < 1 || limit > 1_000_000) {
             throw new IllegalArgumentException("--limit must be between 1 and 1000000");
         }
@@ -139,9 +130,9 @@ final class FindingsCommand implements Callable<Integer> {
                 more = v.findings().size() > limit;
                 failed = gate != null && gate.failedBy(v);
             }
-            switch (fmt) {
-                case "json" -> json(out, evaluation, shown, more);
-                case "csv" -> FindingsCsv.write(out, shown);
+            switch (format.value()) {
+                case json -> json(out, evaluation, shown, more);
+                case csv -> FindingsCsv.write(out, shown);
                 default -> table(out, evaluation, shown, more);
             }
             return failed ? Main.CHECK_FAILED : Main.OK;
@@ -161,12 +152,12 @@ final class FindingsCommand implements Callable<Integer> {
     }
 
     private static void json(PrintWriter out, Evaluation e, List<Finding> findings, boolean more) throws Exception {
-        var mapper = Json.mapper();
+        ObjectMapper mapper = Json.mapper();
         ObjectNode body = mapper.createObjectNode();
         body.set("evaluation", mapper.valueToTree(e));
         body.set("findings", mapper.valueToTree(findings));
         body.put("truncated", more);
-        out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+        FormatOption.json(out, body);
     }
 
     private static void table(PrintWriter out, Evaluation e, List<Finding> findings, boolean more) {

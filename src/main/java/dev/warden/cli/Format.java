@@ -1,7 +1,11 @@
 package dev.warden.cli;
 
-/** How a command prints data. */
+/** How a command prints data; each command prints some of these ({@link FormatOption}). */
 enum Format {
     table,
-    json
+    json,
+    csv,
+    sarif,
+    md,
+    html
 }

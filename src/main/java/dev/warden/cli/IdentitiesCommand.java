@@ -1,8 +1,6 @@
 package dev.warden.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.app.Warden;
-import dev.warden.config.Json;
 import dev.warden.input.Echo;
 import dev.warden.inventory.Credential;
 import dev.warden.inventory.Entitlement;
@@ -92,12 +90,8 @@ final class IdentitiesCommand implements Runnable {
                 description = "At most N identities (1-1000000, default ${DEFAULT-VALUE}).")
         int limit;
 
-        @Option(
-                names = "--format",
-                paramLabel = "FORMAT",
-                defaultValue = "table",
-                description = "table or json (default ${DEFAULT-VALUE}).")
-        Format format;
+        @Mixin
+        FormatOption format = FormatOption.of(Format.table, Format.json);
 
         @Override
         public Integer call() throws Exception {
@@ -125,10 +119,8 @@ final class IdentitiesCommand implements Runnable {
                     items.addAll(page.items());
                     cursor = page.nextCursor();
                 } while (cursor != null && items.size() < limit);
-                if (format == Format.json) {
-                    ObjectMapper mapper = Json.mapper();
-                    out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(items));
-                } else {
+                boolean more = cursor != null;
+                format.print(out, items, o -> {
                     Table t = new Table("ID", "KIND", "NAME", "SOURCE", "ENV", "OWNER", "STATUS");
                     for (Identity i : items) {
                         t.row(
@@ -140,10 +132,9 @@ final class IdentitiesCommand implements Runnable {
                                 i.businessOwner() != null ? i.businessOwner() : i.technicalOwner(),
                                 i.status().value());
                     }
-                    t.print(out);
-                    out.println(
-                            items.size() + (cursor != null ? "+ identities (raise --limit for more)" : " identities"));
-                }
+                    t.print(o);
+                    o.println(items.size() + (more ? "+ identities (raise --limit for more)" : " identities"));
+                });
             }
             return Main.OK;
         }
@@ -166,12 +157,8 @@ final class IdentitiesCommand implements Runnable {
                 description = "Warden id, or canonical external id (ARN, system:serviceaccount:NS:NAME, ...).")
         String id;
 
-        @Option(
-                names = "--format",
-                paramLabel = "FORMAT",
-                defaultValue = "table",
-                description = "table or json (default ${DEFAULT-VALUE}).")
-        Format format;
+        @Mixin
+        FormatOption format = FormatOption.of(Format.table, Format.json);
 
         @Override
         public Integer call() throws Exception {
@@ -180,11 +167,7 @@ final class IdentitiesCommand implements Runnable {
                 IdentityDetail<Leak, Finding> d = w.identityDetails()
                         .show(id, null)
                         .orElseThrow(() -> new IllegalArgumentException("no identity '" + Echo.shown(id) + "'"));
-                if (format == Format.json) {
-                    out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(d));
-                    return Main.OK;
-                }
-                print(out, d);
+                format.print(out, d, o -> print(o, d));
             }
             return Main.OK;
         }

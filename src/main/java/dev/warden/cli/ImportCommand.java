@@ -1,7 +1,6 @@
 package dev.warden.cli;
 
 import dev.warden.app.Warden;
-import dev.warden.config.Json;
 import dev.warden.discovery.ImportOptions;
 import dev.warden.discovery.ImportRun;
 import dev.warden.input.Input;
@@ -58,12 +57,8 @@ final class ImportCommand implements Callable<Integer> {
             description = "Environment variable holding the PKCS#12/JKS password.")
     String passwordEnv;
 
-    @Option(
-            names = "--format",
-            paramLabel = "FORMAT",
-            defaultValue = "table",
-            description = "table or json (default ${DEFAULT-VALUE}).")
-    Format format;
+    @Mixin
+    FormatOption format = FormatOption.of(Format.table, Format.json);
 
     @Override
     public Integer call() throws Exception {
@@ -80,11 +75,7 @@ final class ImportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Warden w = store.open()) {
             ImportRun run = w.importer().run(source, in, options, TokenCommand.actor());
-            if (format == Format.json) {
-                out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(run));
-            } else {
-                print(out, run);
-            }
+            format.print(out, run, o -> print(o, run));
         }
         return Main.OK;
     }

@@ -1,7 +1,6 @@
 package dev.warden.cli;
 
 import dev.warden.app.Warden;
-import dev.warden.config.Json;
 import dev.warden.discovery.ImportRun;
 import java.io.PrintWriter;
 import java.util.List;
@@ -27,12 +26,8 @@ final class ImportsCommand implements Callable<Integer> {
             description = "How many runs (1-1000, default ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(
-            names = "--format",
-            paramLabel = "FORMAT",
-            defaultValue = "table",
-            description = "table or json (default ${DEFAULT-VALUE}).")
-    Format format;
+    @Mixin
+    FormatOption format = FormatOption.of(Format.table, Format.json);
 
     @Override
     public Integer call() throws Exception {
@@ -42,26 +37,24 @@ final class ImportsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Warden w = store.open()) {
             List<ImportRun> runs = w.importer().runs(limit);
-            if (format == Format.json) {
-                out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(runs));
-                return Main.OK;
-            }
-            Table t = new Table(
-                    "ID", "SOURCE", "STARTED", "STATUS", "ADDED", "UPDATED", "UNCHANGED", "REMOVED", "MS", "ERROR");
-            for (ImportRun r : runs) {
-                t.row(
-                        r.id(),
-                        r.source(),
-                        r.startedAt(),
-                        r.status(),
-                        r.added(),
-                        r.updated(),
-                        r.unchanged(),
-                        r.removed(),
-                        r.durationMs(),
-                        r.error());
-            }
-            t.print(out);
+            format.print(out, runs, o -> {
+                Table t = new Table(
+                        "ID", "SOURCE", "STARTED", "STATUS", "ADDED", "UPDATED", "UNCHANGED", "REMOVED", "MS", "ERROR");
+                for (ImportRun r : runs) {
+                    t.row(
+                            r.id(),
+                            r.source(),
+                            r.startedAt(),
+                            r.status(),
+                            r.added(),
+                            r.updated(),
+                            r.unchanged(),
+                            r.removed(),
+                            r.durationMs(),
+                            r.error());
+                }
+                t.print(o);
+            });
         }
         return Main.OK;
     }

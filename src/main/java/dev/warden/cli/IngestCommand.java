@@ -1,7 +1,6 @@
 package dev.warden.cli;
 
 import dev.warden.app.Warden;
-import dev.warden.config.Json;
 import dev.warden.input.Input;
 import dev.warden.usage.IngestRun;
 import dev.warden.usage.UsageOptions;
@@ -46,12 +45,8 @@ final class IngestCommand implements Callable<Integer> {
             description = "Kubernetes cluster the audit log comes from (k8s-audit; as given to import kubernetes).")
     String cluster;
 
-    @Option(
-            names = "--format",
-            paramLabel = "FORMAT",
-            defaultValue = "table",
-            description = "table or json (default ${DEFAULT-VALUE}).")
-    Format output;
+    @Mixin
+    FormatOption output = FormatOption.of(Format.table, Format.json);
 
     @Override
     public Integer call() throws Exception {
@@ -61,15 +56,12 @@ final class IngestCommand implements Callable<Integer> {
         try (Warden w = store.open()) {
             run = w.ingester().run(format, inputs.stream().map(Input::parse).toList(), options, TokenCommand.actor());
         }
-        if (output == Format.json) {
-            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(run));
-        } else {
-            out.println(
-                    "ingest " + run.id() + " (" + run.format() + "): " + run.status() + ", " + run.files() + " files, "
-                            + run.events() + " events, " + run.skipped() + " records skipped, " + run.unmatched()
-                            + " events of identities not in the inventory (kept)");
-            run.problems().forEach(p -> out.println("  " + p));
-        }
+        output.print(out, run, o -> {
+            o.println("ingest " + run.id() + " (" + run.format() + "): " + run.status() + ", " + run.files()
+                    + " files, " + run.events() + " events, " + run.skipped() + " records skipped, "
+                    + run.unmatched() + " events of identities not in the inventory (kept)");
+            run.problems().forEach(p -> o.println("  " + p));
+        });
         return run.status().equals(IngestRun.SUCCEEDED) && run.skipped() == 0 ? Main.OK : Main.CHECK_FAILED;
     }
 }

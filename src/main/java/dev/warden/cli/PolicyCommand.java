@@ -1,6 +1,5 @@
 package dev.warden.cli;
 
-import dev.warden.config.Json;
 import dev.warden.policy.Decision;
 import dev.warden.policy.PolicyException;
 import dev.warden.policy.PolicyInput;
@@ -15,8 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -31,8 +32,7 @@ final class PolicyCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "a subcommand is required (test, explain)");
+        throw new ParameterException(spec.commandLine(), "a subcommand is required (test, explain)");
     }
 
     static PolicySet load(Path dir) {
@@ -57,8 +57,8 @@ final class PolicyCommand implements Runnable {
         @Parameters(paramLabel = "DIR", description = "Policy directory.")
         Path dir;
 
-        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json.")
-        Format format;
+        @Mixin
+        FormatOption format = FormatOption.of(Format.table, Format.json);
 
         @Option(names = "--verbose", description = "Show each policy's verdict for failed cases.")
         boolean verbose;
@@ -70,7 +70,7 @@ final class PolicyCommand implements Runnable {
             List<PolicyTests.Result> results =
                     PolicyTests.run(set, dir, Clock.systemUTC().instant());
             long failed = results.stream().filter(r -> !r.passed()).count();
-            if (format == Format.json) {
+            if (format.is(Format.json)) {
                 List<Map<String, Object>> rows = results.stream()
                         .map(r -> {
                             Map<String, Object> m = new LinkedHashMap<>();
@@ -88,7 +88,7 @@ final class PolicyCommand implements Runnable {
                 doc.put("cases", rows);
                 doc.put("passed", results.size() - failed);
                 doc.put("failed", failed);
-                out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+                FormatOption.json(out, doc);
             } else {
                 Table t = new Table("RESULT", "CASE", "EXPECTED", "ACTUAL", "REASON");
                 for (PolicyTests.Result r : results) {
@@ -134,8 +134,8 @@ final class PolicyCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "INPUT", description = "Input file (YAML or JSON).")
         Path input;
 
-        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json.")
-        Format format;
+        @Mixin
+        FormatOption format = FormatOption.of(Format.table, Format.json);
 
         @Override
         public Integer call() throws Exception {
@@ -143,7 +143,7 @@ final class PolicyCommand implements Runnable {
             PolicySet set = load(dir);
             PolicyInput in = PolicyTests.readInput(input, Clock.systemUTC().instant());
             Decision d = set.decide(in, true);
-            if (format == Format.json) {
+            if (format.is(Format.json)) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("decision", d.allowed() ? "allow" : "deny");
                 doc.put("policy", d.policy());
@@ -153,7 +153,7 @@ final class PolicyCommand implements Runnable {
                 doc.put("scopes", d.scopes());
                 doc.put("owner", d.owner());
                 doc.put("trace", d.trace());
-                out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+                FormatOption.json(out, doc);
             } else {
                 out.println("decision: " + (d.allowed() ? "ALLOW" : "DENY")
                         + (d.allowed() ? "" : " (" + d.oauthError() + ")"));

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
             "A posture report for an auditor, per OWASP NHI Top 10 risk or NIST CSF 2.0 subcategory: findings by"
                     + " severity, the identities with the most severe ones, and the change since the previous"
                     + " evaluation. Reads the latest evaluation (run 'warden findings' first); writes nothing to the"
-                    + " store."
+                    + " store. The html format is one self-contained page."
         })
 final class ReportCommand implements Callable<Integer> {
     @Spec
@@ -36,12 +36,8 @@ final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FRAMEWORK", description = "owasp-nhi or nist-csf.")
     String framework;
 
-    @Option(
-            names = "--format",
-            paramLabel = "FORMAT",
-            defaultValue = "md",
-            description = "md, json or html (a self-contained page; default ${DEFAULT-VALUE}).")
-    String format;
+    @Mixin
+    FormatOption format = FormatOption.of(Format.md, Format.json, Format.html);
 
     @Option(names = "--output", paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
@@ -56,7 +52,7 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PostureReport.Framework f = PostureReport.Framework.parse(framework);
-        ReportWriter.Format fmt = ReportWriter.Format.parse(format);
+        ReportWriter.Format fmt = ReportWriter.Format.parse(format.value().name());
         if (top < 1 || top > 100) {
             throw new IllegalArgumentException("--top must be between 1 and 100");
         }

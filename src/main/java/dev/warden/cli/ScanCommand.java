@@ -44,13 +44,6 @@ import picocli.CommandLine.Spec;
                     + " $WARDEN_SCAN_KEY, else a key made for this run."
         })
 final class ScanCommand implements Callable<Integer> {
-    /** Output formats of a scan. */
-    enum ScanFormat {
-        table,
-        json,
-        sarif
-    }
-
     @Spec
     CommandSpec spec;
 
@@ -72,12 +65,8 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--staged", description = "Scan the lines staged for the next commit (pre-commit hook).")
     boolean staged;
 
-    @Option(
-            names = "--format",
-            paramLabel = "FORMAT",
-            defaultValue = "table",
-            description = "table, json or sarif (default ${DEFAULT-VALUE}).")
-    ScanFormat format;
+    @Mixin
+    FormatOption format = FormatOption.of(Format.table, Format.json, Format.sarif);
 
     @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE instead of stdout.")
     Path output;
@@ -217,14 +206,14 @@ final class ScanCommand implements Callable<Integer> {
 
     private void write(Report report, List<Path> targets) throws IOException {
         boolean reveal = !redact;
-        String text = switch (format) {
+        String text = switch (format.value()) {
             case json -> ReportWriter.json(report, reveal);
             case sarif ->
                 ReportWriter.sarif(
                         report,
                         reveal,
                         targets.size() == 1 && Files.isDirectory(targets.get(0)) ? targets.get(0) : null);
-            case table -> table(report, reveal);
+            default -> table(report, reveal);
         };
         if (output != null) {
             Path parent = output.toAbsolutePath().getParent();

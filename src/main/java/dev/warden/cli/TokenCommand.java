@@ -4,7 +4,6 @@ import dev.warden.app.Warden;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.Role;
 import dev.warden.auth.TokenService;
-import dev.warden.config.Json;
 import dev.warden.input.Echo;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -14,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -28,8 +28,7 @@ final class TokenCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "a subcommand is required (create, list, revoke)");
+        throw new ParameterException(spec.commandLine(), "a subcommand is required (create, list, revoke)");
     }
 
     static String actor() {
@@ -56,12 +55,8 @@ final class TokenCommand implements Runnable {
         @Option(names = "--description", paramLabel = "TEXT", description = "What the token is for.")
         String description;
 
-        @Option(
-                names = "--format",
-                paramLabel = "FORMAT",
-                defaultValue = "table",
-                description = "table or json (default ${DEFAULT-VALUE}).")
-        Format format;
+        @Mixin
+        FormatOption format = FormatOption.of(Format.table, Format.json);
 
         @Override
         public Integer call() throws Exception {
@@ -69,19 +64,17 @@ final class TokenCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             try (Warden w = store.open()) {
                 TokenService.Issued issued = w.tokens().create(r, team, description, actor());
-                if (format == Format.json) {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("token", issued.token());
-                    body.put("meta", issued.meta());
-                    out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(body));
-                } else {
-                    out.println(issued.token());
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("token", issued.token());
+                body.put("meta", issued.meta());
+                format.print(out, body, o -> {
+                    o.println(issued.token());
                     spec.commandLine()
                             .getErr()
                             .println("created " + r.value() + " token "
                                     + issued.meta().id() + (team != null ? " for team " + team : "")
                                     + "; it is shown only now");
-                }
+                });
             }
             return Main.OK;
         }
@@ -95,35 +88,30 @@ final class TokenCommand implements Runnable {
         @Mixin
         StoreOptions store;
 
-        @Option(
-                names = "--format",
-                paramLabel = "FORMAT",
-                defaultValue = "table",
-                description = "table or json (default ${DEFAULT-VALUE}).")
-        Format format;
+        @Mixin
+        FormatOption format = FormatOption.of(Format.table, Format.json);
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             try (Warden w = store.open()) {
                 var tokens = w.tokens().list();
-                if (format == Format.json) {
-                    out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(tokens));
-                    return Main.OK;
-                }
-                Table t = new Table("ID", "ROLE", "TEAM", "HINT", "CREATED", "CREATED BY", "REVOKED", "DESCRIPTION");
-                for (ApiToken a : tokens) {
-                    t.row(
-                            a.id(),
-                            a.role().value(),
-                            a.team(),
-                            "…" + a.hint(),
-                            a.createdAt(),
-                            a.createdBy(),
-                            a.revokedAt(),
-                            a.description());
-                }
-                t.print(out);
+                format.print(out, tokens, o -> {
+                    Table t =
+                            new Table("ID", "ROLE", "TEAM", "HINT", "CREATED", "CREATED BY", "REVOKED", "DESCRIPTION");
+                    for (ApiToken a : tokens) {
+                        t.row(
+                                a.id(),
+                                a.role().value(),
+                                a.team(),
+                                "…" + a.hint(),
+                                a.createdAt(),
+                                a.createdBy(),
+                                a.revokedAt(),
+                                a.description());
+                    }
+                    t.print(o);
+                });
             }
             return Main.OK;
         }

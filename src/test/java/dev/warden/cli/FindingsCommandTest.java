@@ -219,7 +219,10 @@ class FindingsCommandTest {
     void report_renders_the_latest_evaluation_for_an_auditor() throws Exception {
         assertError(store.run("report", "owasp-nhi"), 2, "no evaluation yet");
         assertError(store.run("report", "iso-27001"), 2, "unknown report 'iso-27001'");
-        assertError(store.run("report", "owasp-nhi", "--format", "pdf"), 2, "unknown report format 'pdf'");
+        assertError(
+                store.run("report", "owasp-nhi", "--format", "pdf"),
+                2,
+                "unknown format 'pdf' (expected md, json or html)");
         assertError(store.run("report", "owasp-nhi", "--top", "0"), 2, "--top must be between 1 and 100");
         assertOk(store.run("findings"));
         assertOk(store.run("findings"));
