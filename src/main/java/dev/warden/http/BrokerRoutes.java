@@ -287,9 +287,7 @@ final class BrokerRoutes {
             ctx.json(out);
         } catch (PolicyException e) {
             throw new Problem(
-                    422,
-                    "Unprocessable Content",
-                    "policies not reloaded; the previous set stays active: " + String.join("; ", e.problems()));
+                    422, "policies not reloaded; the previous set stays active: " + String.join("; ", e.problems()));
         }
     }
 

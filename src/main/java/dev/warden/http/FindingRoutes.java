@@ -80,7 +80,7 @@ final class FindingRoutes {
         Params.allowOnly(ctx, Set.of());
         ApiToken token = HttpServer.token(ctx);
         if (token.team() != null) {
-            throw new Problem(403, "Forbidden", "a team token may not evaluate the whole estate");
+            throw new Problem(403, "a team token may not evaluate the whole estate");
         }
         ctx.json(posture.evaluate(token.actor()));
     }

@@ -129,27 +129,21 @@ public final class HttpServer {
                     r.handler().handle(ctx);
                 });
             }
-            config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e.status(), e.title(), e.getMessage()));
+            config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage()));
             config.routes.exception(
-                    HttpResponseException.class,
-                    (e, ctx) -> problem(
-                            ctx,
-                            e.getStatus(),
-                            io.javalin.http.HttpStatus.forStatus(e.getStatus()).getMessage(),
-                            lower(e.getMessage())));
+                    HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), lower(e.getMessage())));
             config.routes.exception(
-                    Posture.NoSuchFindingException.class, (e, ctx) -> problem(ctx, 404, "Not Found", e.getMessage()));
-            config.routes.exception(
-                    IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Bad Request", e.getMessage()));
+                    Posture.NoSuchFindingException.class, (e, ctx) -> problem(ctx, 404, e.getMessage()));
+            config.routes.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));
             config.routes.exception(StoreException.class, (e, ctx) -> {
                 String ref = UUID.randomUUID().toString();
                 LOG.error("event=store_error ref={} error=\"{}\"", ref, e.getMessage(), e);
-                problem(ctx, 503, "Service Unavailable", "the store is unavailable (reference " + ref + ")");
+                problem(ctx, 503, "the store is unavailable (reference " + ref + ")");
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 String ref = UUID.randomUUID().toString();
                 LOG.error("event=internal_error ref={} path={}", ref, ctx.path(), e);
-                problem(ctx, 500, "Internal Server Error", "internal error (reference " + ref + ")");
+                problem(ctx, 500, "internal error (reference " + ref + ")");
             });
         });
         app.start(bind, port);
@@ -187,16 +181,15 @@ public final class HttpServer {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"warden\"");
-            throw new Problem(401, "Unauthorized", "missing bearer token (send Authorization: Bearer wdn_...)");
+            throw new Problem(401, "missing bearer token (send Authorization: Bearer wdn_...)");
         }
         ApiToken token = tokens.authenticate(header.substring(7).strip()).orElseThrow(() -> {
             ctx.header("WWW-Authenticate", "Bearer realm=\"warden\", error=\"invalid_token\"");
-            return new Problem(401, "Unauthorized", "invalid, revoked or expired token");
+            return new Problem(401, "invalid, revoked or expired token");
         });
         if (!token.role().permits(r.permission())) {
             throw new Problem(
                     403,
-                    "Forbidden",
                     "role '" + token.role().value() + "' may not "
                             + r.permission()
                                     .name()
@@ -211,8 +204,9 @@ public final class HttpServer {
         return ctx.attribute(TOKEN_ATTRIBUTE);
     }
 
-    private void problem(Context ctx, int status, String title, String detail) {
+    private void problem(Context ctx, int status, String detail) {
         drainUnreadBody(ctx);
+        String title = Problem.title(status);
         Problem.Body body = new Problem.Body("about:blank", title, status, detail, ctx.path());
         try {
             ctx.status(status).contentType(PROBLEM_JSON).result(mapper.writeValueAsString(body));

@@ -55,7 +55,7 @@ final class ImportRoutes {
                                     .toList()) + ")");
         }
         if (ctx.contentLength() > MAX_IMPORT) {
-            throw new Problem(413, "Content Too Large", "import body exceeds " + MAX_IMPORT + " bytes");
+            throw new Problem(413, "import body exceeds " + MAX_IMPORT + " bytes");
         }
         String password = ctx.header(KEYSTORE_PASSWORD_HEADER);
         ImportOptions options = new ImportOptions(

@@ -8,6 +8,7 @@ import dev.warden.input.Echo;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 
 /** Reads a JSON request body into a record, answering 415/400/413 with the field or position at fault. */
 final class JsonBody {
@@ -20,18 +21,17 @@ final class JsonBody {
     /** Reads at most {@code max} bytes. */
     static <T> T read(Context ctx, ObjectMapper mapper, Class<T> type, long max) {
         String contentType = ctx.contentType();
-        if (contentType == null
-                || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new Problem(415, "Unsupported Media Type", "request body must be application/json");
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new Problem(415, "request body must be application/json");
         }
         long declared = ctx.contentLength();
         if (declared > max) {
-            throw new Problem(413, "Content Too Large", "request body exceeds " + max + " bytes");
+            throw new Problem(413, "request body exceeds " + max + " bytes");
         }
         try (InputStream in = ctx.bodyInputStream()) {
             byte[] body = in.readNBytes((int) max + 1);
             if (body.length > max) {
-                throw new Problem(413, "Content Too Large", "request body exceeds " + max + " bytes");
+                throw new Problem(413, "request body exceeds " + max + " bytes");
             }
             T value = mapper.readValue(body, type);
             if (value == null) {

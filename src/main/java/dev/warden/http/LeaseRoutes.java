@@ -102,16 +102,16 @@ final class LeaseRoutes {
         if (bearer != null && bearer.startsWith(TokenService.PREFIX)) {
             ApiToken t = tokens.authenticate(bearer).orElseThrow(() -> {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"warden\", error=\"invalid_token\"");
-                return new Problem(401, "Unauthorized", "invalid, revoked or expired token");
+                return new Problem(401, "invalid, revoked or expired token");
             });
             if (!t.role().permits(Permission.ISSUE_CREDENTIALS)) {
-                throw new Problem(403, "Forbidden", "role '" + t.role().value() + "' may not obtain credentials");
+                throw new Problem(403, "role '" + t.role().value() + "' may not obtain credentials");
             }
             String workload = body.workload() == null ? t.actor() : checkWorkload(body.workload());
             grant = new Leases.Grant(workload, identity(workload, clock.instant()), t.actor());
         } else if (bearer != null || !chain.isEmpty()) {
             if (broker == null) {
-                throw new Problem(401, "Unauthorized", "workload proofs need the broker; use a Warden API token");
+                throw new Problem(401, "workload proofs need the broker; use a Warden API token");
             }
             if (body.workload() != null) {
                 throw Problem.badRequest("workload is set by the subject token; do not send it");
@@ -136,13 +136,13 @@ final class LeaseRoutes {
                                         ttl,
                                         ctx.req().getRemoteAddr());
             } catch (dev.warden.broker.attest.AttestationException e) {
-                throw new Problem(401, "Unauthorized", "client certificate: " + e.getMessage());
+                throw new Problem(401, "client certificate: " + e.getMessage());
             } catch (OAuthError e) {
                 if (e.status() == 401) {
                     ctx.header("WWW-Authenticate", "Bearer realm=\"warden\", error=\"invalid_token\"");
                 }
                 int status = e.status() == 400 && "invalid_target".equals(e.error()) ? 403 : e.status();
-                throw new Problem(status, title(status), e.description());
+                throw new Problem(status, e.description());
             }
             Duration decided = a.decision().ttl();
             if (decided != null && (ttl == null || decided.compareTo(ttl) < 0)) {
@@ -153,7 +153,6 @@ final class LeaseRoutes {
             ctx.header("WWW-Authenticate", "Bearer realm=\"warden\"");
             throw new Problem(
                     401,
-                    "Unauthorized",
                     "send Authorization: Bearer with a Warden API token or the workload's subject token"
                             + " (or present a client certificate)");
         }
@@ -225,20 +224,8 @@ final class LeaseRoutes {
         try {
             return op.get();
         } catch (LeaseException e) {
-            throw new Problem(e.status(), title(e.status()), e.getMessage());
+            throw new Problem(e.status(), e.getMessage());
         }
-    }
-
-    private static String title(int status) {
-        return switch (status) {
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 409 -> "Conflict";
-            case 503 -> "Service Unavailable";
-            default -> "Error";
-        };
     }
 
     /** A duration given as whole seconds or as {@code 30s}, {@code 15m}, {@code 1h}; null when absent. */

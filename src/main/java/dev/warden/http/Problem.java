@@ -1,35 +1,44 @@
 package dev.warden.http;
 
+import io.javalin.http.HttpStatus;
+
 /**
- * An RFC 9457 problem the API answers with: status, a short title and a detail that says what
- * was wrong and where (never a stack trace, never a secret).
+ * An RFC 9457 problem the API answers with: a status and a detail that says what was wrong and
+ * where (never a stack trace, never a secret). Its title is the status's reason phrase, chosen here
+ * for every problem the server answers ({@link #title(int)}).
  */
 public final class Problem extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int status;
-    private final String title;
 
-    public Problem(int status, String title, String detail) {
+    public Problem(int status, String detail) {
         super(detail);
         this.status = status;
-        this.title = title;
     }
 
     public int status() {
         return status;
     }
 
-    public String title() {
-        return title;
+    /**
+     * The one mapping from HTTP status to problem title: the RFC 9110 reason phrase ("Not Found",
+     * "Content Too Large", "Unprocessable Content"), "Error" for a status without one.
+     */
+    static String title(int status) {
+        if (status == 500) {
+            return "Internal Server Error"; // Javalin's table says "Server Error"
+        }
+        HttpStatus known = HttpStatus.forStatus(status);
+        return known == HttpStatus.UNKNOWN ? "Error" : known.getMessage();
     }
 
     static Problem badRequest(String detail) {
-        return new Problem(400, "Bad Request", detail);
+        return new Problem(400, detail);
     }
 
     static Problem notFound(String detail) {
-        return new Problem(404, "Not Found", detail);
+        return new Problem(404, detail);
     }
 
     /** The JSON body: type, title, status, detail, instance. */

@@ -50,7 +50,7 @@ final class SvidRoutes {
     private void issue(Context ctx) {
         X509Svids svids = svids();
         if (ctx.contentLength() > MAX_BODY) {
-            throw new Problem(413, "Content Too Large", "request body exceeds " + MAX_BODY + " bytes");
+            throw new Problem(413, "request body exceeds " + MAX_BODY + " bytes");
         }
         SvidRequest body = JsonBody.read(ctx, mapper, SvidRequest.class, MAX_BODY);
         X509Svids.Response r;
@@ -63,7 +63,7 @@ final class SvidRoutes {
                     BrokerRoutes.source(broker, ctx),
                     BrokerRoutes.clientChain(ctx)));
         } catch (X509Svids.Refused e) {
-            throw new Problem(e.status(), title(e.status()), e.getMessage());
+            throw new Problem(e.status(), e.getMessage());
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("spiffe_id", r.spiffeId());
@@ -87,16 +87,5 @@ final class SvidRoutes {
         }
         ctx.contentType("application/json").result(json);
         ctx.header("Cache-Control", "public, max-age=" + Broker.BUNDLE_REFRESH_HINT.toSeconds());
-    }
-
-    private static String title(int status) {
-        return switch (status) {
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 413 -> "Content Too Large";
-            case 503 -> "Service Unavailable";
-            default -> "Error";
-        };
     }
 }

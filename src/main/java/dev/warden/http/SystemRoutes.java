@@ -21,7 +21,7 @@ final class SystemRoutes {
                 Route.get("/healthz", null, ctx -> ctx.json(Map.of("status", "ok"))),
                 Route.get("/readyz", null, ctx -> {
                     if (!db.isReady()) {
-                        throw new Problem(503, "Service Unavailable", "the store is not reachable");
+                        throw new Problem(503, "the store is not reachable");
                     }
                     ctx.json(Map.of("status", "ready"));
                 }),

@@ -62,7 +62,7 @@ class ApiTest {
         assertThat(r.contentType()).startsWith("application/problem+json");
         JsonNode p = r.json();
         assertThat(p.get("status").asInt()).isEqualTo(status);
-        assertThat(p.get("title").asText()).isNotBlank();
+        assertThat(p.get("title").asText()).isEqualTo(Problem.title(status));
         assertThat(p.get("detail").asText()).containsIgnoringCase(detailFragment);
         assertThat(r.body())
                 .doesNotContain("Exception")
