@@ -6,6 +6,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 import picocli.CommandLine;
 
@@ -94,7 +95,7 @@ public final class Main {
         String message;
         if (e instanceof OutOfMemoryError) {
             message = "out of memory"
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage().toLowerCase(java.util.Locale.ROOT) + ")")
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage().toLowerCase(Locale.ROOT) + ")")
                     + "; give the JVM more heap (WARDEN_JAVA_OPTS=-Xmx2g) or lower --threads / --max-file-size";
         } else if (e instanceof StackOverflowError) {
             message = "input nested too deeply (stack overflow); run with a larger stack (WARDEN_JAVA_OPTS=-Xss8m)";

@@ -3,6 +3,7 @@ package dev.warden.cli;
 import dev.warden.app.Warden;
 import dev.warden.app.WardenConfig;
 import dev.warden.auth.TokenService;
+import dev.warden.config.Version;
 import dev.warden.http.HttpServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ final class ServeCommand implements Callable<Integer> {
             HttpServer http = w.serve(listen.bind, listen.port);
             w.installSignalHandlers();
             PrintWriter out = spec.commandLine().getOut();
-            out.println("warden " + dev.warden.config.Version.current() + " serving http://" + listen.hostForUrl() + ":"
+            out.println("warden " + Version.current() + " serving http://" + listen.hostForUrl() + ":"
                     + http.port() + (http.tlsPort() > 0 ? " and https port " + http.tlsPort() : "") + " (store: "
                     + w.db().url() + ")");
             if (w.broker() != null) {

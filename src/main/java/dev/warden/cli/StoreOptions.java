@@ -2,6 +2,7 @@ package dev.warden.cli;
 
 import dev.warden.app.StoreLocation;
 import dev.warden.app.Warden;
+import dev.warden.posture.PosturePolicy;
 import java.time.Clock;
 import picocli.CommandLine.Option;
 
@@ -32,7 +33,7 @@ final class StoreOptions {
     }
 
     /** Opens the store with a posture policy other than the defaults. */
-    Warden open(dev.warden.posture.PosturePolicy policy) {
+    Warden open(PosturePolicy policy) {
         return Warden.open(location(), Clock.systemUTC(), policy);
     }
 }
