@@ -2,7 +2,7 @@ package dev.warden.broker;
 
 import dev.warden.audit.AuditLog;
 import dev.warden.inventory.Identity;
-import dev.warden.inventory.InventoryStore;
+import dev.warden.inventory.Inventory;
 import dev.warden.store.Database;
 import dev.warden.store.Ids;
 import dev.warden.store.JsonColumns;
@@ -70,7 +70,7 @@ final class DecisionRecorder implements AutoCloseable {
 
     private final Database db;
     private final AuditLog audit;
-    private final InventoryStore inventory;
+    private final Inventory inventory;
     private final Clock clock;
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread writer;
@@ -118,7 +118,7 @@ final class DecisionRecorder implements AutoCloseable {
     DecisionRecorder(Database db, AuditLog audit, Clock clock, RateLimiter.Settings limits) {
         this.db = db;
         this.audit = audit;
-        this.inventory = new InventoryStore(db);
+        this.inventory = new Inventory(db, audit, clock);
         this.clock = clock;
         this.denials = new DenialAudit(clock, limits.auditWindow(), limits.maxAuditedDenials(), this::submitSummary);
         this.writer = new Thread(this::run, "warden-broker-recorder");
@@ -320,7 +320,7 @@ final class DecisionRecorder implements AutoCloseable {
     }
 
     /**
-     * {@code a} then {@code b} as one identity, merged the way {@link InventoryStore#touch} merges
+     * {@code a} then {@code b} as one identity, merged the way {@link Inventory#touch} merges
      * an incoming identity into a stored one, so touching the fold equals touching both in turn.
      */
     static Identity fold(Identity a, Identity b) {

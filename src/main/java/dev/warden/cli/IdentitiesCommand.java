@@ -9,7 +9,7 @@ import dev.warden.inventory.IdentityDetail;
 import dev.warden.inventory.IdentityFilter;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityStatus;
-import dev.warden.inventory.InventoryStore;
+import dev.warden.inventory.Inventory;
 import dev.warden.inventory.Nature;
 import dev.warden.inventory.Page;
 import dev.warden.posture.Finding;
@@ -114,8 +114,8 @@ final class IdentitiesCommand implements Runnable {
                 List<Identity> items = new ArrayList<>();
                 String cursor = null;
                 do {
-                    Page<Identity> page = w.inventory()
-                            .list(filter, cursor, Math.min(InventoryStore.MAX_LIMIT, limit - items.size()));
+                    Page<Identity> page =
+                            w.inventory().list(filter, cursor, Math.min(Inventory.MAX_LIMIT, limit - items.size()));
                     items.addAll(page.items());
                     cursor = page.nextCursor();
                 } while (cursor != null && items.size() < limit);

@@ -9,7 +9,6 @@ import dev.warden.inventory.IdentityFilter;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.Inventory;
-import dev.warden.inventory.InventoryStore;
 import dev.warden.inventory.Nature;
 import dev.warden.posture.Finding;
 import dev.warden.scan.Leak;
@@ -48,7 +47,7 @@ final class IdentityRoutes {
 
     private void list(Context ctx) {
         Params.allowOnly(ctx, union(FILTERS, Set.of("limit", "cursor")));
-        int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, InventoryStore.MAX_LIMIT);
+        int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, Inventory.MAX_LIMIT);
         ctx.json(inventory.list(filter(ctx), ctx.queryParam("cursor"), limit));
     }
 

@@ -5,6 +5,7 @@ import dev.warden.input.Echo;
 import dev.warden.store.Database;
 import dev.warden.store.Ids;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,21 +15,27 @@ import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The inventory as the CLI and the API use it: load identities (each load one transaction with its
- * audit entry), list, show and count them.
+ * The inventory as every other capability uses it: load identities (each load one transaction with
+ * its audit entry), list, show and count them; keep one identity current in the caller's
+ * transaction (the broker); and read the whole inventory page by page (the posture evaluation).
+ * The SQL lives in package-private classes beside it: {@link InventoryWrites} (reconciliation),
+ * {@link InventoryQueries} (reads and counts), {@link IdentityRows} (row mapping).
  */
 public final class Inventory {
+    /** Largest page a listing returns. */
+    public static final int MAX_LIMIT = 1000;
+
     /** Records written per store batch during a load. */
     static final int BATCH = 2_000;
 
     private final Database db;
-    private final InventoryStore store;
+    private final InventoryQueries queries;
     private final AuditLog audit;
     private final Clock clock;
 
     public Inventory(Database db, AuditLog audit, Clock clock) {
         this.db = db;
-        this.store = new InventoryStore(db);
+        this.queries = new InventoryQueries(db);
         this.audit = audit;
         this.clock = clock;
     }
@@ -47,7 +54,7 @@ public final class Inventory {
     public LoadResult load(List<IdentityRecord> records, String actor, String action, Map<String, String> details) {
         Set<String> keys = new HashSet<>();
         for (IdentityRecord r : records) {
-            if (!keys.add(InventoryStore.key(r.identity()))) {
+            if (!keys.add(InventoryWrites.key(r.identity()))) {
                 throw new IllegalArgumentException(
                         "identity '" + Echo.shown(r.identity().externalId()) + "' from "
                                 + r.identity().source() + " appears twice in one load");
@@ -71,7 +78,7 @@ public final class Inventory {
     public LoadResult load(Handle h, List<IdentityRecord> records, String importId) {
         Set<String> keys = new HashSet<>();
         for (IdentityRecord r : records) {
-            if (!keys.add(InventoryStore.key(r.identity()))) {
+            if (!keys.add(InventoryWrites.key(r.identity()))) {
                 throw new IllegalArgumentException(
                         "identity '" + Echo.shown(r.identity().externalId()) + "' from "
                                 + r.identity().source() + " appears twice in one load");
@@ -81,8 +88,8 @@ public final class Inventory {
         int updated = 0;
         int unchanged = 0;
         for (int i = 0; i < records.size(); i += BATCH) {
-            InventoryStore.UpsertResult r =
-                    store.upsert(h, records.subList(i, Math.min(records.size(), i + BATCH)), clock.instant(), importId);
+            InventoryWrites.UpsertResult r = InventoryWrites.upsert(
+                    h, records.subList(i, Math.min(records.size(), i + BATCH)), clock.instant(), importId);
             added += r.added();
             updated += r.updated();
             unchanged += r.unchanged();
@@ -97,7 +104,18 @@ public final class Inventory {
      */
     public int markRemoved(
             Handle h, String sourceType, String scope, IdentityKind kind, String prefix, String importId) {
-        return store.markRemoved(h, sourceType, scope, kind, prefix, importId, clock.instant());
+        return InventoryWrites.markRemoved(h, sourceType, scope, kind, prefix, importId, clock.instant());
+    }
+
+    /**
+     * Inserts or updates one identity in the caller's transaction, keeping its credentials and
+     * entitlements: for services that keep an identity current as they see it (the broker, on each
+     * issuance). On update the stored id and first-seen time stay, a null owner keeps the stored
+     * owner (with its provenance), and tags are merged with the given ones winning. Not audited (the
+     * caller audits what it did). Returns the identity's id.
+     */
+    public String touch(Handle h, Identity identity, Instant now) {
+        return InventoryWrites.touch(h, identity, now);
     }
 
     /**
@@ -113,7 +131,7 @@ public final class Inventory {
                 .orElseThrow(() -> new IllegalArgumentException("no identity '" + Echo.shown(idOrExternalId) + "'"))
                 .identity();
         db.inTransaction(h -> {
-            store.overrideNature(h, identity.id(), nature, why);
+            InventoryWrites.overrideNature(h, identity.id(), nature, why);
             Map<String, String> d = new LinkedHashMap<>();
             d.put("nature", nature == null ? "cleared" : nature.value());
             if (reason != null) {
@@ -122,35 +140,53 @@ public final class Inventory {
             audit.append(h, actor, "identity.classify", "identity", identity.id(), d);
             return null;
         });
-        return store.get(identity.id(), null).orElseThrow().identity();
+        return queries.get(identity.id(), null).orElseThrow().identity();
     }
 
     public Page<Identity> list(IdentityFilter filter, String cursor, int limit) {
-        return store.list(filter, cursor, limit);
+        return queries.list(filter, cursor, limit);
     }
 
     /** An identity by id, or by external id when that names exactly one identity. */
     public Optional<IdentityRecord> show(String idOrExternalId, String team) {
         if (Ids.isValid(idOrExternalId)) {
-            Optional<IdentityRecord> byId = store.get(idOrExternalId, team);
+            Optional<IdentityRecord> byId = queries.get(idOrExternalId, team);
             if (byId.isPresent()) {
                 return byId;
             }
         }
         IdentityFilter f = new IdentityFilter(null, null, null, null, null, null, null, idOrExternalId, team, null);
-        List<Identity> matches = store.list(f, null, 10).items();
+        List<Identity> matches = queries.list(f, null, 10).items();
         if (matches.size() > 1) {
             throw new AmbiguousIdentityException(idOrExternalId, matches);
         }
-        return matches.isEmpty() ? Optional.empty() : store.get(matches.get(0).id(), team);
+        return matches.isEmpty() ? Optional.empty() : queries.get(matches.get(0).id(), team);
     }
 
     public InventoryStats stats(IdentityFilter filter) {
-        return store.stats(filter);
+        return queries.stats(filter);
     }
 
     public long count() {
-        return store.count();
+        return queries.count();
+    }
+
+    /**
+     * The last id of every run of {@code pageSize} identities in id order, read on the caller's
+     * handle: page {@code k} is the ids after end {@code k-1} up to end {@code k}, so that pages can
+     * be read independently, in parallel (see {@link #records}).
+     */
+    public List<String> pageEnds(Handle h, int pageSize) {
+        return queries.pageEnds(h, pageSize);
+    }
+
+    /**
+     * The whole records (identity, credentials, entitlements, trusts) with ids after {@code after}
+     * (exclusive; null: from the start) up to {@code last} (inclusive), in id order, read on the
+     * caller's handle.
+     */
+    public List<IdentityRecord> records(Handle h, String after, String last) {
+        return queries.records(h, after, last);
     }
 
     /** An external id that names identities in several sources (a service account in two clusters). */

@@ -4,7 +4,7 @@ import dev.warden.inventory.Credential;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.IdentityStatus;
-import dev.warden.inventory.InventoryStore;
+import dev.warden.inventory.Inventory;
 import dev.warden.inventory.Nature;
 import dev.warden.store.Database;
 import dev.warden.usage.UsageStore;
@@ -47,7 +47,7 @@ final class Evaluator {
     static final int PAGE = 2_000;
 
     private final Database db;
-    private final InventoryStore inventory;
+    private final Inventory inventory;
     private final UsageStore usage;
     private final LeakSource leaks;
     private final SignalSource signals;
@@ -56,7 +56,7 @@ final class Evaluator {
 
     Evaluator(
             Database db,
-            InventoryStore inventory,
+            Inventory inventory,
             UsageStore usage,
             LeakSource leaks,
             SignalSource signals,

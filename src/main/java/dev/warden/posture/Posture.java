@@ -2,7 +2,7 @@ package dev.warden.posture;
 
 import dev.warden.audit.AuditLog;
 import dev.warden.input.Echo;
-import dev.warden.inventory.InventoryStore;
+import dev.warden.inventory.Inventory;
 import dev.warden.inventory.Page;
 import dev.warden.store.Database;
 import dev.warden.store.Ids;
@@ -55,7 +55,7 @@ public final class Posture {
         this.db = db;
         this.checks = checks;
         this.store = new FindingStore(db, checks);
-        this.evaluator = new Evaluator(db, new InventoryStore(db), usage, leaks, signals, store);
+        this.evaluator = new Evaluator(db, new Inventory(db, audit, clock), usage, leaks, signals, store);
         this.audit = audit;
         this.clock = clock;
         this.policy = policy;

@@ -2,14 +2,16 @@ package dev.warden.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.warden.audit.AuditLog;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityStatus;
-import dev.warden.inventory.InventoryStore;
+import dev.warden.inventory.Inventory;
 import dev.warden.inventory.Source;
 import dev.warden.store.Database;
 import dev.warden.store.Dialect;
 import dev.warden.testing.Fixtures;
+import dev.warden.testing.TestClock;
 import dev.warden.testing.TestStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,15 +56,16 @@ class DecisionRecorderTest {
     private Identity written(String name, List<Identity> versions, Instant now) throws Exception {
         Path d = Files.createDirectories(dir.resolve(name));
         try (Database db = Database.open(TestStores.fresh(Dialect.SQLITE, d))) {
-            InventoryStore store = new InventoryStore(db);
+            TestClock clock = new TestClock(now);
+            Inventory inventory = new Inventory(db, new AuditLog(db, clock), clock);
             String id = db.inTransaction(h -> {
                 String last = null;
                 for (Identity v : versions) {
-                    last = store.touch(h, v, now);
+                    last = inventory.touch(h, v, now);
                 }
                 return last;
             });
-            return store.get(id, null).orElseThrow().identity();
+            return inventory.show(id, null).orElseThrow().identity();
         }
     }
 

@@ -8,7 +8,7 @@ import dev.warden.broker.issue.Issuer;
 import dev.warden.broker.issue.Issuers;
 import dev.warden.input.Echo;
 import dev.warden.inventory.Identity;
-import dev.warden.inventory.InventoryStore;
+import dev.warden.inventory.Inventory;
 import dev.warden.inventory.Page;
 import dev.warden.keys.SecretBox;
 import dev.warden.store.Ids;
@@ -108,7 +108,7 @@ public final class Leases implements AutoCloseable {
     private final SecretBox box;
     private final Clock clock;
     private final Settings settings;
-    private final InventoryStore inventory;
+    private final Inventory inventory;
     private final ExecutorService workers;
 
     public Leases(
@@ -124,7 +124,7 @@ public final class Leases implements AutoCloseable {
         this.box = box;
         this.clock = clock;
         this.settings = settings;
-        this.inventory = new InventoryStore(db);
+        this.inventory = new Inventory(db, audit, clock);
         this.workers = Executors.newFixedThreadPool(settings.parallelism(), r -> {
             Thread t = new Thread(r, "warden-lease-revoker");
             t.setDaemon(true);

@@ -8,7 +8,7 @@ import dev.warden.broker.issue.Issuers;
 import dev.warden.broker.issue.postgresql.PgTarget;
 import dev.warden.broker.issue.postgresql.PostgresIssuer;
 import dev.warden.inventory.IdentityRecord;
-import dev.warden.inventory.InventoryStore;
+import dev.warden.inventory.Inventory;
 import dev.warden.keys.SecretBox;
 import dev.warden.store.Dialect;
 import dev.warden.testing.TestStores;
@@ -48,8 +48,9 @@ class LeasesTest {
                     .isInstanceOf(SQLException.class);
             assertThat(h.audit("lease.create", l.id())).hasSize(1);
             assertThat(h.audit("lease.activate", l.id())).hasSize(1);
-            IdentityRecord r =
-                    new InventoryStore(h.db).get(l.identityId(), null).orElseThrow();
+            IdentityRecord r = new Inventory(h.db, h.audit, h.clock)
+                    .show(l.identityId(), null)
+                    .orElseThrow();
             assertThat(r.credentials()).singleElement().satisfies(c -> {
                 assertThat(c.kind().value()).isEqualTo("password");
                 assertThat(c.attributes()).containsEntry("lease.id", l.id()).containsEntry("lease.state", "active");
@@ -81,8 +82,9 @@ class LeasesTest {
             assertThat(h.audit("lease.revoke", l.id()))
                     .singleElement()
                     .satisfies(e -> assertThat(e.actor()).isEqualTo(Leases.REAPER));
-            IdentityRecord rec =
-                    new InventoryStore(h.db).get(l.identityId(), null).orElseThrow();
+            IdentityRecord rec = new Inventory(h.db, h.audit, h.clock)
+                    .show(l.identityId(), null)
+                    .orElseThrow();
             assertThat(rec.credentials().get(0).status().value()).isEqualTo("expired");
             assertThat(h.leases.reap().claimed()).isZero();
         }
@@ -240,8 +242,9 @@ class LeasesTest {
             assertThat(last.state()).isEqualTo(LeaseState.IRREVOCABLE);
             assertThat(h.audit("lease.irrevocable", l.id())).hasSize(1);
             assertThat(h.audit("lease.revoke_failed", l.id())).hasSize(2);
-            IdentityRecord rec =
-                    new InventoryStore(h.db).get(l.identityId(), null).orElseThrow();
+            IdentityRecord rec = new Inventory(h.db, h.audit, h.clock)
+                    .show(l.identityId(), null)
+                    .orElseThrow();
             assertThat(rec.credentials().get(0).attributes()).containsEntry("lease.state", "irrevocable");
             h.clock.advance(Duration.ofHours(1));
             assertThat(h.leases.reap().claimed()).isZero();
