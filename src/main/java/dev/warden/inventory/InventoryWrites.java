@@ -156,31 +156,25 @@ final class InventoryWrites {
         tags.putAll(in.tags());
         Map<String, String> attributes = new TreeMap<>(o.attributes());
         attributes.putAll(in.attributes());
-        boolean keepOwners = in.businessOwner() == null && in.technicalOwner() == null;
-        Identity merged = new Identity(
-                o.id(),
-                in.kind(),
-                in.name(),
-                in.externalId(),
-                in.source(),
-                in.environment() != null ? in.environment() : o.environment(),
-                keepOwners ? o.businessOwner() : in.businessOwner(),
-                keepOwners ? o.technicalOwner() : in.technicalOwner(),
-                keepOwners ? o.ownershipProvenance() : in.ownershipProvenance(),
-                in.workload() != null ? in.workload() : o.workload(),
-                in.purpose() != null ? in.purpose() : o.purpose(),
-                in.status(),
-                in.thirdPartyVendor() != null ? in.thirdPartyVendor() : o.thirdPartyVendor(),
-                tags,
-                o.createdAt() != null ? o.createdAt() : in.createdAt(),
-                o.firstSeen().isBefore(in.firstSeen()) ? o.firstSeen() : in.firstSeen(),
-                in.lastSeen().isAfter(o.lastSeen()) ? in.lastSeen() : o.lastSeen(),
-                in.natureReason() != null ? in.nature() : o.nature(),
-                in.natureReason() != null ? in.natureReason() : o.natureReason(),
-                attributes,
-                null);
+        Identity.Builder merged = in.toBuilder()
+                .id(o.id())
+                .environment(or(in.environment(), o.environment()))
+                .workload(or(in.workload(), o.workload()))
+                .purpose(or(in.purpose(), o.purpose()))
+                .thirdPartyVendor(or(in.thirdPartyVendor(), o.thirdPartyVendor()))
+                .tags(tags)
+                .createdAt(or(o.createdAt(), in.createdAt()))
+                .firstSeen(o.firstSeen().isBefore(in.firstSeen()) ? o.firstSeen() : in.firstSeen())
+                .lastSeen(in.lastSeen().isAfter(o.lastSeen()) ? in.lastSeen() : o.lastSeen())
+                .nature(in.natureReason() != null ? in.nature() : o.nature(), or(in.natureReason(), o.natureReason()))
+                .attributes(attributes)
+                .removedAt(null);
+        if (in.businessOwner() == null && in.technicalOwner() == null) {
+            merged.owners(o.businessOwner(), o.technicalOwner(), o.ownershipProvenance());
+        }
         // No content hash: the next import of this identity's source rewrites it in full.
-        writeIdentities(h, List.of(new IdentityRecord(merged, List.of(), List.of())), Map.of(), now, null, false);
+        writeIdentities(
+                h, List.of(new IdentityRecord(merged.build(), List.of(), List.of())), Map.of(), now, null, false);
         return o.id();
     }
 
@@ -199,28 +193,23 @@ final class InventoryWrites {
         tags.putAll(in.tags());
         Map<String, String> attributes = new TreeMap<>(stored.attributes());
         attributes.putAll(in.attributes());
-        return new Identity(
-                in.id(),
-                in.kind(),
-                in.name(),
-                in.externalId(),
-                in.source(),
-                or(in.environment(), stored.environment()),
-                or(in.businessOwner(), stored.businessOwner()),
-                or(in.technicalOwner(), stored.technicalOwner()),
-                or(in.ownershipProvenance(), stored.ownershipProvenance()),
-                or(in.workload(), stored.workload()),
-                or(in.purpose(), stored.purpose()),
-                in.status(),
-                or(in.thirdPartyVendor(), stored.thirdPartyVendor()),
-                tags,
-                or(in.createdAt(), stored.createdAt()),
-                in.firstSeen(),
-                in.lastSeen(),
-                in.natureReason() != null ? in.nature() : stored.nature(),
-                or(in.natureReason(), stored.natureReason()),
-                attributes,
-                null);
+        return in.toBuilder()
+                .environment(or(in.environment(), stored.environment()))
+                .owners(
+                        or(in.businessOwner(), stored.businessOwner()),
+                        or(in.technicalOwner(), stored.technicalOwner()),
+                        or(in.ownershipProvenance(), stored.ownershipProvenance()))
+                .workload(or(in.workload(), stored.workload()))
+                .purpose(or(in.purpose(), stored.purpose()))
+                .thirdPartyVendor(or(in.thirdPartyVendor(), stored.thirdPartyVendor()))
+                .tags(tags)
+                .createdAt(or(in.createdAt(), stored.createdAt()))
+                .nature(
+                        in.natureReason() != null ? in.nature() : stored.nature(),
+                        or(in.natureReason(), stored.natureReason()))
+                .attributes(attributes)
+                .removedAt(null)
+                .build();
     }
 
     private static <T> T or(T a, T b) {

@@ -212,28 +212,19 @@ public final class Build {
     }
 
     public IdentityRecord build() {
-        Identity i = new Identity(
-                null,
-                kind,
-                name,
-                externalId,
-                source,
-                environment,
-                business,
-                technical,
-                business == null && technical == null ? null : "tag:owner",
-                workload,
-                null,
-                status,
-                vendor,
-                Map.of(),
-                created,
-                firstSeen,
-                NOW.isBefore(firstSeen) ? firstSeen : NOW,
-                nature,
-                nature == Nature.HUMAN ? "test: a person" : null,
-                attributes,
-                removedAt);
+        Identity i = Identity.builder(kind, name, externalId, source)
+                .environment(environment)
+                .owners(business, technical, business == null && technical == null ? null : "tag:owner")
+                .workload(workload)
+                .status(status)
+                .thirdPartyVendor(vendor)
+                .createdAt(created)
+                .firstSeen(firstSeen)
+                .lastSeen(NOW.isBefore(firstSeen) ? firstSeen : NOW)
+                .nature(nature, nature == Nature.HUMAN ? "test: a person" : null)
+                .attributes(attributes)
+                .removedAt(removedAt)
+                .build();
         return IdentityRecord.whole(i, credentials, entitlements, trusts);
     }
 

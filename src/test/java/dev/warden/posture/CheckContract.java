@@ -179,28 +179,11 @@ public abstract class CheckContract {
     void never_throws_on_a_sparse_record() {
         for (IdentityKind kind : IdentityKind.values()) {
             for (String type : List.of("aws", "kubernetes", "github", "postgresql", "certificate", "saas")) {
-                Identity bare = new Identity(
-                        "0190a3b2-0000-7000-8000-000000000001",
-                        kind,
-                        "x",
-                        "x",
-                        Source.of(type, ""),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        IdentityStatus.ACTIVE,
-                        null,
-                        Map.of(),
-                        null,
-                        Instant.EPOCH,
-                        Instant.EPOCH,
-                        Nature.MACHINE,
-                        null,
-                        Map.of("lastUsedAt", "not a date", "key_size", "many", "usedByWorkloads", "0"),
-                        null);
+                Identity bare = Identity.builder(kind, "x", "x", Source.of(type, ""))
+                        .id("0190a3b2-0000-7000-8000-000000000001")
+                        .seen(Instant.EPOCH)
+                        .attributes(Map.of("lastUsedAt", "not a date", "key_size", "many", "usedByWorkloads", "0"))
+                        .build();
                 List<Credential> credentials = new ArrayList<>();
                 for (CredentialKind ck : CredentialKind.values()) {
                     credentials.add(new Credential(

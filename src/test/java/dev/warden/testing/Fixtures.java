@@ -8,7 +8,6 @@ import dev.warden.inventory.Entitlement;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityRecord;
-import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.Source;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,24 +22,20 @@ public final class Fixtures {
 
     /** An AWS IAM user with one access key and two entitlements. */
     public static IdentityRecord awsUser(String name, String owner, String environment) {
-        Identity i = new Identity(
-                null,
-                IdentityKind.CLOUD_USER,
-                name,
-                "arn:aws:iam::111122223333:user/" + name,
-                Source.of("aws", "111122223333"),
-                environment,
-                owner,
-                null,
-                owner == null ? null : "tag:owner",
-                name,
-                "test user",
-                IdentityStatus.ACTIVE,
-                null,
-                Map.of("team", owner == null ? "none" : owner),
-                T0.minus(Duration.ofDays(400)),
-                T0.minus(Duration.ofDays(10)),
-                T0);
+        Identity i = Identity.builder(
+                        IdentityKind.CLOUD_USER,
+                        name,
+                        "arn:aws:iam::111122223333:user/" + name,
+                        Source.of("aws", "111122223333"))
+                .environment(environment)
+                .owners(owner, null, owner == null ? null : "tag:owner")
+                .workload(name)
+                .purpose("test user")
+                .tags(Map.of("team", owner == null ? "none" : owner))
+                .createdAt(T0.minus(Duration.ofDays(400)))
+                .firstSeen(T0.minus(Duration.ofDays(10)))
+                .lastSeen(T0)
+                .build();
         Credential key = new Credential(
                 null,
                 null,
@@ -68,24 +63,16 @@ public final class Fixtures {
 
     /** A Kubernetes service account in {@code cluster}, no credentials. */
     public static IdentityRecord serviceAccount(String cluster, String ns, String name, String owner) {
-        Identity i = new Identity(
-                null,
-                IdentityKind.KUBERNETES_SERVICE_ACCOUNT,
-                ns + "/" + name,
-                "system:serviceaccount:" + ns + ":" + name,
-                Source.of("kubernetes", cluster),
-                "prod",
-                null,
-                owner,
-                owner == null ? null : "label:team",
-                name,
-                null,
-                IdentityStatus.ACTIVE,
-                null,
-                Map.of(),
-                null,
-                T0,
-                T0);
+        Identity i = Identity.builder(
+                        IdentityKind.KUBERNETES_SERVICE_ACCOUNT,
+                        ns + "/" + name,
+                        "system:serviceaccount:" + ns + ":" + name,
+                        Source.of("kubernetes", cluster))
+                .environment("prod")
+                .owners(null, owner, owner == null ? null : "label:team")
+                .workload(name)
+                .seen(T0)
+                .build();
         return new IdentityRecord(
                 i,
                 List.of(),

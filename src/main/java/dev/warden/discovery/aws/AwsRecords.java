@@ -10,7 +10,6 @@ import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.IdentityRecord.Part;
-import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.Nature;
 import dev.warden.inventory.Source;
 import dev.warden.inventory.Trust;
@@ -365,28 +364,22 @@ final class AwsRecords {
         }
         Instant seen = now;
         Instant first = created != null && created.isBefore(seen) ? created : seen;
-        return new Identity(
-                null,
-                kind,
-                name,
-                arn,
-                Source.of("aws", account),
-                env != null ? env.value() : options.environment(),
-                business == null ? null : business.value(),
-                technical == null ? null : technical.value(),
-                provenance.isEmpty() ? null : String.join("; ", provenance),
-                workload == null ? null : workload.value(),
-                purpose != null ? purpose.value() : description,
-                IdentityStatus.ACTIVE,
-                vendor == null ? null : vendor.value(),
-                tags,
-                created,
-                first,
-                seen,
-                verdict.nature(),
-                verdict.reason(),
-                attributes,
-                null);
+        return Identity.builder(kind, name, arn, Source.of("aws", account))
+                .environment(env != null ? env.value() : options.environment())
+                .owners(
+                        business == null ? null : business.value(),
+                        technical == null ? null : technical.value(),
+                        provenance.isEmpty() ? null : String.join("; ", provenance))
+                .workload(workload == null ? null : workload.value())
+                .purpose(purpose != null ? purpose.value() : description)
+                .thirdPartyVendor(vendor == null ? null : vendor.value())
+                .tags(tags)
+                .createdAt(created)
+                .firstSeen(first)
+                .lastSeen(seen)
+                .nature(verdict.nature(), verdict.reason())
+                .attributes(attributes)
+                .build();
     }
 
     private record Tagged(String key, String value) {}

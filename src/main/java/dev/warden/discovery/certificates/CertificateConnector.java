@@ -14,7 +14,6 @@ import dev.warden.inventory.CredentialStatus;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityRecord;
-import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.Nature;
 import dev.warden.inventory.Source;
 import java.io.IOException;
@@ -51,6 +50,9 @@ import java.util.stream.Stream;
  */
 public final class CertificateConnector implements Connector {
     static final String SOURCE = "certificate";
+
+    private static final String SMIME_REASON =
+            "S/MIME certificate of a mailbox (e-mail SAN and emailProtection, no host or workload name)";
 
     /** File names a directory walk reads; files named directly are read whatever their name. */
     static final Set<String> EXTENSIONS =
@@ -264,30 +266,16 @@ public final class CertificateConnector implements Connector {
                 && f.uris().isEmpty()
                 && f.ips().isEmpty()
                 && !f.ca();
-        Identity identity = new Identity(
-                null,
-                IdentityKind.CERTIFICATE,
-                f.name(),
-                f.sha256(),
-                Source.of(SOURCE, first.scope()),
-                environment,
-                null,
-                owner,
-                owner == null ? null : "spiffe id path",
-                spiffe,
-                null,
-                IdentityStatus.ACTIVE,
-                null,
-                Map.of(),
-                f.notBefore(),
-                now,
-                now,
-                smime ? Nature.HUMAN : Nature.MACHINE,
-                smime
-                        ? "S/MIME certificate of a mailbox (e-mail SAN and emailProtection, no host or workload name)"
-                        : null,
-                attributes,
-                null);
+        Identity identity = Identity.builder(
+                        IdentityKind.CERTIFICATE, f.name(), f.sha256(), Source.of(SOURCE, first.scope()))
+                .environment(environment)
+                .owners(null, owner, owner == null ? null : "spiffe id path")
+                .workload(spiffe)
+                .createdAt(f.notBefore())
+                .seen(now)
+                .nature(smime ? Nature.HUMAN : Nature.MACHINE, smime ? SMIME_REASON : null)
+                .attributes(attributes)
+                .build();
         CredentialStatus status = f.notAfter().isBefore(now)
                 ? CredentialStatus.EXPIRED
                 : f.notBefore().isAfter(now) ? CredentialStatus.INACTIVE : CredentialStatus.ACTIVE;

@@ -11,7 +11,6 @@ import dev.warden.inventory.Entitlement;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityRecord;
-import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.InventoryText;
 import dev.warden.inventory.Nature;
 import dev.warden.inventory.Source;
@@ -89,28 +88,23 @@ final class WorkflowRecords {
         }
         CodeOwners.Owners owners = repo.codeOwners().ownersOf(path);
         String env = w.environments.size() == 1 ? w.environments.iterator().next() : environment;
-        Identity identity = new Identity(
-                null,
-                IdentityKind.CI_INTEGRATION,
-                repo.slug() + ":" + path,
-                "github:" + repo.slug() + ":" + path,
-                Source.of("github", repo.owner()),
-                env,
-                null,
-                owners == null ? null : bounded(owners.owners()),
-                owners == null ? null : "codeowners:" + owners.where(),
-                repo.slug(),
-                w.name,
-                IdentityStatus.ACTIVE,
-                "GitHub Actions",
-                Map.of(),
-                null,
-                now,
-                now,
-                Nature.MACHINE,
-                "GitHub Actions workflow",
-                a,
-                null);
+        Identity identity = Identity.builder(
+                        IdentityKind.CI_INTEGRATION,
+                        repo.slug() + ":" + path,
+                        "github:" + repo.slug() + ":" + path,
+                        Source.of("github", repo.owner()))
+                .environment(env)
+                .owners(
+                        null,
+                        owners == null ? null : bounded(owners.owners()),
+                        owners == null ? null : "codeowners:" + owners.where())
+                .workload(repo.slug())
+                .purpose(w.name)
+                .thirdPartyVendor("GitHub Actions")
+                .seen(now)
+                .nature(Nature.MACHINE, "GitHub Actions workflow")
+                .attributes(a)
+                .build();
         return IdentityRecord.whole(identity, credentials(), entitlements(), List.of());
     }
 

@@ -15,7 +15,6 @@ import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.IdentityRecord.Part;
-import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.InventoryText;
 import dev.warden.inventory.Nature;
 import dev.warden.inventory.Source;
@@ -121,28 +120,24 @@ final class ClusterRecords {
                 "environmentFrom",
                 own.environment() != null ? own.environment().from() : environment != null ? "import option" : null);
         String workload = workloads.isEmpty() ? (own.partOf() != null ? own.partOf() : own.app()) : listed(workloads);
-        Identity identity = new Identity(
-                null,
-                IdentityKind.KUBERNETES_SERVICE_ACCOUNT,
-                key,
-                ExternalIds.kubernetesServiceAccount(ns, name),
-                source,
-                env,
-                own.business() == null ? null : own.business().value(),
-                own.technical() == null ? null : own.technical().value(),
-                own.provenance(),
-                workload,
-                own.description(),
-                IdentityStatus.ACTIVE,
-                null,
-                a == null ? Map.of() : tags(a.labels()),
-                a == null ? null : a.created(),
-                now,
-                now,
-                Nature.MACHINE,
-                "kubernetes service account",
-                attributes,
-                null);
+        Identity identity = Identity.builder(
+                        IdentityKind.KUBERNETES_SERVICE_ACCOUNT,
+                        key,
+                        ExternalIds.kubernetesServiceAccount(ns, name),
+                        source)
+                .environment(env)
+                .owners(
+                        own.business() == null ? null : own.business().value(),
+                        own.technical() == null ? null : own.technical().value(),
+                        own.provenance())
+                .workload(workload)
+                .purpose(own.description())
+                .tags(a == null ? Map.of() : tags(a.labels()))
+                .createdAt(a == null ? null : a.created())
+                .seen(now)
+                .nature(Nature.MACHINE, "kubernetes service account")
+                .attributes(attributes)
+                .build();
         EnumSet<Part> complete = EnumSet.of(Part.TRUSTS);
         if (a != null) {
             complete.add(Part.IDENTITY);

@@ -12,7 +12,6 @@ import dev.warden.inventory.ExternalIds;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityRecord;
-import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.InventoryText;
 import dev.warden.inventory.Source;
 import java.time.Instant;
@@ -121,28 +120,15 @@ final class RoleRecords {
         if (!direct.isEmpty()) {
             attributes.put("member_of", truncate(String.join(", ", direct)));
         }
-        Identity identity = new Identity(
-                null,
-                IdentityKind.DATABASE_ROLE,
-                r.name(),
-                externalId,
-                Source.of(SOURCE, host + ":" + port),
-                environment,
-                null,
-                owner,
-                owner == null ? null : "postgresql role comment",
-                null,
-                comment,
-                IdentityStatus.ACTIVE,
-                null,
-                Map.of(),
-                null,
-                now,
-                now,
-                nature.nature(),
-                nature.reason(),
-                attributes,
-                null);
+        Identity identity = Identity.builder(
+                        IdentityKind.DATABASE_ROLE, r.name(), externalId, Source.of(SOURCE, host + ":" + port))
+                .environment(environment)
+                .owners(null, owner, owner == null ? null : "postgresql role comment")
+                .purpose(comment)
+                .seen(now)
+                .nature(nature.nature(), nature.reason())
+                .attributes(attributes)
+                .build();
         return IdentityRecord.whole(
                 identity, List.of(password(r, externalId, validUntil, now)), entitlements(r, reach), List.of());
     }
