@@ -23,12 +23,12 @@ final class FileGroup {
     static final int RAW_BATCH = 5_000;
 
     private final Handle h;
-    private final UsageStore store;
+    private final UsageWrites store;
     private final long rawCutoff;
     private final String ingestId;
-    private final UsageStore.Canon canon;
-    final Map<UsageStore.Key, UsageStore.Daily> daily = new HashMap<>();
-    final Map<UsageStore.Identity, long[]> byIdentity = new HashMap<>();
+    private final Canon canon;
+    final Map<DailyKey, Daily> daily = new HashMap<>();
+    final Map<IdentityKey, long[]> byIdentity = new HashMap<>();
     final List<String> problems = new ArrayList<>();
     int files;
     int refused;
@@ -41,7 +41,7 @@ final class FileGroup {
      * Raw events at or after {@code rawCutoff} (epoch ms) are stored; older ones would be pruned at
      * once. {@code canon} gives the keys of new aggregates shared strings (this thread only).
      */
-    FileGroup(Handle h, UsageStore store, long rawCutoff, String ingestId, UsageStore.Canon canon) {
+    FileGroup(Handle h, UsageWrites store, long rawCutoff, String ingestId, Canon canon) {
         this.h = h;
         this.canon = canon;
         this.store = store;
@@ -59,23 +59,23 @@ final class FileGroup {
      */
     void add(EventPipe<Folded> pipe, Input file, int maxProblems) {
         String savepoint = "usage_file_" + ++savepoints;
-        Map<UsageStore.Key, UsageStore.Daily> fileDaily = new HashMap<>();
-        Map<UsageStore.Identity, long[]> fileIdentities = new HashMap<>();
+        Map<DailyKey, Daily> fileDaily = new HashMap<>();
+        Map<IdentityKey, long[]> fileIdentities = new HashMap<>();
         List<UsageEvent> raw = new ArrayList<>(RAW_BATCH);
         long[] count = {0};
         files++;
         h.savepoint(savepoint);
         EventPipe.Done done = pipe.next(file, f -> {
             UsageEvent e = f.event();
-            UsageStore.Daily d = fileDaily.get(f.key());
+            Daily d = fileDaily.get(f.key());
             if (d == null) {
                 if (fileDaily.size() >= MAX_AGGREGATES) {
                     countByIdentity(fileDaily, fileIdentities);
                     store.addDaily(h, fileDaily.values());
                     fileDaily.clear();
                 }
-                UsageStore.Key kept = f.key().canonical(canon);
-                d = new UsageStore.Daily(kept);
+                DailyKey kept = f.key().canonical(canon);
+                d = new Daily(kept);
                 fileDaily.put(kept, d);
             }
             d.add(e);
@@ -115,7 +115,7 @@ final class FileGroup {
             daily.clear();
         }
         fileDaily.forEach((k, d) -> {
-            UsageStore.Daily into = daily.get(k);
+            Daily into = daily.get(k);
             if (into == null) {
                 daily.put(k, d);
             } else {
@@ -125,24 +125,23 @@ final class FileGroup {
     }
 
     /** Writes the group's aggregates and counts the events that name no identity in the inventory. */
-    void finish(UsageStore.KnownIdentities known) {
+    void finish(UsageWrites.KnownIdentities known) {
         store.addDaily(h, daily.values());
         daily.clear();
         unmatched = store.countUnknown(h, byIdentity, known);
     }
 
     /** Counts events by identity once per aggregate rather than once per event. */
-    private static void countByIdentity(
-            Map<UsageStore.Key, UsageStore.Daily> daily, Map<UsageStore.Identity, long[]> byIdentity) {
-        for (UsageStore.Daily d : daily.values()) {
+    private static void countByIdentity(Map<DailyKey, Daily> daily, Map<IdentityKey, long[]> byIdentity) {
+        for (Daily d : daily.values()) {
             byIdentity.computeIfAbsent(d.key.identity(), k -> new long[1])[0] += d.events;
         }
     }
 
     /** An event with its aggregate key, made on the reader thread. */
-    record Folded(UsageEvent event, UsageStore.Key key) {
+    record Folded(UsageEvent event, DailyKey key) {
         Folded(UsageEvent event) {
-            this(event, UsageStore.Key.of(event));
+            this(event, DailyKey.of(event));
         }
     }
 

@@ -39,6 +39,7 @@ public final class Ingester {
 
     private final Database db;
     private final UsageStore store;
+    private final UsageWrites writes;
     private final UsageParsers parsers;
     private final AuditLog audit;
     private final Clock clock;
@@ -47,6 +48,7 @@ public final class Ingester {
     public Ingester(Database db, UsageParsers parsers, AuditLog audit, Clock clock, Duration rawRetention) {
         this.db = db;
         this.store = new UsageStore(db);
+        this.writes = new UsageWrites(db.dialect());
         this.parsers = parsers;
         this.audit = audit;
         this.clock = clock;
@@ -83,8 +85,8 @@ public final class Ingester {
         long unmatched = 0;
         int refused = 0;
         List<String> problems = new ArrayList<>();
-        UsageStore.KnownIdentities known = new UsageStore.KnownIdentities();
-        UsageStore.Canon canon = new UsageStore.Canon();
+        UsageWrites.KnownIdentities known = new UsageWrites.KnownIdentities();
+        Canon canon = new Canon();
         long rawCutoff = rawRetention.isZero()
                 ? Long.MAX_VALUE
                 : clock.instant().minus(rawRetention).toEpochMilli();
@@ -98,7 +100,7 @@ public final class Ingester {
             int[] next = {0};
             while (next[0] < files.size()) {
                 FileGroup group = db.inTransaction(h -> {
-                    FileGroup g = new FileGroup(h, store, rawCutoff, id, canon);
+                    FileGroup g = new FileGroup(h, writes, rawCutoff, id, canon);
                     while (next[0] < files.size() && !g.full()) {
                         g.add(pipe, files.get(next[0]++), PROBLEMS);
                     }
