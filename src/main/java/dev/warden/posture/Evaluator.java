@@ -6,6 +6,7 @@ import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.Inventory;
 import dev.warden.inventory.Nature;
+import dev.warden.inventory.Source;
 import dev.warden.store.Database;
 import dev.warden.usage.UsageStore;
 import dev.warden.usage.UsageSummary;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -128,7 +130,7 @@ final class Evaluator {
             Instant now,
             Instant previous,
             SharedCredentials shared,
-            Set<String> covered,
+            Set<Source> covered,
             Set<String> coveredTypes,
             boolean wantView) {}
 
@@ -147,9 +149,9 @@ final class Evaluator {
             Instant now,
             Instant previous,
             BiConsumer<Finding, Identity> sink) {
-        Set<String> covered = usage.scopes(h);
-        Set<String> coveredTypes = new java.util.TreeSet<>();
-        covered.forEach(c -> coveredTypes.add(c.substring(0, c.indexOf('\u0000'))));
+        Set<Source> covered = usage.scopes(h);
+        Set<String> coveredTypes = new TreeSet<>();
+        covered.forEach(c -> coveredTypes.add(c.type()));
         Pass pass = new Pass(
                 asOf,
                 policy,
@@ -242,8 +244,7 @@ final class Evaluator {
                     leaksById.getOrDefault(i.id(), List.of()),
                     signalsById.getOrDefault(i.id(), List.of()),
                     pass.shared().of(i.id()),
-                    pass.covered()
-                            .contains(i.source().type() + "\u0000" + i.source().scope()),
+                    pass.covered().contains(i.source()),
                     pass.policy(),
                     pass.asOf());
             for (Check check : pass.checks()) {

@@ -1,5 +1,6 @@
 package dev.warden.usage;
 
+import dev.warden.inventory.Source;
 import dev.warden.store.Database;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,6 +23,9 @@ import org.jdbi.v3.core.Handle;
  * the retention period). An ingestion writes through {@link UsageWrites}.
  */
 public final class UsageStore {
+    /** Most source scopes {@link #scopes} reads. */
+    static final int MAX_SCOPES = 100_000;
+
     private final Database db;
 
     public UsageStore(Database db) {
@@ -119,19 +123,21 @@ public final class UsageStore {
     }
 
     /**
-     * The (source type, scope) pairs that have any usage, as type, a NUL character, scope: which
-     * parts of the estate logs were ingested for. A loose index scan, one probe per pair, so it costs
-     * the same for ten rows or ten million.
+     * The sources (type and scope) that have any usage: which parts of the estate logs were ingested
+     * for. A loose index scan, one probe per pair (at most {@link #MAX_SCOPES}), so it costs the same
+     * for ten rows or ten million. A pair that is not a valid inventory {@link Source} as it stands
+     * (a type or scope that {@code Source} would refuse or trim) is left out: no identity has it.
      */
-    public Set<String> scopes(Handle h) {
-        Set<String> out = new LinkedHashSet<>();
+    public Set<Source> scopes(Handle h) {
+        Set<Source> out = new LinkedHashSet<>();
         Optional<String[]> next = h.createQuery(
                         "SELECT source_type, scope FROM usage_daily ORDER BY source_type, scope LIMIT 1")
                 .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
                 .findOne();
-        while (next.isPresent() && out.size() < 100_000) {
+        int probes = 0;
+        while (next.isPresent() && probes++ < MAX_SCOPES) {
             String[] k = next.get();
-            out.add(k[0] + "\u0000" + k[1]);
+            source(k[0], k[1]).ifPresent(out::add);
             next = h.createQuery("SELECT source_type, scope FROM usage_daily WHERE (source_type, scope) > (:t, :s)"
                             + " ORDER BY source_type, scope LIMIT 1")
                     .bind("t", k[0])
@@ -140,5 +146,15 @@ public final class UsageStore {
                     .findOne();
         }
         return out;
+    }
+
+    /** {@code type} and {@code scope} as a source, if they are one unchanged. */
+    private static Optional<Source> source(String type, String scope) {
+        try {
+            Source s = Source.of(type, scope);
+            return s.scope().equals(scope) ? Optional.of(s) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 }

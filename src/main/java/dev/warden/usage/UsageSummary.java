@@ -33,9 +33,4 @@ public record UsageSummary(
 
     /** A value seen {@code count} times between {@code first} and {@code last}. */
     public record Counted(String value, long count, Instant first, Instant last) {}
-
-    /** The identity key this summary belongs to, as the inventory keys identities. */
-    public String key() {
-        return sourceType + "\u0000" + scope + "\u0000" + principal;
-    }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.warden.audit.AuditEntry;
 import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.Nature;
+import dev.warden.inventory.Source;
 import dev.warden.store.Dialect;
 import dev.warden.testing.TestStores;
 import dev.warden.usage.UsageEvent;
@@ -262,9 +263,9 @@ class PostureTest {
             assertThat(many)
                     .singleElement()
                     .satisfies(f -> assertThat(f.identity().source().scope()).isEqualTo("c1"));
-            Set<String> scopes =
+            Set<Source> scopes =
                     h.warden.db().withHandle(x -> h.warden.ingester().store().scopes(x));
-            assertThat(scopes).containsExactly("kubernetes\u0000c1", "kubernetes\u0000c2");
+            assertThat(scopes).containsExactly(Source.of("kubernetes", "c1"), Source.of("kubernetes", "c2"));
         }
     }
 
