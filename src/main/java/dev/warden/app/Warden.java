@@ -19,7 +19,6 @@ import dev.warden.inventory.IdentityDetails;
 import dev.warden.inventory.Inventory;
 import dev.warden.keys.SecretBox;
 import dev.warden.policy.SighupReload;
-import dev.warden.posture.Checks;
 import dev.warden.posture.Finding;
 import dev.warden.posture.LeakSighting;
 import dev.warden.posture.LeakSource;
@@ -27,6 +26,7 @@ import dev.warden.posture.Posture;
 import dev.warden.posture.PosturePolicy;
 import dev.warden.posture.Signal;
 import dev.warden.posture.SignalSource;
+import dev.warden.posture.checks.BuiltInChecks;
 import dev.warden.scan.Leak;
 import dev.warden.scan.ScanLedger;
 import dev.warden.scan.Scans;
@@ -119,7 +119,7 @@ public final class Warden implements AutoCloseable {
                 signalSource(new BrokerFindings(db)),
                 audit,
                 clock,
-                Checks.builtIn(),
+                BuiltInChecks.registry(),
                 policy);
         this.identityDetails = new IdentityDetails<>(inventory, scanLedger::leaksForIdentity, posture::forIdentity);
     }

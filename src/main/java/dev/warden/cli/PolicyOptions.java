@@ -1,7 +1,7 @@
 package dev.warden.cli;
 
-import dev.warden.posture.Checks;
 import dev.warden.posture.PosturePolicy;
+import dev.warden.posture.checks.BuiltInChecks;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -22,6 +22,6 @@ final class PolicyOptions {
         if (f == null || f.isBlank()) {
             return PosturePolicy.defaults();
         }
-        return PosturePolicy.load(Path.of(f), Checks.builtIn().ids());
+        return PosturePolicy.load(Path.of(f), BuiltInChecks.registry().ids());
     }
 }

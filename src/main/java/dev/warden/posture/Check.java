@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * lists the facts and thresholds that fired, in a stable order, and never secret material.
  * Thresholds come from {@link Subject#policy()}, never from constants. Its {@link #id()} is stable
  * forever (finding ids derive from it). Every check has tests that fire and tests that must stay
- * silent ({@code CheckContract}); built-ins live in {@code posture/checks/} and are listed in
- * {@link Checks}.
+ * silent ({@code CheckContract}); built-ins live in {@code posture/checks/}, package-private,
+ * and are listed in its {@code BuiltInChecks}, which makes them a {@link Checks}.
  */
 public interface Check {
     /** Stable lower-case id, {@code nhiN-...} or {@code lifecycle-...}. */

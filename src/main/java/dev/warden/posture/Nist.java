@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * The NIST Cybersecurity Framework 2.0 subcategories Warden's checks map to, with their text, so
  * that a report can name what each one asks for. A check may only name subcategories listed here.
  */
-public final class Nist {
+final class Nist {
     private static final Pattern FORMAT = Pattern.compile("(GV|ID|PR|DE|RS|RC)\\.[A-Z]{2}-\\d{2}");
     private static final Map<String, String> SUBCATEGORIES = new LinkedHashMap<>();
 

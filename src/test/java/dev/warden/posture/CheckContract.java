@@ -12,6 +12,7 @@ import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.Nature;
 import dev.warden.inventory.Source;
+import dev.warden.posture.checks.BuiltInChecks;
 import dev.warden.usage.UsageEvent;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -96,7 +97,7 @@ public abstract class CheckContract {
     @Test
     void is_a_registered_built_in_with_risk_nist_title_and_remediation() {
         Check c = check();
-        assertThat(Checks.builtIn().get(c.id()))
+        assertThat(BuiltInChecks.registry().get(c.id()))
                 .hasValueSatisfying(b -> assertThat(b.getClass()).isEqualTo(c.getClass()));
         assertThat(c.id()).matches("(nhi(10|[1-9])|lifecycle)-[a-z0-9-]+");
         assertThat(c.risk()).isNotNull();

@@ -9,6 +9,7 @@ import dev.warden.discovery.ImportOptions;
 import dev.warden.input.Input;
 import dev.warden.inventory.IdentityFilter;
 import dev.warden.inventory.IdentityRecord;
+import dev.warden.posture.checks.BuiltInChecks;
 import dev.warden.store.Dialect;
 import dev.warden.testing.TestClock;
 import dev.warden.testing.TestStores;
@@ -61,7 +62,7 @@ public final class PostureHarness implements AutoCloseable {
                         .toList(),
                 warden.audit(),
                 clock,
-                Checks.builtIn(),
+                BuiltInChecks.registry(),
                 PosturePolicy.defaults());
         ingester = new Ingester(
                 warden.db(),

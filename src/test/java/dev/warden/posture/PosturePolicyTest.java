@@ -3,6 +3,7 @@ package dev.warden.posture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.warden.posture.checks.BuiltInChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -12,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class PosturePolicyTest {
-    private static final Set<String> CHECKS = Checks.builtIn().ids();
+    private static final Set<String> CHECKS = BuiltInChecks.registry().ids();
 
     @TempDir
     Path dir;

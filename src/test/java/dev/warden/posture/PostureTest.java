@@ -7,6 +7,7 @@ import dev.warden.audit.AuditEntry;
 import dev.warden.inventory.IdentityRecord;
 import dev.warden.inventory.Nature;
 import dev.warden.inventory.Source;
+import dev.warden.posture.checks.BuiltInChecks;
 import dev.warden.store.Dialect;
 import dev.warden.testing.TestStores;
 import dev.warden.usage.UsageEvent;
@@ -364,7 +365,7 @@ class PostureTest {
             h.policy(PosturePolicy.parse(
                     "disabledChecks: [nhi1-no-owner]",
                     "p.yaml",
-                    Checks.builtIn().ids()));
+                    BuiltInChecks.registry().ids()));
             assertThat(h.view()).noneMatch(f -> f.checkId().equals(NO_OWNER));
         }
     }

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * resource without condition), Kubernetes {@code cluster-admin}, PostgreSQL {@code SUPERUSER}, a
  * scope named {@code admin}. Critical in production, high elsewhere.
  */
-public final class AdminPrivileges extends BaseCheck {
-    public AdminPrivileges() {
+final class AdminPrivileges extends BaseCheck {
+    AdminPrivileges() {
         super(
                 "nhi5-admin",
                 Risk.NHI5,

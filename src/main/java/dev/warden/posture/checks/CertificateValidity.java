@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * {@code nhi7.maxCertificateValidityDays} (398 by default, the CA/Browser Forum limit for TLS
  * leaves). CA certificates ({@code is_ca=true}) are not held to it. Medium.
  */
-public final class CertificateValidity extends BaseCheck {
-    public CertificateValidity() {
+final class CertificateValidity extends BaseCheck {
+    CertificateValidity() {
         super(
                 "nhi7-certificate-validity",
                 Risk.NHI7,

@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * ({@code inlineCredentials}) or the workflow runs on {@code pull_request_target}, where fork code may
  * reach the secrets.
  */
-public final class CiStaticCloudKeys extends BaseCheck {
-    public CiStaticCloudKeys() {
+final class CiStaticCloudKeys extends BaseCheck {
+    CiStaticCloudKeys() {
         super(
                 "nhi6-ci-static-cloud-keys",
                 Risk.NHI6,

@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * ({@code console-login}) are high; a console password on a machine identity (AWS
  * {@code consolePassword=true}, or a live console password credential) is medium: a person can.
  */
-public final class ConsoleUse extends BaseCheck {
-    public ConsoleUse() {
+final class ConsoleUse extends BaseCheck {
+    ConsoleUse() {
         super(
                 "nhi10-console-use",
                 Risk.NHI10,

@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * Credentials whose whole lifetime is within the limit (short-lived by design) and credentials of
  * unknown age are not reported. Certificates are judged by {@link CertificateValidity}.
  */
-public final class CredentialAge extends BaseCheck {
-    public CredentialAge() {
+final class CredentialAge extends BaseCheck {
+    CredentialAge() {
         super(
                 "nhi7-credential-age",
                 Risk.NHI7,

@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * workflow. High when production and non-production share it, medium otherwise. Each holder gets
  * the finding on its own credential.
  */
-public final class CrossEnvironmentCredential extends BaseCheck {
-    public CrossEnvironmentCredential() {
+final class CrossEnvironmentCredential extends BaseCheck {
+    CrossEnvironmentCredential() {
         super(
                 "nhi8-cross-environment-credential",
                 Risk.NHI8,

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * otherwise "never used" would only mean "never looked". Disabled identities are skipped (disabling
  * is the remedy). High when the identity holds a live static credential or admin rights.
  */
-public final class Dormant extends BaseCheck {
+final class Dormant extends BaseCheck {
     private static final Set<CredentialKind> STATIC = Set.of(
             CredentialKind.ACCESS_KEY,
             CredentialKind.PASSWORD,
@@ -32,7 +32,7 @@ public final class Dormant extends BaseCheck {
             CredentialKind.CLIENT_SECRET,
             CredentialKind.SSH_KEY);
 
-    public Dormant() {
+    Dormant() {
         super(
                 "nhi1-dormant",
                 Risk.NHI1,

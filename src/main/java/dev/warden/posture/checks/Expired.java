@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * inactive): a certificate still served or deployed is high (an outage or a client that stopped
  * verifying), other credentials medium (dead weight to clean up).
  */
-public final class Expired extends BaseCheck {
-    public Expired() {
+final class Expired extends BaseCheck {
+    Expired() {
         super(
                 "lifecycle-expired",
                 Risk.LIFECYCLE,

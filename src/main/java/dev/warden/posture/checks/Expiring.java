@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * lifetime fits in the window are short-lived by design and not reported; revoked and inactive ones
  * neither.
  */
-public final class Expiring extends BaseCheck {
-    public Expiring() {
+final class Expiring extends BaseCheck {
+    Expiring() {
         super(
                 "lifecycle-expiring",
                 Risk.LIFECYCLE,

@@ -19,11 +19,11 @@ import java.util.regex.Pattern;
  * for a Kubernetes service account, {@code kubectl} (medium; high from macOS or Windows, i.e. from
  * outside the cluster on someone's laptop).
  */
-public final class HumanUserAgent extends BaseCheck {
+final class HumanUserAgent extends BaseCheck {
     private static final Pattern WORKSTATION = Pattern.compile(
             "(?i).*(os/macos|os/windows|macintosh|windows nt|darwin/|\\(darwin|windows/|\\(windows|win32|win64).*");
 
-    public HumanUserAgent() {
+    HumanUserAgent() {
         super(
                 "nhi10-human-user-agent",
                 Risk.NHI10,

@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * wrong is the credential's lifetime, not the identity's ownership: the workload may be alive and
  * well. Reads the {@code lease.state} attribute the lease service keeps on the credential. High.
  */
-public final class IrrevocableLease extends BaseCheck {
-    public IrrevocableLease() {
+final class IrrevocableLease extends BaseCheck {
+    IrrevocableLease() {
         super(
                 "nhi7-irrevocable-lease",
                 Risk.NHI7,

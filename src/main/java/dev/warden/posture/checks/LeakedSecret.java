@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * in the inventory) the secret is dead: the finding resolves, unless the secret is still in the
  * current tree, which stays a low finding until someone removes it.
  */
-public final class LeakedSecret extends BaseCheck {
-    public LeakedSecret() {
+final class LeakedSecret extends BaseCheck {
+    LeakedSecret() {
         super(
                 "nhi2-leaked-secret",
                 Risk.NHI2,

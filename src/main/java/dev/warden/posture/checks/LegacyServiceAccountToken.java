@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * may read Secrets in the namespace. Medium; high when the account is cluster-admin or holds
  * wildcard rights.
  */
-public final class LegacyServiceAccountToken extends BaseCheck {
-    public LegacyServiceAccountToken() {
+final class LegacyServiceAccountToken extends BaseCheck {
+    LegacyServiceAccountToken() {
         super(
                 "nhi4-legacy-token",
                 Risk.NHI4,

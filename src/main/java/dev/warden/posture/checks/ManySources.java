@@ -17,11 +17,11 @@ import java.util.regex.Pattern;
  * has: a sign the same credentials are copied into several places. Only IP addresses count as
  * sources (CloudTrail also names AWS services there).
  */
-public final class ManySources extends BaseCheck {
+final class ManySources extends BaseCheck {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
-    public ManySources() {
+    ManySources() {
         super(
                 "nhi9-many-sources",
                 Risk.NHI9,

@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * account boundaries joins environments the accounts were meant to keep apart. High when production
  * accounts ({@code nhi8.productionAccounts}) and others mix, medium otherwise.
  */
-public final class MultiAccountUse extends BaseCheck {
-    public MultiAccountUse() {
+final class MultiAccountUse extends BaseCheck {
+    MultiAccountUse() {
         super(
                 "nhi8-multi-account-use",
                 Risk.NHI8,

@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * deploys to staging and prod with the same credentials). High when production and non-production
  * mix, medium otherwise.
  */
-public final class MultiEnvironmentIdentity extends BaseCheck {
-    public MultiEnvironmentIdentity() {
+final class MultiEnvironmentIdentity extends BaseCheck {
+    MultiEnvironmentIdentity() {
         super(
                 "nhi8-multi-environment-identity",
                 Risk.NHI8,

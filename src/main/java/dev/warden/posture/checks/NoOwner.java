@@ -13,8 +13,8 @@ import java.util.function.Consumer;
  * values ({@code unknown}, {@code tbd}, ... from the policy). High in production, else medium.
  * AWS service-linked roles are owned by AWS and skipped.
  */
-public final class NoOwner extends BaseCheck {
-    public NoOwner() {
+final class NoOwner extends BaseCheck {
+    NoOwner() {
         super(
                 "nhi1-no-owner",
                 Risk.NHI1,

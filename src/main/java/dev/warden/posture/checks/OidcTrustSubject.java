@@ -22,13 +22,13 @@ import java.util.regex.Pattern;
  * and leaves the branch or environment open ({@code repo:org/app:*}) is medium. Amazon Cognito is
  * judged on its {@code aud} condition instead.
  */
-public final class OidcTrustSubject extends BaseCheck {
+final class OidcTrustSubject extends BaseCheck {
     private static final List<String> PUBLIC_ISSUERS =
             List.of("token.actions.githubusercontent.com", "gitlab.com", "app.terraform.io", "accounts.google.com");
     private static final Pattern GITHUB_PINNED = Pattern.compile("repo:[^/*?]+/[^:*?]+:.*");
     private static final Pattern EKS_PINNED = Pattern.compile("system:serviceaccount:[^:*?]+:.*");
 
-    public OidcTrustSubject() {
+    OidcTrustSubject() {
         super(
                 "nhi6-oidc-trust-subject",
                 Risk.NHI6,

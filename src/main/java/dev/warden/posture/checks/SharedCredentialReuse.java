@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * {@code nhi9.maxWorkloadsPerCredential} (an identity without a workload counts as its own). Several
  * workflows of one repository sharing a repository secret are one workload and stay silent. Medium.
  */
-public final class SharedCredentialReuse extends BaseCheck {
-    public SharedCredentialReuse() {
+final class SharedCredentialReuse extends BaseCheck {
+    SharedCredentialReuse() {
         super(
                 "nhi9-shared-credential",
                 Risk.NHI9,

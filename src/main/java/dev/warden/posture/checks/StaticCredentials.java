@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * identity or IRSA, OIDC federation from CI) would give short-lived credentials instead. Medium;
  * high with two live keys or admin rights.
  */
-public final class StaticCredentials extends BaseCheck {
-    public StaticCredentials() {
+final class StaticCredentials extends BaseCheck {
+    StaticCredentials() {
         super(
                 "nhi4-static-credentials",
                 Risk.NHI4,

@@ -20,10 +20,10 @@ import java.util.regex.Pattern;
  * document). A principal of {@code *} is critical. An identity tagged with a third-party vendor and
  * no such trust is reported when it may write (high for admin, else medium).
  */
-public final class ThirdPartyAccess extends BaseCheck {
+final class ThirdPartyAccess extends BaseCheck {
     private static final Pattern ACCOUNT = Pattern.compile("^(?:arn:aws[a-z-]*:(?:iam|sts)::)?(\\d{12})(?::.*)?$");
 
-    public ThirdPartyAccess() {
+    ThirdPartyAccess() {
         super(
                 "nhi3-third-party-access",
                 Risk.NHI3,

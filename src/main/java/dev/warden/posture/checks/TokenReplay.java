@@ -19,11 +19,11 @@ import java.util.function.Consumer;
  * nhi2.replayWindowDays}; it resolves once that many days pass without another. High; critical when
  * replays came from more than one source address.
  */
-public final class TokenReplay extends BaseCheck {
+final class TokenReplay extends BaseCheck {
     /** The {@link Signal#kind()} the broker records for a refused replay. */
     public static final String KIND = "token_replay";
 
-    public TokenReplay() {
+    TokenReplay() {
         super(
                 "nhi2-token-replay",
                 Risk.NHI2,

@@ -15,11 +15,11 @@ import java.util.function.Consumer;
  * ({@code expires=never}, {@code longLived=true}), or a token whose source records dates has no
  * expiry. Credentials whose expiry the source cannot know (no dates at all) are not reported. Medium.
  */
-public final class TokenWithoutExpiry extends BaseCheck {
+final class TokenWithoutExpiry extends BaseCheck {
     private static final Set<CredentialKind> KINDS =
             Set.of(CredentialKind.TOKEN, CredentialKind.API_KEY, CredentialKind.CLIENT_SECRET);
 
-    public TokenWithoutExpiry() {
+    TokenWithoutExpiry() {
         super(
                 "nhi7-no-expiry",
                 Risk.NHI7,

@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  * can show (AWS IAM actions; Kubernetes RBAC verbs), at action level (not resource). Low; medium
  * when an unused grant writes, is a wildcard or is admin.
  */
-public final class UnusedEntitlements extends BaseCheck {
-    public UnusedEntitlements() {
+final class UnusedEntitlements extends BaseCheck {
+    UnusedEntitlements() {
         super(
                 "nhi5-unused-entitlements",
                 Risk.NHI5,

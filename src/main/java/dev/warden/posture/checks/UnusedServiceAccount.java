@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * account is skipped: unused is its intended state. Low; medium when it still holds live legacy
  * tokens or more than read access.
  */
-public final class UnusedServiceAccount extends BaseCheck {
-    public UnusedServiceAccount() {
+final class UnusedServiceAccount extends BaseCheck {
+    UnusedServiceAccount() {
         super(
                 "nhi1-unused-service-account",
                 Risk.NHI1,

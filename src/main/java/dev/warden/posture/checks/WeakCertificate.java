@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * Reads the attributes the certificate connector records ({@code key_algorithm}, {@code key_size},
  * {@code signature_algorithm}, {@code is_ca}, {@code self_signed}).
  */
-public final class WeakCertificate extends BaseCheck {
-    public WeakCertificate() {
+final class WeakCertificate extends BaseCheck {
+    WeakCertificate() {
         super(
                 "nhi4-weak-certificate",
                 Risk.NHI4,

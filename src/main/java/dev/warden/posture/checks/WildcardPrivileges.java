@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * action or action pattern on every resource low. Kubernetes: any verb on any resource high, a
  * wildcard verb or resource medium. Others: {@code *} high. One finding per identity, listing them.
  */
-public final class WildcardPrivileges extends BaseCheck {
-    public WildcardPrivileges() {
+final class WildcardPrivileges extends BaseCheck {
+    WildcardPrivileges() {
         super(
                 "nhi5-wildcard",
                 Risk.NHI5,
