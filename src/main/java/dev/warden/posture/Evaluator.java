@@ -10,11 +10,15 @@ import dev.warden.inventory.Source;
 import dev.warden.store.Database;
 import dev.warden.usage.UsageStore;
 import dev.warden.usage.UsageSummary;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -389,24 +393,24 @@ final class Evaluator {
         return !r.digest().equals(s.digest());
     }
 
-    private static final ThreadLocal<java.security.MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
     });
 
     /** What a finding says (severity, summary, evidence, credential), as 16 hex digits. */
     static String digest(Detection d, String evidence, String kind, String externalId, String fingerprint) {
-        java.security.MessageDigest sha = SHA256.get();
+        MessageDigest sha = SHA256.get();
         sha.reset();
         for (String part : new String[] {d.severity().value(), d.summary(), evidence, kind, externalId, fingerprint}) {
-            byte[] b = (part == null ? "\u0001" : part).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            sha.update((b.length + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] b = (part == null ? "\u0001" : part).getBytes(StandardCharsets.UTF_8);
+            sha.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));
             sha.update(b);
         }
-        return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
+        return HexFormat.of().formatHex(sha.digest(), 0, 8);
     }
 
     private static FindingStore.Row row(Computed c, String evidence, FindingStatus status) {

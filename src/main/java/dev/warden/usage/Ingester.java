@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,7 +172,7 @@ public final class Ingester {
         }
     }
 
-    private static void insert(org.jdbi.v3.core.Handle h, IngestRun r) {
+    private static void insert(Handle h, IngestRun r) {
         h.createUpdate(
                         "INSERT INTO usage_ingests (id, format, actor, started_at, finished_at, status, files, events, skipped,"
                                 + " unmatched, problems) VALUES (:id, :format, :actor, :startedAt, :finishedAt, :status, :files, :events,"

@@ -15,6 +15,7 @@ import dev.warden.inventory.Source;
 import dev.warden.posture.checks.BuiltInChecks;
 import dev.warden.usage.UsageEvent;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -153,7 +154,7 @@ public abstract class CheckContract {
             h.evaluate();
             Set<String> first = ids(h);
             assertThat(first).isNotEmpty();
-            h.clock.advance(java.time.Duration.ofHours(1));
+            h.clock.advance(Duration.ofHours(1));
             Evaluation second = h.evaluate();
             assertThat(ids(h)).isEqualTo(first);
             assertThat(second.counts().stream()

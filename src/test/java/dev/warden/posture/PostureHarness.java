@@ -1,5 +1,6 @@
 package dev.warden.posture;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.app.StoreLocation;
 import dev.warden.app.Warden;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
@@ -113,7 +115,7 @@ public final class PostureHarness implements AutoCloseable {
             for (UsageEvent e : events) {
                 b.append(m.writeValueAsString(e)).append('\n');
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
         return ingester.run(
@@ -129,9 +131,7 @@ public final class PostureHarness implements AutoCloseable {
 
     public List<Finding> viewAsOf(Instant asOf) {
         return posture.evaluateAsOf(
-                        asOf,
-                        policy,
-                        new FindingFilter(null, null, java.util.EnumSet.allOf(FindingStatus.class), null, null))
+                        asOf, policy, new FindingFilter(null, null, EnumSet.allOf(FindingStatus.class), null, null))
                 .findings();
     }
 
@@ -146,9 +146,7 @@ public final class PostureHarness implements AutoCloseable {
         String cursor = null;
         do {
             var page = posture.list(
-                    new FindingFilter(null, null, java.util.EnumSet.allOf(FindingStatus.class), null, null),
-                    cursor,
-                    1000);
+                    new FindingFilter(null, null, EnumSet.allOf(FindingStatus.class), null, null), cursor, 1000);
             out.addAll(page.items());
             cursor = page.nextCursor();
         } while (cursor != null);

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -312,7 +313,7 @@ class PostureTest {
                 }
                 records.add(b.build());
             }
-            h.warden.inventory().load(records, "test", "inventory.load", java.util.Map.of());
+            h.warden.inventory().load(records, "test", "inventory.load", Map.of());
             Evaluation e = h.evaluate();
             assertThat(e.identities()).isEqualTo(2_300);
             assertThat(e.evaluated()).isEqualTo(2_300);

@@ -12,6 +12,7 @@ import dev.warden.inventory.Source;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Small, valid inventory records for tests. */
@@ -80,8 +81,7 @@ public final class Fixtures {
     }
 
     private static String pad(String name) {
-        StringBuilder b =
-                new StringBuilder(name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", ""));
+        StringBuilder b = new StringBuilder(name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", ""));
         while (b.length() < 16) {
             b.append('X');
         }

@@ -5,6 +5,7 @@ import dev.warden.discovery.ImportOptions;
 import dev.warden.inventory.Credential;
 import dev.warden.inventory.CredentialKind;
 import dev.warden.inventory.CredentialStatus;
+import dev.warden.inventory.Effect;
 import dev.warden.inventory.Entitlement;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityKind;
@@ -224,7 +225,7 @@ final class AwsRecords {
         for (AwsEstate.Attached p : policies) {
             if (p.document() == null) {
                 out.add(new Entitlement(
-                        dev.warden.inventory.Effect.ALLOW,
+                        Effect.ALLOW,
                         "policy:" + p.via().substring("managed:".length()),
                         "(policy document not in the import)",
                         p.via(),

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -158,7 +159,7 @@ final class WorkflowRecords {
 
     /** What a secret is, from its name: GitHub stores values only, so the name is all there is. */
     static CredentialKind kind(String name) {
-        String n = name.toUpperCase(java.util.Locale.ROOT);
+        String n = name.toUpperCase(Locale.ROOT);
         boolean cloud = n.matches("(AWS|AMAZON|GCP|GOOGLE|GCLOUD)_.*");
         if (n.contains("ACCESS_KEY") || n.contains("SECRET_KEY") || (cloud && n.matches(".*(KEY|CREDENTIALS?|JSON)"))) {
             return CredentialKind.ACCESS_KEY;
