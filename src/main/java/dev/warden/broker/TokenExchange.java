@@ -9,7 +9,6 @@ import dev.warden.broker.attest.AttestationException;
 import dev.warden.broker.attest.Attestors;
 import dev.warden.broker.attest.JwtParts;
 import dev.warden.broker.attest.Proof;
-import dev.warden.broker.attest.x509.X509Attestor;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityStatus;
@@ -361,11 +360,12 @@ public final class TokenExchange {
                 throw OAuthError.invalidRequest(
                         "subject_token_type " + TYPE_TLS_CERT + " needs a client certificate in the TLS handshake");
             }
-            if (!token.equals(X509Attestor.thumbprint(chain.get(0)))) {
+            Proof.Certificate cert = Proof.Certificate.of(chain);
+            if (!token.equals(cert.thumbprint())) {
                 throw OAuthError.invalidRequest("subject_token must be the base64url SHA-256 thumbprint of the client"
                         + " certificate presented");
             }
-            return new Proof.Certificate(chain);
+            return cert;
         }
         throw OAuthError.invalidRequest("unsupported subject_token_type (supported: " + TYPE_JWT + ", " + TYPE_ID_TOKEN
                 + ", " + TYPE_TLS_CERT + ")");

@@ -22,6 +22,7 @@ import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,16 +160,8 @@ public final class HttpServer {
         return tlsConnector == null ? -1 : tlsConnector.getLocalPort();
     }
 
-    private List<java.security.cert.X509Certificate> clientCas() {
-        List<java.security.cert.X509Certificate> cas = new ArrayList<>();
-        if (broker != null) {
-            for (dev.warden.broker.attest.Attestor a : broker.attestors().all()) {
-                if (a instanceof dev.warden.broker.attest.x509.X509Attestor x) {
-                    cas.addAll(x.caCertificates());
-                }
-            }
-        }
-        return cas;
+    private List<X509Certificate> clientCas() {
+        return broker == null ? List.of() : broker.attestors().clientCas();
     }
 
     public void stop() {

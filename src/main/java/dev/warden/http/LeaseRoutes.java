@@ -7,7 +7,7 @@ import dev.warden.auth.TokenService;
 import dev.warden.broker.Broker;
 import dev.warden.broker.OAuthError;
 import dev.warden.broker.TokenExchange;
-import dev.warden.broker.attest.x509.X509Attestor;
+import dev.warden.broker.attest.Proof;
 import dev.warden.broker.issue.IssueRequest;
 import dev.warden.broker.issue.Issuer;
 import dev.warden.broker.issue.postgresql.PostgresIssuer;
@@ -129,7 +129,7 @@ final class LeaseRoutes {
                                         ctx.req().getRemoteAddr())
                         : broker.exchange()
                                 .authorize(
-                                        X509Attestor.thumbprint(chain.get(0)),
+                                        Proof.Certificate.of(chain).thumbprint(),
                                         TokenExchange.TYPE_TLS_CERT,
                                         chain,
                                         TARGET_PREFIX + role,

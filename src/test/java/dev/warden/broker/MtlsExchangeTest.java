@@ -8,7 +8,8 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.warden.app.StoreLocation;
 import dev.warden.app.Warden;
 import dev.warden.app.WardenConfig;
-import dev.warden.broker.attest.x509.X509Attestor;
+import dev.warden.broker.attest.AttestationException;
+import dev.warden.broker.attest.Proof;
 import dev.warden.http.HttpServer;
 import dev.warden.store.Dialect;
 import dev.warden.testing.TestClock;
@@ -22,8 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -79,7 +82,7 @@ class MtlsExchangeTest {
                     "grant_type",
                     TokenExchange.GRANT_TYPE,
                     "subject_token",
-                    X509Attestor.thumbprint(client.cert()),
+                    thumbprint(client.cert()),
                     "subject_token_type",
                     TokenExchange.TYPE_TLS_CERT,
                     "audience",
@@ -91,7 +94,7 @@ class MtlsExchangeTest {
             SignedJWT jwt = SignedJWT.parse(j.get("access_token").asText());
             assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("spiffe://example.org/billing/api");
             assertThat(jwt.getJWTClaimsSet().getJSONObjectClaim("cnf"))
-                    .containsEntry("x5t#S256", X509Attestor.thumbprint(client.cert()));
+                    .containsEntry("x5t#S256", thumbprint(client.cert()));
             assertThat(w.inventory()
                             .show("spiffe://example.org/billing/api", null)
                             .orElseThrow()
@@ -104,7 +107,7 @@ class MtlsExchangeTest {
             assertThat(none.statusCode()).isEqualTo(400);
             assertThat(none.body()).contains("needs a client certificate");
             Map<String, String> wrong = new java.util.HashMap<>(form);
-            wrong.put("subject_token", X509Attestor.thumbprint(rogue.cert()));
+            wrong.put("subject_token", thumbprint(rogue.cert()));
             assertThat(post(client(pki, client), url, wrong).body()).contains("thumbprint of the client certificate");
 
             // A certificate from another CA does not even complete the handshake.
@@ -146,5 +149,10 @@ class MtlsExchangeTest {
                 .sslContext(ctx)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
+    }
+
+    /** The mTLS subject token of a client certificate: its RFC 8705 thumbprint, as the proof carries it. */
+    private static String thumbprint(X509Certificate cert) throws AttestationException {
+        return Proof.Certificate.of(List.of(cert)).thumbprint();
     }
 }

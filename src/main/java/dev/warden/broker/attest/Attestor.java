@@ -1,5 +1,8 @@
 package dev.warden.broker.attest;
 
+import java.security.cert.X509Certificate;
+import java.util.List;
+
 /**
  * Turns a workload's proof of identity into verified workload claims. This is the broker's plugin
  * seam: one implementation per kind of proof ({@code oidc} JWTs, {@code spiffe-jwt} JWT-SVIDs,
@@ -37,4 +40,12 @@ public interface Attestor {
 
     /** Verifies {@code proof}; throws {@link AttestationException} when it is not acceptable. */
     Attestation attest(Proof proof) throws AttestationException;
+
+    /**
+     * The CA certificates a TLS listener asks client certificates of, for an attestor of {@link
+     * Proof.Certificate} proofs; empty (the default) for every other kind.
+     */
+    default List<X509Certificate> clientCas() {
+        return List.of();
+    }
 }

@@ -5,6 +5,7 @@ import dev.warden.broker.attest.spiffejwt.SpiffeJwtAttestor;
 import dev.warden.broker.attest.x509.X509Attestor;
 import dev.warden.config.ConfigNode;
 import dev.warden.input.Echo;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The registry of built-in attestor kinds and the configured attestors. A proof goes to the one
@@ -67,7 +69,7 @@ public final class Attestors {
                 throw c.error(
                         "kind",
                         "unknown attestor kind '" + Echo.shown(kind) + "' (known: "
-                                + String.join(", ", new java.util.TreeSet<>(BUILT_IN.keySet())) + ")");
+                                + String.join(", ", new TreeSet<>(BUILT_IN.keySet())) + ")");
             }
             Attestor a = f.create(name, c, clock);
             String route = a.route();
@@ -81,6 +83,15 @@ public final class Attestors {
 
     public List<Attestor> all() {
         return attestors;
+    }
+
+    /** The CA certificates client certificates may chain to, over every configured attestor. */
+    public List<X509Certificate> clientCas() {
+        List<X509Certificate> cas = new ArrayList<>();
+        for (Attestor a : attestors) {
+            cas.addAll(a.clientCas());
+        }
+        return cas;
     }
 
     /** Verifies {@code proof} with the attestor that handles it. */

@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
@@ -22,7 +21,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashSet;
@@ -97,7 +95,8 @@ public final class X509Attestor implements Attestor {
     }
 
     /** The CA certificates, for a TLS trust store. */
-    public List<X509Certificate> caCertificates() {
+    @Override
+    public List<X509Certificate> clientCas() {
         return anchors.stream().map(TrustAnchor::getTrustedCert).toList();
     }
 
@@ -185,7 +184,6 @@ public final class X509Attestor implements Attestor {
         if (spiffe != null) {
             attrs.put("trust_domain", SpiffeId.parse(spiffe).orElseThrow().trustDomain());
         }
-        String thumb = thumbprint(leaf);
         return new Attestation(
                 workload,
                 name,
@@ -196,18 +194,7 @@ public final class X509Attestor implements Attestor {
                 attrs,
                 null,
                 leaf.getNotAfter().toInstant(),
-                thumb);
-    }
-
-    /** Base64url SHA-256 of the certificate's DER (RFC 8705 {@code x5t#S256}). */
-    public static String thumbprint(X509Certificate cert) throws AttestationException {
-        try {
-            return Base64.getUrlEncoder()
-                    .withoutPadding()
-                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new AttestationException("malformed", "client certificate cannot be encoded");
-        }
+                cert.thumbprint());
     }
 
     private static List<String> uriSans(X509Certificate c) throws AttestationException {

@@ -31,8 +31,8 @@ class X509AttestorContractTest extends AttestorContract {
     }
 
     @Override
-    protected Proof valid() {
-        return new Proof.Certificate(List.of(
+    protected Proof valid() throws Exception {
+        return Proof.Certificate.of(List.of(
                 pki.client(expectedWorkload(), Fixtures.T0, Duration.ofHours(1)).cert()));
     }
 
@@ -42,8 +42,8 @@ class X509AttestorContractTest extends AttestorContract {
     }
 
     @Override
-    protected Proof untrusted() {
-        return new Proof.Certificate(List.of(stranger.client(expectedWorkload(), Fixtures.T0, Duration.ofHours(1))
+    protected Proof untrusted() throws Exception {
+        return Proof.Certificate.of(List.of(stranger.client(expectedWorkload(), Fixtures.T0, Duration.ofHours(1))
                 .cert()));
     }
 
