@@ -3,14 +3,10 @@ package dev.warden.app;
 import dev.warden.audit.AuditLog;
 import dev.warden.auth.TokenService;
 import dev.warden.broker.Broker;
-import dev.warden.broker.BrokerConfig;
 import dev.warden.broker.BrokerFindings;
 import dev.warden.broker.ca.CertificateAuthority;
-import dev.warden.broker.issue.Issuer;
 import dev.warden.broker.issue.Issuers;
-import dev.warden.broker.issue.postgresql.PostgresIssuer;
-import dev.warden.broker.issue.postgresql.StaticRoles;
-import dev.warden.broker.issue.svid.SvidIssuer;
+import dev.warden.broker.issue.StaticRoles;
 import dev.warden.broker.lease.Leases;
 import dev.warden.discovery.Connectors;
 import dev.warden.discovery.Importer;
@@ -35,8 +31,6 @@ import dev.warden.usage.Ingester;
 import dev.warden.usage.RawRetention;
 import dev.warden.usage.UsageParsers;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -86,29 +80,20 @@ public final class Warden implements AutoCloseable {
         this.importer = new Importer(db, inventory, audit, Connectors.builtIn(clock), clock);
         this.ingester = new Ingester(db, UsageParsers.builtIn(), audit, clock, rawRetention.duration());
         SecretBox box = config.broker() == null ? null : secretBox();
-        SvidIssuer svid = config.broker() == null || config.broker().ca() == null
+        CertificateAuthority ca = config.broker() == null || config.broker().ca() == null
                 ? null
-                : new SvidIssuer(new CertificateAuthority(config.broker().ca(), db, box, audit, clock), db, clock);
+                : new CertificateAuthority(config.broker().ca(), db, box, audit, clock);
         this.leases = config.broker() == null
                 ? null
                 : new Leases(
                         db,
                         audit,
-                        issuers(config.broker(), svid),
+                        Issuers.builtIn(config.broker().postgresql(), ca, db, clock),
                         box,
                         clock,
                         config.broker().leases());
-        this.broker = config.broker() == null ? null : new Broker(config.broker(), db, audit, box, clock, svid, leases);
-        this.staticRoles = leases == null
-                ? null
-                : new StaticRoles(
-                        db,
-                        audit,
-                        leases.issuers().all().stream()
-                                .filter(PostgresIssuer.class::isInstance)
-                                .map(PostgresIssuer.class::cast)
-                                .toList(),
-                        clock);
+        this.broker = config.broker() == null ? null : new Broker(config.broker(), db, audit, box, clock, ca, leases);
+        this.staticRoles = leases == null ? null : new StaticRoles(db, audit, leases.issuers(), clock);
         this.config = config;
         this.scanLedger = new ScanLedger(db, audit, clock, this::secretBox);
         this.scans = new Scans(scanLedger, clock);
@@ -154,16 +139,6 @@ public final class Warden implements AutoCloseable {
         return (identityIds, asOf) -> broker.forIdentities(identityIds, asOf).stream()
                 .map(e -> new Signal(e.identityId(), e.kind(), e.id(), e.at(), e.evidence()))
                 .toList();
-    }
-
-    /** The configured issuers of leased credentials; another kind adds its line here. */
-    private static Issuers issuers(BrokerConfig broker, SvidIssuer svid) {
-        List<Issuer> all = new ArrayList<>();
-        broker.postgresql().forEach(c -> all.add(new PostgresIssuer(c)));
-        if (svid != null) {
-            all.add(svid);
-        }
-        return new Issuers(all);
     }
 
     /** Opens (and migrates) the store with the default posture policy; nothing listens yet. */

@@ -1,16 +1,19 @@
 package dev.warden.broker;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
 import dev.warden.audit.AuditLog;
 import dev.warden.broker.attest.AttestationException;
 import dev.warden.broker.attest.Attestors;
 import dev.warden.broker.attest.JwtParts;
 import dev.warden.broker.attest.JwtRules;
-import dev.warden.broker.issue.svid.SvidIssuer;
+import dev.warden.broker.ca.CertificateAuthority;
+import dev.warden.broker.ca.SpiffeBundle;
 import dev.warden.broker.lease.Leases;
 import dev.warden.keys.SecretBox;
 import dev.warden.policy.PolicyEngine;
 import dev.warden.store.Database;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,8 +58,8 @@ public final class Broker implements AutoCloseable {
     }
 
     /**
-     * A broker that also issues X.509-SVIDs through {@code svidIssuer} as leases of {@code leases}
-     * (both null: none).
+     * A broker that also issues X.509-SVIDs signed by {@code ca} as leases of {@code leases}, whose
+     * issuers then hold the {@code x509-svid} issuer (both null: none).
      */
     public Broker(
             BrokerConfig config,
@@ -64,7 +67,7 @@ public final class Broker implements AutoCloseable {
             AuditLog audit,
             SecretBox box,
             Clock clock,
-            SvidIssuer svidIssuer,
+            CertificateAuthority ca,
             Leases leases) {
         this.config = config;
         this.clock = clock;
@@ -76,8 +79,7 @@ public final class Broker implements AutoCloseable {
         this.limiter = new RateLimiter(config.rateLimit(), clock);
         this.exchange = new TokenExchange(
                 config.issuer(), config.environment(), attestors, policies, keys, box, recorder, clock);
-        this.svids =
-                svidIssuer == null ? null : new X509Svids(exchange, policies, svidIssuer, leases, recorder, box, clock);
+        this.svids = ca == null ? null : new X509Svids(exchange, policies, ca, leases, recorder, box, clock);
         this.ownRules = new JwtRules(
                 config.issuer(),
                 Set.of("*"),
@@ -147,17 +149,14 @@ public final class Broker implements AutoCloseable {
         long caSeq = svids.ca().sequence();
         CachedBundle b = bundle;
         if (b == null || !b.jwks().equals(jwks) || b.caSequence() != caSeq) {
-            com.nimbusds.jose.jwk.JWKSet set;
+            JWKSet set;
             try {
-                set = com.nimbusds.jose.jwk.JWKSet.parse(jwks);
-            } catch (java.text.ParseException e) {
+                set = JWKSet.parse(jwks);
+            } catch (ParseException e) {
                 throw new IllegalStateException("the broker's own JWKS does not parse", e);
             }
             long seq = Math.max(caSeq, keys.latestChange().getEpochSecond());
-            b = new CachedBundle(
-                    jwks,
-                    caSeq,
-                    dev.warden.broker.ca.SpiffeBundle.json(svids.ca().anchors(), set, seq, BUNDLE_REFRESH_HINT));
+            b = new CachedBundle(jwks, caSeq, SpiffeBundle.json(svids.ca().anchors(), set, seq, BUNDLE_REFRESH_HINT));
             bundle = b;
         }
         return Optional.of(b.json());

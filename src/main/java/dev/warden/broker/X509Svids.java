@@ -37,7 +37,6 @@ public final class X509Svids {
 
     private final TokenExchange exchange;
     private final PolicyEngine policies;
-    private final SvidIssuer issuer;
     private final CertificateAuthority ca;
     private final Leases leases;
     private final DecisionRecorder recorder;
@@ -47,15 +46,14 @@ public final class X509Svids {
     X509Svids(
             TokenExchange exchange,
             PolicyEngine policies,
-            SvidIssuer issuer,
+            CertificateAuthority ca,
             Leases leases,
             DecisionRecorder recorder,
             SecretBox box,
             Clock clock) {
         this.exchange = exchange;
         this.policies = policies;
-        this.issuer = issuer;
-        this.ca = issuer.ca();
+        this.ca = ca;
         this.leases = leases;
         this.recorder = recorder;
         this.box = box;
@@ -207,7 +205,7 @@ public final class X509Svids {
         Leases.Outcome lease;
         try {
             lease = leases.issue(
-                    issuer.name(),
+                    SvidIssuer.KIND, // the one x509-svid issuer is named after its kind
                     new Leases.Grant(subject.workload(), identity, actor),
                     new IssueRequest(null, ttl, attrs, der));
         } catch (LeaseException e) {

@@ -86,9 +86,8 @@ final class LeaseRoutes {
         requireLeases();
         Params.allowOnly(ctx, Set.of());
         String role = ctx.pathParam("role");
-        Issuer issuer = leases.issuers().all().stream()
-                .filter(i -> i instanceof PostgresIssuer p && p.role(role).isPresent())
-                .findFirst()
+        Issuer issuer = leases.issuers()
+                .offering(PostgresIssuer.KIND, role)
                 .orElseThrow(() -> Problem.notFound("no postgresql role '" + Echo.shown(role) + "' is configured"));
         CredsRequest body =
                 hasBody(ctx) ? JsonBody.read(ctx, mapper, CredsRequest.class) : new CredsRequest(null, null);

@@ -2,6 +2,7 @@ package dev.warden.broker.issue;
 
 import dev.warden.broker.lease.Lease;
 import dev.warden.inventory.CredentialKind;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -64,11 +65,28 @@ public interface Issuer extends AutoCloseable {
     default void close() {}
 
     /** The TTL bounds of a role: a lease lives {@code defaultTtl} unless asked, never beyond {@code maxTtl}. */
-    record Terms(java.time.Duration defaultTtl, java.time.Duration maxTtl) {
+    record Terms(Duration defaultTtl, Duration maxTtl) {
         public Terms {
             if (defaultTtl.isNegative() || defaultTtl.isZero() || maxTtl.compareTo(defaultTtl) < 0) {
                 throw new IllegalArgumentException("need 0 < defaultTtl <= maxTtl");
             }
         }
     }
+
+    /**
+     * An issuer that also keeps standing accounts it does not lease (PostgreSQL static roles) and
+     * rotates their secret on a schedule ({@link StaticRoles}). {@link #rotate} sets a fresh random
+     * secret and forgets it: it is never returned, stored or logged, so no standing secret of the
+     * account is known to anyone.
+     */
+    interface Rotating extends Issuer {
+        /** The standing accounts of this issuer and how often each is rotated; may be empty. */
+        List<StaticRole> staticRoles();
+
+        /** Sets a fresh random secret on standing account {@code username} and forgets it. */
+        void rotate(String username) throws IssueException;
+    }
+
+    /** A standing account whose secret is rotated every {@code rotation} (and not kept). */
+    record StaticRole(String name, String username, Duration rotation) {}
 }

@@ -1,5 +1,6 @@
 package dev.warden.broker.issue.postgresql;
 
+import dev.warden.broker.issue.Issuer.StaticRole;
 import dev.warden.config.ConfigNode;
 import dev.warden.store.DbUrl;
 import dev.warden.store.Dialect;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  * @param prefix what every generated role name starts with (default {@code w_})
  * @param connectTimeout how long to wait for the database before answering 503
  * @param roles the dynamic roles by name
- * @param staticRoles the existing roles whose password Warden rotates
+ * @param staticRoles the existing roles whose password Warden rotates every {@code rotation} (and does not keep)
  */
 public record PostgresConfig(
         String name,
@@ -63,9 +64,6 @@ public record PostgresConfig(
             renewal = List.copyOf(renewal);
         }
     }
-
-    /** An existing role whose password Warden rotates every {@code rotation} (and does not keep). */
-    public record StaticRole(String name, String username, Duration rotation) {}
 
     /** Reads every {@code postgresql} entry; role names are unique across them (routes name only the role). */
     public static List<PostgresConfig> fromList(List<ConfigNode> nodes, Function<String, String> env) {

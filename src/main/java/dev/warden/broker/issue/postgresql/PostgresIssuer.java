@@ -34,7 +34,7 @@ import java.util.Optional;
  * role — and succeeds when the role is already gone. Connection failures are {@code UNAVAILABLE}
  * (503); no message ever carries the password or the admin URL's password.
  */
-public final class PostgresIssuer implements Issuer {
+public final class PostgresIssuer implements Issuer.Rotating {
     public static final String KIND = "postgresql";
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
     private static final int PASSWORD_LENGTH = 32;
@@ -185,8 +185,14 @@ public final class PostgresIssuer implements Issuer {
         }
     }
 
-    /** Sets a new random password on existing role {@code username}; returns it (the caller must not keep it). */
-    String rotate(String username) throws IssueException {
+    @Override
+    public List<StaticRole> staticRoles() {
+        return config.staticRoles();
+    }
+
+    /** Sets a new random password on existing role {@code username} and forgets it. */
+    @Override
+    public void rotate(String username) throws IssueException {
         String password = password();
         try (Connection c = connection();
                 Statement st = c.createStatement()) {
@@ -198,7 +204,6 @@ public final class PostgresIssuer implements Issuer {
         } catch (SQLException e) {
             throw failure("rotate the password of " + username, e, password);
         }
-        return password;
     }
 
     private void drop(Connection c, String name, List<String> revocation) throws SQLException {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warden.audit.AuditLog;
+import dev.warden.broker.issue.Issuers;
+import dev.warden.broker.issue.StaticRoles;
 import dev.warden.store.Database;
 import dev.warden.store.Dialect;
 import dev.warden.testing.TestClock;
@@ -30,8 +32,8 @@ class StaticRolesTest {
         try (Database db = Database.open(TestStores.fresh(Dialect.SQLITE, dir))) {
             AuditLog audit = new AuditLog(db, clock);
             PostgresIssuer issuer = new PostgresIssuer(PgTarget.config(yaml, t.adminUrl));
-            StaticRoles a = new StaticRoles(db, audit, List.of(issuer), clock);
-            StaticRoles b = new StaticRoles(db, audit, List.of(issuer), clock);
+            StaticRoles a = new StaticRoles(db, audit, new Issuers(List.of(issuer)), clock);
+            StaticRoles b = new StaticRoles(db, audit, new Issuers(List.of(issuer)), clock);
             assertThat(t.login(user, "known-at-setup").isValid(5)).isTrue();
             assertThat(a.rotateDue() + b.rotateDue()).isEqualTo(1);
             assertThatThrownBy(() -> t.login(user, "known-at-setup")).isInstanceOf(SQLException.class);

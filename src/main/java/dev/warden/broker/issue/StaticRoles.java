@@ -1,7 +1,6 @@
-package dev.warden.broker.issue.postgresql;
+package dev.warden.broker.issue;
 
 import dev.warden.audit.AuditLog;
-import dev.warden.broker.issue.IssueException;
 import dev.warden.store.Database;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,13 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rotates the password of each configured static role ({@code staticRoles}) every {@code rotation}:
- * a fresh random password is set with {@code ALTER ROLE ... PASSWORD} and forgotten — Warden never
- * stores or returns it — so no standing password of that role is known to anyone. Use it for roles
- * that authenticate otherwise (certificates, peer) or must not be logged into with a password. The
- * first rotation happens at the first pass after start. With several servers on one store each
- * rotation is claimed by a conditional update, so it happens once. Audited as {@code
- * credential.rotate} / {@code credential.rotate_failed}.
+ * Rotates the secret of each static role of the issuers that keep some ({@link Issuer.Rotating}, e.g.
+ * PostgreSQL {@code staticRoles}) every {@code rotation}: a fresh random secret is set (for PostgreSQL
+ * {@code ALTER ROLE ... PASSWORD}) and forgotten — Warden never stores or returns it — so no standing
+ * secret of that role is known to anyone. Use it for roles that authenticate otherwise
+ * (certificates, peer) or must not be logged into with a password. The first rotation happens at the
+ * first pass after start. With several servers on one store each rotation is claimed by a
+ * conditional update, so it happens once. Audited as {@code credential.rotate} / {@code
+ * credential.rotate_failed} on target type {@code KIND_role} (e.g. {@code postgresql_role}).
  */
 public final class StaticRoles {
     private static final Logger LOG = LoggerFactory.getLogger(StaticRoles.class);
@@ -27,10 +27,15 @@ public final class StaticRoles {
 
     private final Database db;
     private final AuditLog audit;
-    private final List<PostgresIssuer> issuers;
+    private final List<Issuer.Rotating> issuers;
     private final Clock clock;
 
-    public StaticRoles(Database db, AuditLog audit, List<PostgresIssuer> issuers, Clock clock) {
+    /** Rotates the static roles of every issuer in {@code issuers} that keeps some. */
+    public StaticRoles(Database db, AuditLog audit, Issuers issuers, Clock clock) {
+        this(db, audit, issuers.rotating(), clock);
+    }
+
+    StaticRoles(Database db, AuditLog audit, List<Issuer.Rotating> issuers, Clock clock) {
         this.db = db;
         this.audit = audit;
         this.issuers = List.copyOf(issuers);
@@ -38,14 +43,14 @@ public final class StaticRoles {
     }
 
     public boolean isEmpty() {
-        return issuers.stream().allMatch(i -> i.config().staticRoles().isEmpty());
+        return issuers.stream().allMatch(i -> i.staticRoles().isEmpty());
     }
 
     /** Rotates every static role whose rotation is due; returns how many were rotated. Never throws. */
     public int rotateDue() {
         int rotated = 0;
-        for (PostgresIssuer issuer : issuers) {
-            for (PostgresConfig.StaticRole role : issuer.config().staticRoles()) {
+        for (Issuer.Rotating issuer : issuers) {
+            for (Issuer.StaticRole role : issuer.staticRoles()) {
                 try {
                     if (rotateIfDue(issuer, role)) {
                         rotated++;
@@ -58,7 +63,7 @@ public final class StaticRoles {
         return rotated;
     }
 
-    private boolean rotateIfDue(PostgresIssuer issuer, PostgresConfig.StaticRole role) {
+    private boolean rotateIfDue(Issuer.Rotating issuer, Issuer.StaticRole role) {
         Instant now = clock.instant();
         boolean claimed = db.inTransaction(h -> {
             h.createUpdate("INSERT INTO static_rotations (issuer, name, username, next_rotation_at) VALUES (:issuer,"
@@ -87,7 +92,7 @@ public final class StaticRoles {
         d.put("username", role.username());
         String error = null;
         try {
-            issuer.rotate(role.username()); // the password is dropped here, never kept
+            issuer.rotate(role.username()); // the secret is dropped there, never kept
         } catch (IssueException e) {
             error = e.getMessage();
         }
@@ -110,7 +115,7 @@ public final class StaticRoles {
                     h,
                     "warden:static-rotation",
                     err == null ? "credential.rotate" : "credential.rotate_failed",
-                    "postgresql_role",
+                    issuer.kind() + "_role",
                     issuer.name() + "/" + role.username(),
                     d);
             return null;
