@@ -271,46 +271,53 @@ public final class TokenExchange {
      * A workload allowed by policy to obtain a leased credential: the verified subject, the decision
      * and the identity to record the credential under.
      */
-    public record Authorization(Attestation subject, Decision decision, Identity identity) {
+    record Authorization(Attestation subject, Decision decision, Identity identity) {
         /** The audit actor of the workload. */
-        public String actor() {
+        String actor() {
             return "workload:" + subject.attestor() + "/" + subject.workload();
         }
     }
 
+    /** Yields the proof to attest; a malformed one throws. */
+    @FunctionalInterface
+    private interface ProofSource {
+        Proof get() throws AttestationException;
+    }
+
     /**
-     * The attest-and-decide half of an exchange, for leased credentials: attests {@code subjectToken}
-     * (a JWT, or the presented client certificate's thumbprint), decides by policy with {@code
-     * target} as the request's audience (e.g. {@code urn:warden:creds:postgresql:readonly}) and
-     * records the decision (audited, subject-token replay refused) before answering. Throws an
-     * {@link OAuthError} with the reason on denial.
+     * The attest-and-decide half of an exchange, for leased credentials: attests the subject JWT
+     * {@code subjectToken}, decides by policy with {@code target} as the request's audience (e.g.
+     * {@code urn:warden:creds:postgresql:readonly}) and records the decision (audited, subject-token
+     * replay refused) before answering. Throws an {@link OAuthError} with the reason on denial.
      */
-    public Authorization authorize(
-            String subjectToken,
-            String subjectType,
-            List<X509Certificate> chain,
-            String target,
-            Duration ttl,
-            String sourceAddress)
+    Authorization authorize(String subjectToken, String target, Duration ttl, String sourceAddress) throws OAuthError {
+        return authorize(
+                box.fingerprint(subjectToken),
+                () -> new Proof.Jwt(JwtParts.parse(subjectToken)),
+                target,
+                ttl,
+                sourceAddress);
+    }
+
+    /** As {@link #authorize(String, String, Duration, String)} for a workload presenting a client certificate. */
+    Authorization authorize(Proof.Certificate certificate, String target, Duration ttl, String sourceAddress)
+            throws OAuthError {
+        return authorize(box.fingerprint(certificate.thumbprint()), () -> certificate, target, ttl, sourceAddress);
+    }
+
+    private Authorization authorize(
+            String fingerprint, ProofSource proof, String target, Duration ttl, String sourceAddress)
             throws OAuthError {
         Instant now = clock.instant();
-        String fingerprint = box.fingerprint(subjectToken);
         Attestation subject;
         try {
-            subject = attestors.attest(proof(subjectToken, subjectType, chain));
+            subject = attestors.attest(proof.get());
         } catch (AttestationException e) {
             denyUnattested(fingerprint, e, sourceAddress);
             throw new OAuthError(401, "invalid_token", "subject token: " + e.getMessage());
         }
         PolicyInput input = new PolicyInput(
-                new PolicyInput.Subject(
-                        subject.workload(),
-                        subject.attestor(),
-                        subject.kind(),
-                        subject.issuer(),
-                        subject.spiffeId(),
-                        subject.claims(),
-                        subject.attributes()),
+                policySubject(subject),
                 new PolicyInput.Request(target, null, List.of(), ttl, null),
                 new PolicyInput.Context(now, sourceAddress, environment));
         Decision d = policies.decide(input);
@@ -329,13 +336,10 @@ public final class TokenExchange {
         } catch (IllegalArgumentException e) {
             throw OAuthError.invalidRequest("subject token: its claims cannot be recorded (" + e.getMessage() + ")");
         }
-        String jtiKey = subject.proofId() == null
-                ? null
-                : box.fingerprint(subject.attestor() + "\0" + subject.issuer() + "\0" + subject.proofId());
         DecisionRecorder.Outcome outcome = await(recorder.submit(new DecisionRecorder.Entry(
                 "workload:" + subject.attestor() + "/" + subject.workload(),
                 subject.workload(),
-                jtiKey,
+                jtiKey(subject),
                 subject.proofExpiresAt().plus(JTI_GRACE),
                 null,
                 null,

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.Role.Permission;
-import dev.warden.auth.TokenService;
 import dev.warden.broker.Broker;
 import dev.warden.broker.OAuthError;
 import dev.warden.broker.TokenExchange;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker's endpoints: OAuth 2.0 Token Exchange at {@code POST /oauth2/token} (RFC 8693),
@@ -42,7 +42,7 @@ import java.util.UUID;
  * revoke that token by presenting it as the bearer.
  */
 final class BrokerRoutes {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BrokerRoutes.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerRoutes.class);
     /** Largest form body accepted on the OAuth endpoints. */
     static final int MAX_FORM = 64 * 1024;
 
@@ -60,12 +60,12 @@ final class BrokerRoutes {
             "client_id");
 
     private final Broker broker;
-    private final TokenService tokens;
+    private final Callers callers;
     private final ObjectMapper mapper;
 
-    BrokerRoutes(Broker broker, TokenService tokens, ObjectMapper mapper) {
+    BrokerRoutes(Broker broker, Callers callers, ObjectMapper mapper) {
         this.broker = broker;
-        this.tokens = tokens;
+        this.callers = callers;
         this.mapper = mapper;
     }
 
@@ -203,7 +203,7 @@ final class BrokerRoutes {
             }
         }
         TokenExchange.Response r =
-                broker.exchange().exchange(new TokenExchange.Request(form, source(ctx), clientChain(ctx)));
+                broker.exchange().exchange(new TokenExchange.Request(form, source(ctx), Callers.clientChain(ctx)));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("access_token", r.accessToken());
         out.put("issued_token_type", r.issuedTokenType());
@@ -243,16 +243,15 @@ final class BrokerRoutes {
      * {@code self} (revocation) also accepts the token being revoked as the bearer.
      */
     private String caller(Context ctx, Permission permission, String scope, String self) throws OAuthError {
-        String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String bearer = Callers.bearer(ctx);
+        if (bearer == null) {
             throw new OAuthError(
                     401,
                     "invalid_client",
                     "send Authorization: Bearer with a Warden API token or an" + " access token with scope " + scope);
         }
-        String bearer = header.substring(7).strip();
-        if (bearer.startsWith(TokenService.PREFIX)) {
-            ApiToken t = tokens.authenticate(bearer)
+        if (Callers.isApiToken(bearer)) {
+            ApiToken t = callers.apiToken(bearer)
                     .orElseThrow(() -> new OAuthError(401, "invalid_client", "invalid, revoked or expired API token"));
             if (!t.role().permits(permission)) {
                 throw new OAuthError(
@@ -292,27 +291,6 @@ final class BrokerRoutes {
     }
 
     private String source(Context ctx) {
-        return source(broker, ctx);
-    }
-
-    /** The caller's address: X-Forwarded-For's last hop when the peer is a trusted proxy. */
-    static String source(Broker broker, Context ctx) {
-        String remote = ctx.req().getRemoteAddr();
-        if (broker.config().trustedProxies().contains(remote)) {
-            String xff = ctx.header("X-Forwarded-For");
-            if (xff != null && !xff.isBlank()) {
-                String[] hops = xff.split(",");
-                return hops[hops.length - 1].strip();
-            }
-        }
-        return remote;
-    }
-
-    static List<X509Certificate> clientChain(Context ctx) {
-        Object certs = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
-        if (certs instanceof X509Certificate[] chain && chain.length > 0) {
-            return List.of(chain);
-        }
-        return List.of();
+        return Callers.source(broker, ctx);
     }
 }

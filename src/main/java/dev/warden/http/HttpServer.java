@@ -26,6 +26,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ public final class HttpServer {
     private static final String TOKEN_ATTRIBUTE = "warden.token";
 
     private final ObjectMapper mapper = Json.mapper();
-    private final TokenService tokens;
+    private final Callers callers;
     private final Metrics metrics;
     private final List<Route> routes;
     private final Broker broker;
@@ -72,7 +73,7 @@ public final class HttpServer {
             Broker broker,
             dev.warden.broker.lease.Leases leases,
             TlsConfig tls) {
-        this.tokens = tokens;
+        this.callers = new Callers(tokens);
         this.metrics = new Metrics();
         this.broker = broker;
         this.tls = tls;
@@ -84,9 +85,9 @@ public final class HttpServer {
         all.addAll(new FindingRoutes(posture, mapper, clock).routes());
         all.addAll(new TokenRoutes(tokens, mapper).routes());
         all.addAll(new AuditRoutes(audit).routes());
-        all.addAll(new BrokerRoutes(broker, tokens, mapper).routes());
+        all.addAll(new BrokerRoutes(broker, callers, mapper).routes());
         all.addAll(new SvidRoutes(broker, mapper).routes());
-        all.addAll(new LeaseRoutes(leases, broker, tokens, mapper, clock).routes());
+        all.addAll(new LeaseRoutes(leases, broker, callers, mapper, clock).routes());
         all.addAll(new ScanRoutes(scans, mapper).routes());
         this.routes = List.copyOf(all);
     }
@@ -171,23 +172,17 @@ public final class HttpServer {
     }
 
     private ApiToken authorize(Context ctx, Route r) {
-        String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"warden\"");
+        String bearer = Callers.bearer(ctx);
+        if (bearer == null) {
+            ctx.header("WWW-Authenticate", Callers.CHALLENGE);
             throw new Problem(401, "missing bearer token (send Authorization: Bearer wdn_...)");
         }
-        ApiToken token = tokens.authenticate(header.substring(7).strip()).orElseThrow(() -> {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"warden\", error=\"invalid_token\"");
-            return new Problem(401, "invalid, revoked or expired token");
-        });
+        ApiToken token = callers.apiToken(bearer).orElseThrow(() -> Callers.invalidToken(ctx));
         if (!token.role().permits(r.permission())) {
             throw new Problem(
                     403,
                     "role '" + token.role().value() + "' may not "
-                            + r.permission()
-                                    .name()
-                                    .toLowerCase(java.util.Locale.ROOT)
-                                    .replace('_', ' '));
+                            + r.permission().name().toLowerCase(Locale.ROOT).replace('_', ' '));
         }
         return token;
     }

@@ -1,16 +1,9 @@
 package dev.warden.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warden.auth.ApiToken;
 import dev.warden.auth.Role.Permission;
-import dev.warden.auth.TokenService;
 import dev.warden.broker.Broker;
-import dev.warden.broker.OAuthError;
-import dev.warden.broker.TokenExchange;
-import dev.warden.broker.attest.Proof;
-import dev.warden.broker.issue.IssueRequest;
-import dev.warden.broker.issue.Issuer;
-import dev.warden.broker.issue.postgresql.PostgresIssuer;
+import dev.warden.broker.CredentialRequests;
 import dev.warden.broker.lease.Lease;
 import dev.warden.broker.lease.LeaseException;
 import dev.warden.broker.lease.LeaseFilter;
@@ -19,40 +12,34 @@ import dev.warden.broker.lease.LeaseStore;
 import dev.warden.broker.lease.Leases;
 import dev.warden.config.ConfigNode;
 import dev.warden.input.Echo;
-import dev.warden.inventory.Identity;
-import dev.warden.inventory.IdentityKind;
-import dev.warden.inventory.IdentityStatus;
-import dev.warden.inventory.Source;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Leased credentials: {@code POST /v1/creds/postgresql/{role}} issues a dynamic PostgreSQL login
  * to a caller holding a Warden API token (admin or operator) or a workload's own proof (a subject
  * JWT as the bearer, or an mTLS client certificate) that a broker policy allows for the target
- * {@code urn:warden:creds:postgresql:ROLE}; {@code /v1/leases} lists, renews and revokes leases.
+ * {@code urn:warden:creds:postgresql:ROLE} — decided by {@link CredentialRequests}; {@code
+ * /v1/leases} lists, renews and revokes leases.
  */
 final class LeaseRoutes {
-    /** The policy target a workload must be granted to obtain a login of {@code role}. */
-    static final String TARGET_PREFIX = "urn:warden:creds:postgresql:";
-
     private final Leases leases;
-    private final Broker broker;
-    private final TokenService tokens;
+    private final CredentialRequests requests;
+    private final Callers callers;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    LeaseRoutes(Leases leases, Broker broker, TokenService tokens, ObjectMapper mapper, Clock clock) {
+    LeaseRoutes(Leases leases, Broker broker, Callers callers, ObjectMapper mapper, Clock clock) {
         this.leases = leases;
-        this.broker = broker;
-        this.tokens = tokens;
+        this.requests = leases == null ? null : new CredentialRequests(leases, broker, clock);
+        this.callers = callers;
         this.mapper = mapper;
         this.clock = clock;
     }
@@ -85,78 +72,26 @@ final class LeaseRoutes {
     private void creds(Context ctx) {
         requireLeases();
         Params.allowOnly(ctx, Set.of());
-        String role = ctx.pathParam("role");
-        Issuer issuer = leases.issuers()
-                .offering(PostgresIssuer.KIND, role)
-                .orElseThrow(() -> Problem.notFound("no postgresql role '" + Echo.shown(role) + "' is configured"));
-        CredsRequest body =
-                hasBody(ctx) ? JsonBody.read(ctx, mapper, CredsRequest.class) : new CredsRequest(null, null);
-        Duration ttl = duration("ttl", body.ttl());
-        Leases.Grant grant;
-        String header = ctx.header("Authorization");
-        String bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? header.substring(7).strip()
-                : null;
-        List<X509Certificate> chain = clientChain(ctx);
-        if (bearer != null && bearer.startsWith(TokenService.PREFIX)) {
-            ApiToken t = tokens.authenticate(bearer).orElseThrow(() -> {
-                ctx.header("WWW-Authenticate", "Bearer realm=\"warden\", error=\"invalid_token\"");
-                return new Problem(401, "invalid, revoked or expired token");
+        Leases.Outcome o;
+        try {
+            CredentialRequests.Offer offer = requests.offer(ctx.pathParam("role"));
+            CredsRequest body =
+                    hasBody(ctx) ? JsonBody.read(ctx, mapper, CredsRequest.class) : new CredsRequest(null, null);
+            Duration ttl = duration("ttl", body.ttl());
+            CredentialRequests.Caller caller = callers.apiTokenOrWorkload(ctx).orElseThrow(() -> {
+                ctx.header("WWW-Authenticate", Callers.CHALLENGE);
+                return new Problem(
+                        401,
+                        "send Authorization: Bearer with a Warden API token or the workload's subject token"
+                                + " (or present a client certificate)");
             });
-            if (!t.role().permits(Permission.ISSUE_CREDENTIALS)) {
-                throw new Problem(403, "role '" + t.role().value() + "' may not obtain credentials");
+            o = requests.grant(offer, caller, ttl, body.workload());
+        } catch (CredentialRequests.Refused e) {
+            if (e.invalidToken()) {
+                ctx.header("WWW-Authenticate", Callers.INVALID_TOKEN);
             }
-            String workload = body.workload() == null ? t.actor() : checkWorkload(body.workload());
-            grant = new Leases.Grant(workload, identity(workload, clock.instant()), t.actor());
-        } else if (bearer != null || !chain.isEmpty()) {
-            if (broker == null) {
-                throw new Problem(401, "workload proofs need the broker; use a Warden API token");
-            }
-            if (body.workload() != null) {
-                throw Problem.badRequest("workload is set by the subject token; do not send it");
-            }
-            TokenExchange.Authorization a;
-            try {
-                a = bearer != null
-                        ? broker.exchange()
-                                .authorize(
-                                        bearer,
-                                        TokenExchange.TYPE_JWT,
-                                        chain,
-                                        TARGET_PREFIX + role,
-                                        ttl,
-                                        ctx.req().getRemoteAddr())
-                        : broker.exchange()
-                                .authorize(
-                                        Proof.Certificate.of(chain).thumbprint(),
-                                        TokenExchange.TYPE_TLS_CERT,
-                                        chain,
-                                        TARGET_PREFIX + role,
-                                        ttl,
-                                        ctx.req().getRemoteAddr());
-            } catch (dev.warden.broker.attest.AttestationException e) {
-                throw new Problem(401, "client certificate: " + e.getMessage());
-            } catch (OAuthError e) {
-                if (e.status() == 401) {
-                    ctx.header("WWW-Authenticate", "Bearer realm=\"warden\", error=\"invalid_token\"");
-                }
-                int status = e.status() == 400 && "invalid_target".equals(e.error()) ? 403 : e.status();
-                throw new Problem(status, e.description());
-            }
-            Duration decided = a.decision().ttl();
-            if (decided != null && (ttl == null || decided.compareTo(ttl) < 0)) {
-                ttl = decided;
-            }
-            grant = new Leases.Grant(a.subject().workload(), a.identity(), a.actor());
-        } else {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"warden\"");
-            throw new Problem(
-                    401,
-                    "send Authorization: Bearer with a Warden API token or the workload's subject token"
-                            + " (or present a client certificate)");
+            throw new Problem(e.status(), e.getMessage());
         }
-        IssueRequest request = IssueRequest.of(role, ttl);
-        Leases.Outcome o = call(() -> leases.issue(issuer.name(), grant, request));
         Lease l = o.lease();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("leaseId", l.id());
@@ -211,15 +146,15 @@ final class LeaseRoutes {
         if (body.path() != null && body.path().length() > 300) {
             throw Problem.badRequest("path must be at most 300 characters");
         }
-        if (body.workload() != null) {
-            checkWorkload(body.workload());
+        if (body.workload() != null && !Leases.isWorkload(body.workload())) {
+            throw Problem.badRequest(Leases.WORKLOAD_RULE);
         }
         int n = call(() -> leases.revokePrefix(
                 body.path(), body.workload(), HttpServer.token(ctx).actor()));
         ctx.json(Map.of("matched", n));
     }
 
-    private static <T> T call(java.util.function.Supplier<T> op) {
+    private static <T> T call(Supplier<T> op) {
         try {
             return op.get();
         } catch (LeaseException e) {
@@ -245,47 +180,11 @@ final class LeaseRoutes {
         return d;
     }
 
-    private static String checkWorkload(String w) {
-        if (w.isBlank() || w.length() > 256 || w.chars().anyMatch(Character::isISOControl)) {
-            throw Problem.badRequest("workload must be 1-256 printable characters");
-        }
-        return w;
-    }
-
-    private static Identity identity(String workload, java.time.Instant now) {
-        return new Identity(
-                null,
-                IdentityKind.WORKLOAD,
-                workload,
-                workload,
-                Source.of("broker", "api-token"),
-                null,
-                null,
-                null,
-                null,
-                workload,
-                "leased credentials requested with a Warden API token",
-                IdentityStatus.ACTIVE,
-                null,
-                Map.of(),
-                null,
-                now,
-                now);
-    }
-
     private static boolean hasBody(Context ctx) {
         return ctx.contentLength() > 0 || ctx.contentType() != null;
     }
 
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
-    }
-
-    private static List<X509Certificate> clientChain(Context ctx) {
-        Object certs = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
-        if (certs instanceof X509Certificate[] chain && chain.length > 0) {
-            return List.of(chain);
-        }
-        return List.of();
     }
 }

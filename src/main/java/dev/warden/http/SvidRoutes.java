@@ -60,8 +60,8 @@ final class SvidRoutes {
                     body.subjectTokenType(),
                     body.csr(),
                     body.ttl(),
-                    BrokerRoutes.source(broker, ctx),
-                    BrokerRoutes.clientChain(ctx)));
+                    Callers.source(broker, ctx),
+                    Callers.clientChain(ctx)));
         } catch (X509Svids.Refused e) {
             throw new Problem(e.status(), e.getMessage());
         }

@@ -10,6 +10,7 @@ import dev.warden.app.Warden;
 import dev.warden.app.WardenConfig;
 import dev.warden.broker.attest.AttestationException;
 import dev.warden.broker.attest.Proof;
+import dev.warden.broker.issue.postgresql.PgTarget;
 import dev.warden.http.HttpServer;
 import dev.warden.store.Dialect;
 import dev.warden.testing.TestClock;
@@ -119,6 +120,73 @@ class MtlsExchangeTest {
             }
             assertThat(refused).isTrue();
         }
+    }
+
+    @Test
+    void a_client_certificate_over_mtls_obtains_a_leased_login_the_policy_grants_for_at_most_its_ttl()
+            throws Exception {
+        Instant now = Instant.now();
+        TestPki pki = new TestPki("warden test ca", now);
+        TestPki.Issued server = pki.server(now);
+        TestPki.Issued client = pki.client("spiffe://example.org/billing/api", now, Duration.ofHours(1));
+        TestPki.writePem(dir.resolve("ca.pem"), pki.ca);
+        TestPki.writePem(dir.resolve("server.pem"), server.cert());
+        TestPki.writePem(dir.resolve("server.key"), server.key());
+        PgTarget target = PgTarget.create();
+        Path policies = Files.createDirectories(dir.resolve("policies"));
+        Files.writeString(policies.resolve("db.yaml"), """
+                policies:
+                  - name: billing-db
+                    owner: team-billing
+                    match: {attestors: [mtls], workloads: ["spiffe://example.org/billing/*"]}
+                    grant: {audiences: ["urn:warden:creds:postgresql:readonly"], maxTtl: 30m, defaultTtl: 10m}
+                """);
+        String pg = target.yaml().indent(6).stripTrailing().replaceFirst("^ {6}name:", "    - name:");
+        Path cfg = Files.writeString(dir.resolve("warden.yaml"), """
+                server:
+                  tls: {port: 0, certificate: server.pem, privateKey: server.key}
+                broker:
+                  issuer: https://warden.test
+                  policies: policies
+                  attestors:
+                    - {name: mtls, kind: x509, caFile: ca.pem, trustDomain: example.org}
+                  postgresql:
+                %s
+                """.formatted(pg));
+        WardenConfig config = WardenConfig.load(cfg, Map.of(PgTarget.ENV, target.adminUrl)::get);
+        try (Warden w = Warden.open(
+                new StoreLocation(dir, TestStores.fresh(Dialect.SQLITE, dir)), new TestClock(now), config)) {
+            HttpServer http = w.serve("127.0.0.1", 0);
+            String url = "https://127.0.0.1:" + http.tlsPort() + "/v1/creds/postgresql/readonly";
+
+            HttpResponse<String> ok = postJson(client(pki, client), url, "{\"ttl\": \"1h\"}");
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+            JsonNode j = new ObjectMapper().readTree(ok.body());
+            assertThat(j.get("ttl").asLong()).isBetween(1L, 1800L);
+            assertThat(w.leases().get(j.get("leaseId").asText()).orElseThrow().workload())
+                    .isEqualTo("spiffe://example.org/billing/api");
+            assertThat(target.login(
+                                    j.get("username").asText(),
+                                    j.get("password").asText())
+                            .isValid(5))
+                    .isTrue();
+
+            // Neither a bearer token nor a client certificate: refused before anything is decided.
+            assertThat(postJson(client(pki, null), url, "{}").statusCode()).isEqualTo(401);
+            // The workload is the certificate's; it may not name another.
+            assertThat(postJson(client(pki, client), url, "{\"workload\": \"other\"}")
+                            .statusCode())
+                    .isEqualTo(400);
+        }
+    }
+
+    private static HttpResponse<String> postJson(HttpClient c, String url, String json) throws Exception {
+        return c.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(HttpClient c, String url, Map<String, String> form) throws Exception {

@@ -46,6 +46,8 @@ public final class Leases implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
     static final String REAPER = "warden:lease-reaper";
     static final String SYSTEM = "warden:leases";
+    /** What a lease's workload name must be, as said to a caller who sent another. */
+    public static final String WORKLOAD_RULE = "workload must be 1-256 printable characters";
 
     /**
      * Reaper and reconciliation settings.
@@ -130,6 +132,14 @@ public final class Leases implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** True when {@code workload} may name a lease's workload ({@link #WORKLOAD_RULE}). */
+    public static boolean isWorkload(String workload) {
+        return workload != null
+                && !workload.isBlank()
+                && workload.length() <= 256
+                && workload.chars().noneMatch(Character::isISOControl);
     }
 
     public Settings settings() {
