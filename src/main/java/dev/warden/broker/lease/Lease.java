@@ -1,6 +1,8 @@
 package dev.warden.broker.lease;
 
+import dev.warden.store.Ids;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -70,7 +72,7 @@ public record Lease(
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(maxExpiresAt, "maxExpiresAt");
         Objects.requireNonNull(createdBy, "createdBy");
-        if (!dev.warden.store.Ids.isValid(id)) {
+        if (!Ids.isValid(id)) {
             throw new IllegalArgumentException("lease id must be a UUID");
         }
         if (workload.isBlank() || workload.length() > 1024) {
@@ -102,6 +104,45 @@ public record Lease(
             return LeaseState.EXPIRED;
         }
         return REASON_ROLLBACK.equals(revokeReason) ? LeaseState.ROLLED_BACK : LeaseState.REVOKED;
+    }
+
+    /** This lease recorded under the inventory identity {@code id} (null: none). */
+    Lease withIdentity(String id) {
+        return new Lease(
+                this.id,
+                kind,
+                issuer,
+                role,
+                workload,
+                id,
+                credentialId,
+                handle,
+                state,
+                revokeReason,
+                createdAt,
+                updatedAt,
+                expiresAt,
+                maxExpiresAt,
+                renewals,
+                revokeAttempts,
+                nextAttemptAt,
+                lastError,
+                createdBy,
+                endedAt,
+                attributes);
+    }
+
+    /** What every {@code lease.*} audit entry records of this lease. */
+    Map<String, String> auditDetails() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("kind", kind);
+        d.put("issuer", issuer);
+        d.put("role", role == null ? "" : role);
+        d.put("workload", workload);
+        d.put("handle", handle);
+        d.put("state", state.value());
+        d.put("expiresAt", expiresAt.toString());
+        return d;
     }
 
     Lease with(LeaseState newState, Instant now) {

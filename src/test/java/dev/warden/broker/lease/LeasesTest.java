@@ -254,11 +254,11 @@ class LeasesTest {
     @Test
     void backoff_doubles_up_to_the_maximum() {
         try (LeaseHarness h = harness()) {
-            assertThat(h.leases.backoff(1)).isEqualTo(Duration.ofSeconds(10));
-            assertThat(h.leases.backoff(2)).isEqualTo(Duration.ofSeconds(20));
-            assertThat(h.leases.backoff(3)).isEqualTo(Duration.ofSeconds(40));
-            assertThat(h.leases.backoff(4)).isEqualTo(Duration.ofMinutes(1));
-            assertThat(h.leases.backoff(60)).isEqualTo(Duration.ofMinutes(1));
+            assertThat(h.leases.settings().backoffAfter(1)).isEqualTo(Duration.ofSeconds(10));
+            assertThat(h.leases.settings().backoffAfter(2)).isEqualTo(Duration.ofSeconds(20));
+            assertThat(h.leases.settings().backoffAfter(3)).isEqualTo(Duration.ofSeconds(40));
+            assertThat(h.leases.settings().backoffAfter(4)).isEqualTo(Duration.ofMinutes(1));
+            assertThat(h.leases.settings().backoffAfter(60)).isEqualTo(Duration.ofMinutes(1));
         }
     }
 
