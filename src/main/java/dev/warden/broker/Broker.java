@@ -104,11 +104,11 @@ public final class Broker implements AutoCloseable {
         return attestors;
     }
 
-    public Issuances issuances() {
+    Issuances issuances() {
         return issuances;
     }
 
-    public SigningKeys keys() {
+    SigningKeys keys() {
         return keys;
     }
 
@@ -198,10 +198,15 @@ public final class Broker implements AutoCloseable {
     }
 
     /** A token Warden issued, verified (signature, issuer; expiry not checked), with its claims. */
-    public record OwnToken(Map<String, Object> claims, Issuance issuance) {}
+    record OwnToken(Map<String, Object> claims, Issuance issuance) {
+        /** The audit actor of the workload the token was issued to. */
+        String actor() {
+            return "workload:" + issuance.attestor() + "/" + issuance.workload();
+        }
+    }
 
     /** Verifies that {@code token} is one of Warden's; empty when it is not (or is malformed). */
-    public Optional<OwnToken> own(String token) {
+    Optional<OwnToken> own(String token) {
         if (token == null || token.length() > JwtParts.MAX_BYTES) {
             return Optional.empty();
         }
@@ -241,12 +246,21 @@ public final class Broker implements AutoCloseable {
      * Warden itself (its audience is the issuer): how resource servers authenticate to the
      * introspection and revocation endpoints without a static secret.
      */
-    public Optional<OwnToken> authorizedCaller(String bearer, String scope) {
+    public Optional<String> authorizedCaller(String bearer, String scope) {
         Instant now = clock.instant();
         return own(bearer)
                 .filter(t -> t.issuance().activeAt(now)
                         && t.issuance().scopes().contains(scope)
-                        && t.issuance().audience().contains(config.issuer()));
+                        && t.issuance().audience().contains(config.issuer()))
+                .map(OwnToken::actor);
+    }
+
+    /**
+     * The audit actor of the workload {@code token} was issued to, when it is one of Warden's
+     * (verified as by {@link #own}; expiry not checked); empty otherwise.
+     */
+    public Optional<String> holder(String token) {
+        return own(token).map(OwnToken::actor);
     }
 
     /** Revokes one of Warden's tokens (RFC 7009: unknown or invalid tokens are not an error). */

@@ -32,7 +32,7 @@ import java.util.Map;
  */
 public final class CredentialRequests {
     /** The policy target a workload must be granted to obtain a login of {@code role}. */
-    public static final String TARGET_PREFIX = "urn:warden:creds:postgresql:";
+    static final String TARGET_PREFIX = "urn:warden:creds:postgresql:";
 
     private final Leases leases;
     private final Broker broker;
@@ -74,7 +74,7 @@ public final class CredentialRequests {
             this.issuer = issuer;
         }
 
-        public String role() {
+        String role() {
             return role;
         }
     }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * {@code broker_issuances}: the broker's issuance log, which the usage subsystem reads as usage
  * events of the workload identity.
  */
-public record Issuance(
+record Issuance(
         String jti,
         String identityId,
         String workload,
@@ -24,7 +24,7 @@ public record Issuance(
         Instant expiresAt,
         Instant revokedAt,
         String revokedBy) {
-    public Issuance {
+    Issuance {
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(workload, "workload");
         Objects.requireNonNull(issuedAt, "issuedAt");
@@ -33,7 +33,7 @@ public record Issuance(
         scopes = List.copyOf(scopes);
     }
 
-    public boolean activeAt(Instant now) {
+    boolean activeAt(Instant now) {
         return revokedAt == null && now.isBefore(expiresAt);
     }
 }

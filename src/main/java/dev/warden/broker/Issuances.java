@@ -17,11 +17,11 @@ import org.jdbi.v3.core.Handle;
  * {@link #listSince} pages through issuances in time order, each one a usage event of its workload
  * identity.
  */
-public final class Issuances {
+final class Issuances {
     private final Database db;
     private final AuditLog audit;
 
-    public Issuances(Database db, AuditLog audit) {
+    Issuances(Database db, AuditLog audit) {
         this.db = db;
         this.audit = audit;
     }
@@ -61,7 +61,7 @@ public final class Issuances {
         }
     }
 
-    public Optional<Issuance> find(String jti) {
+    Optional<Issuance> find(String jti) {
         return db.withHandle(h -> h.createQuery("SELECT * FROM broker_issuances WHERE jti = :jti")
                 .bind("jti", jti)
                 .map((rs, ctx) -> row(rs))
@@ -69,7 +69,7 @@ public final class Issuances {
     }
 
     /** Issuances after {@code after} (exclusive), oldest first: the usage events of the broker. */
-    public List<Issuance> listSince(Instant after, int limit) {
+    List<Issuance> listSince(Instant after, int limit) {
         return db.withHandle(h -> h.createQuery("SELECT * FROM broker_issuances WHERE issued_at > :after"
                         + " ORDER BY issued_at, jti LIMIT :limit")
                 .bind("after", after.toEpochMilli())
@@ -79,7 +79,7 @@ public final class Issuances {
     }
 
     /** Marks a token revoked; true when it was active and now is not. Audited. */
-    public boolean revoke(String jti, String actor, Instant now) {
+    boolean revoke(String jti, String actor, Instant now) {
         return db.inTransaction(h -> {
             int n = h.createUpdate("UPDATE broker_issuances SET revoked_at = :now, revoked_by = :actor"
                             + " WHERE jti = :jti AND revoked_at IS NULL")

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * whoever finds rotation due does it under a store lock, and the others pick it up on
  * {@link #refresh}.
  */
-public final class SigningKeys {
+final class SigningKeys {
     static final String PURPOSE = "broker-jwt";
     /** How long before it signs a new key is published. */
     static final Duration PREPUBLISH = Duration.ofHours(1);
@@ -74,8 +74,7 @@ public final class SigningKeys {
             JWSHeader header,
             String encodedHeader) {}
 
-    public SigningKeys(
-            Database db, SecretBox box, AuditLog audit, Clock clock, JWSAlgorithm algorithm, Duration rotation) {
+    SigningKeys(Database db, SecretBox box, AuditLog audit, Clock clock, JWSAlgorithm algorithm, Duration rotation) {
         if (!algorithm.equals(JWSAlgorithm.ES256) && !algorithm.equals(JWSAlgorithm.EdDSA)) {
             throw new IllegalArgumentException("signing algorithm must be ES256 or EdDSA");
         }
@@ -107,26 +106,26 @@ public final class SigningKeys {
     }
 
     /** The public JWKS document. */
-    public String jwks() {
+    String jwks() {
         return current().jwksJson();
     }
 
     /** Verifiers for tokens Warden issued (introspection). */
-    public KeySet verifiers() {
+    KeySet verifiers() {
         return current().verifiers();
     }
 
     /** When the published keys last changed (the newest key's creation), for bundle sequence numbers. */
-    public Instant latestChange() {
+    Instant latestChange() {
         return current().latestChange();
     }
 
-    public JWSAlgorithm algorithm() {
+    JWSAlgorithm algorithm() {
         return algorithm;
     }
 
     /** Rotates when due and reloads the keys from the store. */
-    public synchronized void refresh() {
+    synchronized void refresh() {
         Instant now = clock.instant();
         List<Row> rows = db.inTransaction(h -> {
             db.lock(h, "warden.signing_keys");

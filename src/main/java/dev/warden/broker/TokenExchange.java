@@ -43,12 +43,12 @@ import org.slf4j.LoggerFactory;
  * the HTTP route hands in the form parameters and gets a response or an {@link OAuthError}.
  */
 public final class TokenExchange {
-    public static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
-    public static final String TYPE_JWT = "urn:ietf:params:oauth:token-type:jwt";
-    public static final String TYPE_ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token";
-    public static final String TYPE_ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
+    static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    static final String TYPE_JWT = "urn:ietf:params:oauth:token-type:jwt";
+    static final String TYPE_ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token";
+    static final String TYPE_ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
     /** Warden's subject token type for mTLS: the token is the presented certificate's x5t#S256. */
-    public static final String TYPE_TLS_CERT = "urn:warden:params:oauth:token-type:tls-client-certificate";
+    static final String TYPE_TLS_CERT = "urn:warden:params:oauth:token-type:tls-client-certificate";
 
     static final String SOURCE_TYPE = "broker";
     private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(10);

@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -260,20 +259,13 @@ final class BrokerRoutes {
             return t.actor();
         }
         if (self != null && bearer.equals(self)) {
-            return broker.own(self)
-                    .map(t -> "workload:" + t.issuance().attestor() + "/"
-                            + t.issuance().workload())
-                    .orElse("anonymous");
+            return broker.holder(self).orElse("anonymous");
         }
-        Optional<Broker.OwnToken> t = broker.authorizedCaller(bearer, scope);
-        if (t.isEmpty()) {
-            throw new OAuthError(
-                    401,
-                    "invalid_client",
-                    "the bearer token is not an active Warden access token for" + " this issuer with scope " + scope);
-        }
-        return "workload:" + t.get().issuance().attestor() + "/"
-                + t.get().issuance().workload();
+        return broker.authorizedCaller(bearer, scope)
+                .orElseThrow(() -> new OAuthError(
+                        401,
+                        "invalid_client",
+                        "the bearer token is not an active Warden access token for this issuer with scope " + scope));
     }
 
     private void reload(Context ctx) {

@@ -23,12 +23,12 @@ import java.util.TreeSet;
 public final class Attestors {
     /** Builds an attestor of one kind from its {@code broker.attestors[i]} section. */
     @FunctionalInterface
-    public interface Factory {
+    interface Factory {
         Attestor create(String name, ConfigNode config, Clock clock);
     }
 
     /** The built-in kinds. Adding a kind adds one line here and touches no other attestor. */
-    public static final Map<String, Factory> BUILT_IN = builtIn();
+    static final Map<String, Factory> BUILT_IN = builtIn();
 
     private static Map<String, Factory> builtIn() {
         Map<String, Factory> m = new LinkedHashMap<>();
@@ -40,7 +40,7 @@ public final class Attestors {
 
     private final List<Attestor> attestors;
 
-    public Attestors(List<Attestor> attestors) {
+    Attestors(List<Attestor> attestors) {
         Set<String> names = new HashSet<>();
         for (Attestor a : attestors) {
             if (!names.add(a.name())) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JwksSource {
     /** Largest JWKS document accepted. */
-    public static final int MAX_BYTES = 256 * 1024;
+    static final int MAX_BYTES = 256 * 1024;
 
     static final Duration MIN_REFETCH = Duration.ofSeconds(30);
     private static final Duration FILE_CHECK = Duration.ofSeconds(5);

@@ -181,7 +181,7 @@ public final class JwtParts {
         return v;
     }
 
-    public JWSHeader header() {
+    JWSHeader header() {
         return header;
     }
 

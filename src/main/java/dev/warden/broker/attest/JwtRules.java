@@ -25,10 +25,10 @@ import java.util.Set;
  */
 public record JwtRules(
         String issuer, Set<String> audiences, Set<JWSAlgorithm> algorithms, Duration skew, Duration maxLifetime) {
-    public static final Duration MAX_SKEW = Duration.ofSeconds(60);
+    static final Duration MAX_SKEW = Duration.ofSeconds(60);
 
     /** Algorithms an attestor may allow. */
-    public static final Set<JWSAlgorithm> SUPPORTED = Set.of(
+    static final Set<JWSAlgorithm> SUPPORTED = Set.of(
             JWSAlgorithm.RS256,
             JWSAlgorithm.RS384,
             JWSAlgorithm.RS512,
@@ -65,7 +65,7 @@ public record JwtRules(
     }
 
     /** Parses an algorithm list from configuration. */
-    public static Set<JWSAlgorithm> parseAlgorithms(List<String> names) {
+    static Set<JWSAlgorithm> parseAlgorithms(List<String> names) {
         java.util.LinkedHashSet<JWSAlgorithm> out = new java.util.LinkedHashSet<>();
         for (String n : names) {
             JWSAlgorithm a = JWSAlgorithm.parse(n.strip());

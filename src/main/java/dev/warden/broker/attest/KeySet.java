@@ -66,7 +66,7 @@ public final class KeySet {
         return new KeySet(out);
     }
 
-    public int size() {
+    int size() {
         return keys.size();
     }
 

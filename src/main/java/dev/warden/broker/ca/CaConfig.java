@@ -33,10 +33,10 @@ public record CaConfig(
         Duration defaultTtl,
         Upstream upstream) {
     /** The longest SVID lifetime Warden issues. */
-    public static final Duration MAX_SVID_TTL = Duration.ofHours(1);
+    static final Duration MAX_SVID_TTL = Duration.ofHours(1);
 
-    public static final String EC_P256 = "EC-P256";
-    public static final String EC_P384 = "EC-P384";
+    static final String EC_P256 = "EC-P256";
+    static final String EC_P384 = "EC-P384";
 
     private static final Set<String> KEYS =
             Set.of("trustDomain", "keyType", "rotation", "maxTtl", "defaultTtl", "upstream");

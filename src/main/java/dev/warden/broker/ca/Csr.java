@@ -41,9 +41,9 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  */
 public record Csr(PublicKey publicKey, String keyDescription, List<String> uris, List<String> dnsNames) {
     /** Largest CSR accepted, in characters of PEM or base64. */
-    public static final int MAX_CHARS = 16 * 1024;
+    static final int MAX_CHARS = 16 * 1024;
     /** Most DNS SANs one SVID may carry. */
-    public static final int MAX_DNS_NAMES = 32;
+    static final int MAX_DNS_NAMES = 32;
 
     private static final Pattern DNS =
             Pattern.compile("(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");

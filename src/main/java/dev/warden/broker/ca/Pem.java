@@ -44,7 +44,7 @@ public final class Pem {
     }
 
     /** An unencrypted PEM private key: PKCS#8, PKCS#1 (RSA) or SEC1 (EC). */
-    public static PrivateKey privateKey(String pem) {
+    static PrivateKey privateKey(String pem) {
         try (PEMParser p = new PEMParser(new StringReader(pem))) {
             Object o = p.readObject();
             JcaPEMKeyConverter conv = new JcaPEMKeyConverter();

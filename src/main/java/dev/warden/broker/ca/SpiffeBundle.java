@@ -25,8 +25,8 @@ import java.util.Map;
  * {@code spiffe_refresh_hint} (seconds).
  */
 public final class SpiffeBundle {
-    public static final KeyUse X509_SVID = new KeyUse("x509-svid");
-    public static final KeyUse JWT_SVID = new KeyUse("jwt-svid");
+    static final KeyUse X509_SVID = new KeyUse("x509-svid");
+    static final KeyUse JWT_SVID = new KeyUse("jwt-svid");
 
     private SpiffeBundle() {}
 

@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class Issuers implements AutoCloseable {
     /** The built-in issuer kinds. */
-    public static final Set<String> KINDS = Set.of(PostgresIssuer.KIND, SvidIssuer.KIND);
+    static final Set<String> KINDS = Set.of(PostgresIssuer.KIND, SvidIssuer.KIND);
 
     private final Map<String, Issuer> byName = new LinkedHashMap<>();
 
@@ -76,7 +76,7 @@ public final class Issuers implements AutoCloseable {
     }
 
     /** The issuers that keep static roles to rotate ({@link Issuer.Rotating}). */
-    public List<Issuer.Rotating> rotating() {
+    List<Issuer.Rotating> rotating() {
         List<Issuer.Rotating> out = new ArrayList<>();
         for (Issuer i : byName.values()) {
             if (i instanceof Issuer.Rotating r) {
@@ -86,7 +86,7 @@ public final class Issuers implements AutoCloseable {
         return out;
     }
 
-    public boolean isEmpty() {
+    boolean isEmpty() {
         return byName.isEmpty();
     }
 

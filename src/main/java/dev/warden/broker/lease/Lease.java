@@ -56,9 +56,9 @@ public record Lease(
         String createdBy,
         Instant endedAt,
         Map<String, String> attributes) {
-    public static final String REASON_EXPIRY = "expiry";
-    public static final String REASON_REQUEST = "request";
-    public static final String REASON_ROLLBACK = "rollback";
+    static final String REASON_EXPIRY = "expiry";
+    static final String REASON_REQUEST = "request";
+    static final String REASON_ROLLBACK = "rollback";
 
     public Lease {
         Objects.requireNonNull(id, "id");
@@ -94,7 +94,7 @@ public record Lease(
     }
 
     /** {@code kind/issuer/role}: what {@code revoke-prefix} matches a prefix of. */
-    public String path() {
+    String path() {
         return kind + "/" + issuer + "/" + (role == null ? "" : role);
     }
 

@@ -10,12 +10,12 @@ public final class LeaseException extends RuntimeException {
 
     private final int status;
 
-    public LeaseException(int status, String message) {
+    LeaseException(int status, String message) {
         super(message);
         this.status = status;
     }
 
-    public LeaseException(int status, String message, Throwable cause) {
+    LeaseException(int status, String message, Throwable cause) {
         super(message, cause);
         this.status = status;
     }

@@ -5,7 +5,7 @@ package dev.warden.broker.lease;
  * prefix.
  */
 public record LeaseFilter(String workload, String kind, LeaseState state) {
-    public static final LeaseFilter ALL = new LeaseFilter(null, null, null);
+    static final LeaseFilter ALL = new LeaseFilter(null, null, null);
 
     public LeaseFilter {
         if (workload != null && (workload.isEmpty() || workload.length() > 1024)) {

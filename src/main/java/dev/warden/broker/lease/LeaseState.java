@@ -23,14 +23,14 @@ public enum LeaseState {
     ROLLED_BACK;
 
     /** States in which the credential may still exist. */
-    public static final Set<LeaseState> LIVE = Set.of(PENDING, ACTIVE, REVOKING, IRREVOCABLE);
+    static final Set<LeaseState> LIVE = Set.of(PENDING, ACTIVE, REVOKING, IRREVOCABLE);
 
     @JsonValue
     public String value() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public boolean isLive() {
+    boolean isLive() {
         return LIVE.contains(this);
     }
 

@@ -31,11 +31,11 @@ public final class LeaseStore {
 
     private final Database db;
 
-    public LeaseStore(Database db) {
+    LeaseStore(Database db) {
         this.db = db;
     }
 
-    public Database db() {
+    Database db() {
         return db;
     }
 
@@ -71,7 +71,7 @@ public final class LeaseStore {
                 .execute();
     }
 
-    public Optional<Lease> get(String id) {
+    Optional<Lease> get(String id) {
         if (!Ids.isValid(id)) {
             return Optional.empty();
         }
@@ -79,14 +79,14 @@ public final class LeaseStore {
     }
 
     /** The lease {@code id}; {@code lock} holds its row until the transaction ends (PostgreSQL). */
-    public Optional<Lease> get(Handle h, String id, boolean lock) {
+    Optional<Lease> get(Handle h, String id, boolean lock) {
         String sql = "SELECT * FROM leases WHERE id = :id"
                 + (lock && db.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
         return h.createQuery(sql).bind("id", id).map((rs, ctx) -> row(rs)).findOne();
     }
 
     /** Leases matching {@code f}, newest first, keyset-paginated by id. */
-    public Page<Lease> list(LeaseFilter f, String cursor, int limit) {
+    Page<Lease> list(LeaseFilter f, String cursor, int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
         }
@@ -139,7 +139,7 @@ public final class LeaseStore {
      * expiry, revoking ones whose next attempt is due — for {@code claimUntil}: they become
      * {@code revoking} with claim {@code claim}. Returns them as claimed. Run in its own transaction.
      */
-    public List<Lease> claimDue(Handle h, Instant now, int limit, String claim, Instant claimUntil) {
+    List<Lease> claimDue(Handle h, Instant now, int limit, String claim, Instant claimUntil) {
         String lock = db.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
         List<String> ids = new ArrayList<>(h.createQuery("SELECT id FROM leases WHERE state = 'revoking'"
                         + " AND next_attempt_at <= :now ORDER BY next_attempt_at LIMIT :limit" + lock)
@@ -165,8 +165,7 @@ public final class LeaseStore {
      * Claims the given live leases (active, pending, revoking without a current claim, irrevocable)
      * for revocation with {@code reason} unless one is already recorded. Returns those claimed.
      */
-    public List<Lease> claim(
-            Handle h, Collection<String> ids, Instant now, String claim, Instant claimUntil, String reason) {
+    List<Lease> claim(Handle h, Collection<String> ids, Instant now, String claim, Instant claimUntil, String reason) {
         List<String> all = List.copyOf(ids);
         for (int i = 0; i < all.size(); i += 500) {
             h.createUpdate("UPDATE leases SET state = 'revoking', revoke_reason = COALESCE(revoke_reason, :reason),"
@@ -187,7 +186,7 @@ public final class LeaseStore {
     }
 
     /** Marks a pending lease active; 0 when it is no longer pending (revoked meanwhile). */
-    public int activate(Handle h, String id, String credentialId, Map<String, String> attributes, Instant now) {
+    int activate(Handle h, String id, String credentialId, Map<String, String> attributes, Instant now) {
         return h.createUpdate("UPDATE leases SET state = 'active', credential_id = :credentialId,"
                         + " attributes = :attributes, updated_at = :now WHERE id = :id AND state = 'pending'")
                 .bind("id", id)
@@ -198,7 +197,7 @@ public final class LeaseStore {
     }
 
     /** Ends a claimed revocation in {@code end}; 0 when {@code claim} no longer holds the lease. */
-    public int finish(Handle h, String id, String claim, LeaseState end, Instant now) {
+    int finish(Handle h, String id, String claim, LeaseState end, Instant now) {
         return h.createUpdate("UPDATE leases SET state = :state, ended_at = :now, updated_at = :now, claim = NULL,"
                         + " next_attempt_at = NULL, last_error = NULL WHERE id = :id AND claim = :claim")
                 .bind("state", end.value())
@@ -212,7 +211,7 @@ public final class LeaseStore {
      * Records a failed attempt of a claimed revocation: {@code revoking} again at {@code next}, or
      * {@code irrevocable} when {@code next} is null. 0 when {@code claim} no longer holds the lease.
      */
-    public int failed(Handle h, String id, String claim, int attempts, Instant next, String error, Instant now) {
+    int failed(Handle h, String id, String claim, int attempts, Instant next, String error, Instant now) {
         return h.createUpdate("UPDATE leases SET state = :state, revoke_attempts = :attempts, next_attempt_at = :next,"
                         + " last_error = :error, claim = NULL, updated_at = :now WHERE id = :id AND claim = :claim")
                 .bind("state", next == null ? LeaseState.IRREVOCABLE.value() : LeaseState.REVOKING.value())
@@ -226,7 +225,7 @@ public final class LeaseStore {
     }
 
     /** Moves an active lease's expiry (renewal); 0 when it is no longer active. */
-    public int renew(Handle h, String id, Instant expiresAt, Instant now) {
+    int renew(Handle h, String id, Instant expiresAt, Instant now) {
         return h.createUpdate("UPDATE leases SET expires_at = :expires, renewals = renewals + 1, updated_at = :now"
                         + " WHERE id = :id AND state = 'active' AND max_expires_at >= :expires")
                 .bind("expires", expiresAt.toEpochMilli())
@@ -239,7 +238,7 @@ public final class LeaseStore {
      * Makes every live lease matching the filters due for revocation now (reason {@code request});
      * returns their ids. {@code pathPrefix} matches {@code kind/issuer/role}.
      */
-    public List<String> dueNow(Handle h, String pathPrefix, String workload, Instant now) {
+    List<String> dueNow(Handle h, String pathPrefix, String workload, Instant now) {
         StringBuilder where = new StringBuilder(" WHERE state IN ('active', 'pending')");
         if (pathPrefix != null) {
             where.append(" AND (kind || '/' || issuer || '/' || COALESCE(role, '')) LIKE :path ESCAPE '!'");
@@ -271,7 +270,7 @@ public final class LeaseStore {
     }
 
     /** Pending leases recorded before {@code before}: issuances that never finished. */
-    public List<String> stalePending(Handle h, Instant before) {
+    List<String> stalePending(Handle h, Instant before) {
         return h.createQuery("SELECT id FROM leases WHERE state = 'pending' AND created_at < :before")
                 .bind("before", before.toEpochMilli())
                 .mapTo(String.class)
@@ -279,7 +278,7 @@ public final class LeaseStore {
     }
 
     /** The handles among {@code handles} of issuer {@code issuer} that a live lease accounts for. */
-    public java.util.Set<String> liveHandles(String kind, String issuer, Collection<String> handles) {
+    java.util.Set<String> liveHandles(String kind, String issuer, Collection<String> handles) {
         java.util.Set<String> out = new java.util.HashSet<>();
         List<String> all = List.copyOf(handles);
         for (int i = 0; i < all.size(); i += 500) {
@@ -297,7 +296,7 @@ public final class LeaseStore {
     }
 
     /** Lease counts by state. */
-    public Map<LeaseState, Long> countByState() {
+    Map<LeaseState, Long> countByState() {
         Map<LeaseState, Long> out = new java.util.EnumMap<>(LeaseState.class);
         db.withHandle(h -> h.createQuery("SELECT state, COUNT(*) AS n FROM leases GROUP BY state")
                         .map((rs, ctx) -> Map.entry(rs.getString("state"), rs.getLong("n")))

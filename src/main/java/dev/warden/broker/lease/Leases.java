@@ -74,7 +74,7 @@ public final class Leases implements AutoCloseable {
         }
 
         /** The wait after {@code attempts} failed attempts: backoff * 2^(attempts-1), at most maxBackoff. */
-        public Duration backoffAfter(int attempts) {
+        Duration backoffAfter(int attempts) {
             Duration d = backoff;
             for (int i = 1; i < attempts && d.compareTo(maxBackoff) < 0; i++) {
                 d = d.multipliedBy(2);

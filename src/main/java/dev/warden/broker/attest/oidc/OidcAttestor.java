@@ -65,7 +65,7 @@ public final class OidcAttestor implements Attestor {
             List.of("project_path", "namespace_path", "ref", "ref_type", "environment", "pipeline_source");
 
     /** How claims become a workload id and attributes. */
-    public enum Profile {
+    enum Profile {
         KUBERNETES,
         GITHUB,
         GITLAB,
@@ -80,7 +80,7 @@ public final class OidcAttestor implements Attestor {
     private final JwksSource keys;
     private final Clock clock;
 
-    public OidcAttestor(
+    OidcAttestor(
             String name, String issuer, Profile profile, String cluster, JwtRules rules, JwksSource keys, Clock clock) {
         this.name = name;
         this.issuer = issuer;

@@ -33,7 +33,7 @@ public final class SpiffeJwtAttestor implements Attestor {
     private final JwksSource bundle;
     private final Clock clock;
 
-    public SpiffeJwtAttestor(String name, String trustDomain, JwtRules rules, JwksSource bundle, Clock clock) {
+    SpiffeJwtAttestor(String name, String trustDomain, JwtRules rules, JwksSource bundle, Clock clock) {
         this.name = name;
         this.trustDomain = trustDomain;
         this.rules = rules;

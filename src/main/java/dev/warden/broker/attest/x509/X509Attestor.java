@@ -46,7 +46,7 @@ public final class X509Attestor implements Attestor {
     private final String trustDomain;
     private final Clock clock;
 
-    public X509Attestor(String name, List<X509Certificate> cas, String trustDomain, Clock clock) {
+    X509Attestor(String name, List<X509Certificate> cas, String trustDomain, Clock clock) {
         this.name = name;
         Set<TrustAnchor> a = new HashSet<>();
         for (X509Certificate ca : cas) {
@@ -82,7 +82,7 @@ public final class X509Attestor implements Attestor {
     }
 
     /** Reads every certificate in a PEM (or DER) file. */
-    public static List<X509Certificate> readPem(Path file) throws IOException, GeneralSecurityException {
+    static List<X509Certificate> readPem(Path file) throws IOException, GeneralSecurityException {
         try (InputStream in = Files.newInputStream(file)) {
             Collection<? extends java.security.cert.Certificate> certs =
                     CertificateFactory.getInstance("X.509").generateCertificates(in);

@@ -51,10 +51,6 @@ public final class PostgresIssuer implements Issuer.Rotating {
         this.endpoint = endpoint(config);
     }
 
-    public PostgresConfig config() {
-        return config;
-    }
-
     @Override
     public String name() {
         return config.name();
@@ -76,7 +72,7 @@ public final class PostgresIssuer implements Issuer.Rotating {
     }
 
     /** The dynamic role {@code name}, if this database defines it. */
-    public Optional<PostgresConfig.Role> role(String name) {
+    Optional<PostgresConfig.Role> role(String name) {
         return Optional.ofNullable(name == null ? null : config.roles().get(name));
     }
 

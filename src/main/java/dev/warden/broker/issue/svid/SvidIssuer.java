@@ -35,7 +35,7 @@ import java.util.Optional;
  */
 public final class SvidIssuer implements Issuer {
     public static final String KIND = "x509-svid";
-    public static final String PREFIX = "svid-";
+    static final String PREFIX = "svid-";
 
     private final CertificateAuthority ca;
     private final Database db;
@@ -47,7 +47,7 @@ public final class SvidIssuer implements Issuer {
         this.clock = clock;
     }
 
-    public CertificateAuthority ca() {
+    CertificateAuthority ca() {
         return ca;
     }
 
@@ -180,7 +180,7 @@ public final class SvidIssuer implements Issuer {
     }
 
     /** True when the certificate of {@code handle} is recorded, not revoked and not expired. */
-    public boolean live(String handle) {
+    boolean live(String handle) {
         return db.withHandle(h -> h.createQuery(
                                 "SELECT COUNT(*) FROM x509_svids WHERE handle = :h AND revoked_at IS NULL AND not_after > :now")
                         .bind("h", handle)
