@@ -3,6 +3,7 @@ package dev.warden.broker;
 import dev.warden.audit.AuditLog;
 import dev.warden.store.Database;
 import dev.warden.store.StoreException;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -35,7 +36,7 @@ final class Issuances {
         if (rows.isEmpty()) {
             return;
         }
-        try (java.sql.PreparedStatement ps = h.getConnection()
+        try (PreparedStatement ps = h.getConnection()
                 .prepareStatement("INSERT INTO broker_issuances (jti, identity_id, workload, attestor, policy,"
                         + " audience, scope, actor, subject_fingerprint, source_address, issued_at, expires_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -56,7 +57,7 @@ final class Issuances {
                 ps.addBatch();
             }
             ps.executeBatch();
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new StoreException("cannot record issuances: " + e.getMessage(), e);
         }
     }

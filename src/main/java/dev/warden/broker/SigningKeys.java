@@ -22,6 +22,7 @@ import dev.warden.store.Database;
 import dev.warden.store.Ids;
 import dev.warden.store.StoreException;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,7 +167,7 @@ final class SigningKeys {
         try {
             priv = JWK.parse(
                     new String(box.open(signing.sealed(), "signing_key:" + signing.kid()), StandardCharsets.UTF_8));
-        } catch (java.text.ParseException e) {
+        } catch (ParseException e) {
             throw new StoreException("signing key " + signing.kid() + " is corrupt", e);
         }
         JWKSet set = new JWKSet(published);
@@ -224,7 +225,7 @@ final class SigningKeys {
                                 Instant.ofEpochMilli(rs.getLong("activate_at")),
                                 Instant.ofEpochMilli(rs.getLong("retire_at")),
                                 Instant.ofEpochMilli(rs.getLong("expire_at")));
-                    } catch (java.text.ParseException e) {
+                    } catch (ParseException e) {
                         throw new StoreException("signing key " + rs.getString("kid") + " has a corrupt public key", e);
                     }
                 })

@@ -18,6 +18,8 @@ import dev.warden.policy.Decision;
 import dev.warden.policy.PolicyEngine;
 import dev.warden.policy.PolicyInput;
 import dev.warden.store.Ids;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -394,8 +397,7 @@ public final class TokenExchange {
         }
     }
 
-    static DecisionRecorder.Outcome await(java.util.concurrent.CompletableFuture<DecisionRecorder.Outcome> f)
-            throws OAuthError {
+    static DecisionRecorder.Outcome await(CompletableFuture<DecisionRecorder.Outcome> f) throws OAuthError {
         try {
             return f.get(RECORD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -419,7 +421,7 @@ public final class TokenExchange {
             throws OAuthError {
         SigningKeys.Snapshot k = keys.current();
         try {
-            java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream(512);
+            ByteArrayOutputStream json = new ByteArrayOutputStream(512);
             try (JsonGenerator g = CLAIMS.createGenerator(json)) {
                 g.writeStartObject();
                 g.writeStringField("iss", issuer);
@@ -455,7 +457,7 @@ public final class TokenExchange {
             String signingInput = k.encodedHeader() + "." + B64.encodeToString(json.toByteArray());
             Base64URL signature = k.signer().sign(k.header(), signingInput.getBytes(StandardCharsets.US_ASCII));
             return signingInput + "." + signature;
-        } catch (JOSEException | java.io.IOException e) {
+        } catch (JOSEException | IOException e) {
             LOG.error("event=sign_failed kid={}", k.kid(), e);
             throw OAuthError.unavailable("the token could not be signed");
         }

@@ -16,6 +16,7 @@ import dev.warden.store.Dialect;
 import dev.warden.testing.TestClock;
 import dev.warden.testing.TestPki;
 import dev.warden.testing.TestStores;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +28,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
@@ -107,7 +109,7 @@ class MtlsExchangeTest {
             HttpResponse<String> none = post(client(pki, null), url, form);
             assertThat(none.statusCode()).isEqualTo(400);
             assertThat(none.body()).contains("needs a client certificate");
-            Map<String, String> wrong = new java.util.HashMap<>(form);
+            Map<String, String> wrong = new HashMap<>(form);
             wrong.put("subject_token", thumbprint(rogue.cert()));
             assertThat(post(client(pki, client), url, wrong).body()).contains("thumbprint of the client certificate");
 
@@ -115,7 +117,7 @@ class MtlsExchangeTest {
             boolean refused;
             try {
                 refused = post(client(pki, rogue), url, form).statusCode() != 200;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 refused = true;
             }
             assertThat(refused).isTrue();

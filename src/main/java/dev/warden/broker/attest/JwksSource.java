@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,7 +144,7 @@ public final class JwksSource {
                 keys = KeySet.of(JWKSet.parse(new String(body, StandardCharsets.UTF_8)), use);
                 fetchedAt = now;
             }
-        } catch (IOException | java.text.ParseException | RuntimeException e) {
+        } catch (IOException | ParseException | RuntimeException e) {
             LOG.warn("event=jwks_fetch_failed url={} error=\"{}\"", url, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -162,7 +163,7 @@ public final class JwksSource {
             }
             keys = KeySet.of(JWKSet.parse(Files.readString(file, StandardCharsets.UTF_8)), use);
             fileTime = t;
-        } catch (IOException | java.text.ParseException | RuntimeException e) {
+        } catch (IOException | ParseException | RuntimeException e) {
             if (strict) {
                 throw new IllegalArgumentException("cannot read JWKS file " + file + ": " + e.getMessage(), e);
             }

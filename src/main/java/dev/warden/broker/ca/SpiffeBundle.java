@@ -1,5 +1,6 @@
 package dev.warden.broker.ca;
 
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -54,7 +55,7 @@ public final class SpiffeBundle {
             throw new IllegalStateException(e);
         }
         if (c.getPublicKey() instanceof ECPublicKey ec) {
-            return new ECKey.Builder(com.nimbusds.jose.jwk.Curve.forECParameterSpec(ec.getParams()), ec)
+            return new ECKey.Builder(Curve.forECParameterSpec(ec.getParams()), ec)
                     .keyUse(X509_SVID)
                     .x509CertChain(x5c)
                     .build();

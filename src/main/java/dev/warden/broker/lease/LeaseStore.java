@@ -12,9 +12,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
@@ -278,8 +281,8 @@ public final class LeaseStore {
     }
 
     /** The handles among {@code handles} of issuer {@code issuer} that a live lease accounts for. */
-    java.util.Set<String> liveHandles(String kind, String issuer, Collection<String> handles) {
-        java.util.Set<String> out = new java.util.HashSet<>();
+    Set<String> liveHandles(String kind, String issuer, Collection<String> handles) {
+        Set<String> out = new HashSet<>();
         List<String> all = List.copyOf(handles);
         for (int i = 0; i < all.size(); i += 500) {
             List<String> chunk = all.subList(i, Math.min(all.size(), i + 500));
@@ -297,7 +300,7 @@ public final class LeaseStore {
 
     /** Lease counts by state. */
     Map<LeaseState, Long> countByState() {
-        Map<LeaseState, Long> out = new java.util.EnumMap<>(LeaseState.class);
+        Map<LeaseState, Long> out = new EnumMap<>(LeaseState.class);
         db.withHandle(h -> h.createQuery("SELECT state, COUNT(*) AS n FROM leases GROUP BY state")
                         .map((rs, ctx) -> Map.entry(rs.getString("state"), rs.getLong("n")))
                         .list())

@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -97,7 +99,7 @@ public final class OidcAttestor implements Attestor {
         Profile profile;
         String p = c.optString("profile", "generic");
         try {
-            profile = Profile.valueOf(p.toUpperCase(java.util.Locale.ROOT));
+            profile = Profile.valueOf(p.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw c.error("profile", "must be kubernetes, github, gitlab or generic");
         }
@@ -155,7 +157,7 @@ public final class OidcAttestor implements Attestor {
         Map<String, String> attrs = new LinkedHashMap<>();
         switch (profile) {
             case KUBERNETES -> {
-                java.util.regex.Matcher m = K8S_SUB.matcher(sub);
+                Matcher m = K8S_SUB.matcher(sub);
                 if (!m.matches()) {
                     throw new AttestationException(
                             "malformed", "sub is not a Kubernetes service account (system:serviceaccount:NS:NAME)");

@@ -14,7 +14,9 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
@@ -26,6 +28,7 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -84,10 +87,10 @@ public final class X509Attestor implements Attestor {
     /** Reads every certificate in a PEM (or DER) file. */
     static List<X509Certificate> readPem(Path file) throws IOException, GeneralSecurityException {
         try (InputStream in = Files.newInputStream(file)) {
-            Collection<? extends java.security.cert.Certificate> certs =
+            Collection<? extends Certificate> certs =
                     CertificateFactory.getInstance("X.509").generateCertificates(in);
             List<X509Certificate> out = new ArrayList<>();
-            for (java.security.cert.Certificate cert : certs) {
+            for (Certificate cert : certs) {
                 out.add((X509Certificate) cert);
             }
             return out;
@@ -133,7 +136,7 @@ public final class X509Attestor implements Attestor {
             CertPathValidator.getInstance("PKIX").validate(path, params);
         } catch (CertPathValidatorException e) {
             String reason =
-                    e.getReason() == null ? "" : e.getReason().toString().toLowerCase(java.util.Locale.ROOT);
+                    e.getReason() == null ? "" : e.getReason().toString().toLowerCase(Locale.ROOT);
             if (reason.contains("expired") || reason.contains("not_yet_valid")) {
                 throw new AttestationException("expired", "client certificate is expired or not yet valid");
             }
@@ -154,7 +157,7 @@ public final class X509Attestor implements Attestor {
             if (eku != null && !eku.contains(CLIENT_AUTH)) {
                 throw new AttestationException("untrusted", "client certificate is not for TLS client authentication");
             }
-        } catch (java.security.cert.CertificateParsingException e) {
+        } catch (CertificateParsingException e) {
             throw new AttestationException("malformed", "client certificate extended key usage is malformed");
         }
         List<String> uris = uriSans(leaf);
@@ -211,7 +214,7 @@ public final class X509Attestor implements Attestor {
                 }
             }
             return out;
-        } catch (java.security.cert.CertificateParsingException e) {
+        } catch (CertificateParsingException e) {
             throw new AttestationException("malformed", "client certificate subject alternative names are malformed");
         }
     }

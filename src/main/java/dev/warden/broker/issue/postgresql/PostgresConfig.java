@@ -5,6 +5,7 @@ import dev.warden.config.ConfigNode;
 import dev.warden.store.DbUrl;
 import dev.warden.store.Dialect;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +70,7 @@ public record PostgresConfig(
     public static List<PostgresConfig> fromList(List<ConfigNode> nodes, Function<String, String> env) {
         Set<String> names = new HashSet<>();
         Set<String> roleNames = new HashSet<>();
-        List<PostgresConfig> out = new java.util.ArrayList<>();
+        List<PostgresConfig> out = new ArrayList<>();
         for (ConfigNode n : nodes) {
             PostgresConfig c = from(n, env);
             if (!names.add(c.name())) {
@@ -127,7 +128,7 @@ public record PostgresConfig(
                 throw r.error("name", "role '" + role.name() + "' is defined twice");
             }
         }
-        List<StaticRole> statics = new java.util.ArrayList<>();
+        List<StaticRole> statics = new ArrayList<>();
         for (ConfigNode s : c.list("staticRoles")) {
             s.allowOnly(Set.of("name", "username", "rotation"));
             String sn = s.string("name");
