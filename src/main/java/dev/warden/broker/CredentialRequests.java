@@ -12,14 +12,12 @@ import dev.warden.broker.lease.Leases;
 import dev.warden.input.Echo;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityKind;
-import dev.warden.inventory.IdentityStatus;
 import dev.warden.inventory.Source;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Requests for a leased credential (a dynamic PostgreSQL login), decided in one place. Two kinds of
@@ -182,23 +180,10 @@ public final class CredentialRequests {
 
     /** The inventory identity of a workload an API token asked for. */
     private static Identity identity(String workload, Instant now) {
-        return new Identity(
-                null,
-                IdentityKind.WORKLOAD,
-                workload,
-                workload,
-                Source.of("broker", "api-token"),
-                null,
-                null,
-                null,
-                null,
-                workload,
-                "leased credentials requested with a Warden API token",
-                IdentityStatus.ACTIVE,
-                null,
-                Map.of(),
-                null,
-                now,
-                now);
+        return Identity.builder(IdentityKind.WORKLOAD, workload, workload, Source.of("broker", "api-token"))
+                .workload(workload)
+                .purpose("leased credentials requested with a Warden API token")
+                .seen(now)
+                .build();
     }
 }
