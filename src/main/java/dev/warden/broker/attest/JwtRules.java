@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The RFC 8725 checks every JWT attestor applies, with its own issuer, audiences and algorithm
@@ -83,8 +84,13 @@ public record JwtRules(
      * supplies the verifier for a kid; {@code refresh} is asked once for a fresh key set when the kid
      * is unknown (a JWKS rotation), and may return the same set.
      */
-    public void verify(JwtParts jwt, KeySet keys, java.util.function.Supplier<KeySet> refresh, Instant now)
-            throws AttestationException {
+    public void verify(JwtParts jwt, KeySet keys, Supplier<KeySet> refresh, Instant now) throws AttestationException {
+        verifySignature(jwt, keys, refresh);
+        checkClaims(jwt.claims(), now);
+    }
+
+    /** The header and signature checks of {@link #verify}: algorithm, critical headers, key, signature. */
+    void verifySignature(JwtParts jwt, KeySet keys, Supplier<KeySet> refresh) throws AttestationException {
         JWSAlgorithm alg = jwt.header().getAlgorithm();
         if (!algorithms.contains(alg)) {
             throw new AttestationException("alg_not_allowed", "algorithm " + alg + " is not allowed for this issuer");
@@ -114,7 +120,6 @@ public record JwtRules(
         if (!valid) {
             throw new AttestationException("bad_signature", "token signature is invalid");
         }
-        checkClaims(jwt.claims(), now);
     }
 
     /** Checks only the algorithm and signature (for tokens Warden issued itself). */

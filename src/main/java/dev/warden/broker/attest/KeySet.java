@@ -10,30 +10,38 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An immutable set of public verification keys (one JWKS), with a verifier per key built once.
  * Keys are matched to a token by {@code kid} and by algorithm family: ES256 needs an EC P-256 key,
  * RS/PS need RSA of at least 2048 bits, EdDSA needs Ed25519. A token without a {@code kid} is
- * accepted only when exactly one key fits its algorithm. Symmetric and private keys are dropped.
+ * accepted only when exactly one key fits its algorithm. Symmetric and private keys are dropped, and
+ * so are keys published for something other than verifying signatures: a {@code use} other than
+ * {@code sig} (or the one asked for), or {@code key_ops} (RFC 7517 §4.3) without {@code verify} or
+ * with any operation but {@code sign} and {@code verify} — which also drops a key whose {@code use}
+ * and {@code key_ops} disagree.
  */
 public final class KeySet {
     private final List<JWK> keys;
     private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
 
     /** RSA keys of at least 2048 bits, sized once here (sizing decodes the modulus). */
-    private final java.util.Set<JWK> strongRsa;
+    private final Set<JWK> strongRsa;
 
     private KeySet(List<JWK> keys) {
         this.keys = List.copyOf(keys);
-        java.util.Set<JWK> strong = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<JWK> strong = Collections.newSetFromMap(new IdentityHashMap<>());
         for (JWK k : this.keys) {
             if (k instanceof RSAKey rsa && rsa.size() >= 2048) {
                 strong.add(k);
@@ -43,6 +51,9 @@ public final class KeySet {
     }
 
     public static final KeySet EMPTY = new KeySet(List.of());
+
+    /** The only {@code key_ops} a verification key may list (RFC 7517 §4.3: sign and verify go together). */
+    private static final Set<KeyOperation> SIGNATURE_OPS = Set.of(KeyOperation.SIGN, KeyOperation.VERIFY);
 
     /**
      * Keeps the usable public signature keys of {@code set}; {@code use} (e.g. {@code jwt-svid})
@@ -59,6 +70,10 @@ public final class KeySet {
                 continue;
             }
             if (use == null && u != null && !u.equals(KeyUse.SIGNATURE)) {
+                continue;
+            }
+            Set<KeyOperation> ops = k.getKeyOperations();
+            if (ops != null && (!ops.contains(KeyOperation.VERIFY) || !SIGNATURE_OPS.containsAll(ops))) {
                 continue;
             }
             out.add(k);
