@@ -157,7 +157,7 @@ final class BrokerRoutes {
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             throw OAuthError.invalidRequest("the body must be application/x-www-form-urlencoded");
         }
-        if (ctx.contentLength() > MAX_FORM) {
+        if (HttpServer.declaredLength(ctx) > MAX_FORM) {
             throw OAuthError.invalidRequest("the body is larger than " + MAX_FORM + " bytes");
         }
         byte[] raw;

@@ -205,6 +205,15 @@ public final class HttpServer {
         }
     }
 
+    /**
+     * The request's declared {@code Content-Length}, or -1 without one. Not {@code ctx.contentLength()}:
+     * that is an int, and from 2 GiB up it reads -1, which would let a huge declared body past every
+     * size check and hold a thread reading it until the idle timeout.
+     */
+    static long declaredLength(Context ctx) {
+        return ctx.req().getContentLengthLong();
+    }
+
     /** Bodies up to this size that a refusal left unread are read and dropped before it is answered. */
     private static final long DRAIN_LIMIT = 1 << 20;
 
@@ -216,7 +225,7 @@ public final class HttpServer {
      * the point of a size limit), and their clients must wait for the early answer.
      */
     private static void drainUnreadBody(Context ctx) {
-        long declared = ctx.contentLength();
+        long declared = declaredLength(ctx);
         if (declared <= 0 || declared > DRAIN_LIMIT) {
             return;
         }

@@ -54,7 +54,7 @@ final class ImportRoutes {
                                     .map(c -> c.name())
                                     .toList()) + ")");
         }
-        if (ctx.contentLength() > MAX_IMPORT) {
+        if (HttpServer.declaredLength(ctx) > MAX_IMPORT) {
             throw new Problem(413, "import body exceeds " + MAX_IMPORT + " bytes");
         }
         String password = ctx.header(KEYSTORE_PASSWORD_HEADER);

@@ -24,7 +24,7 @@ final class JsonBody {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new Problem(415, "request body must be application/json");
         }
-        long declared = ctx.contentLength();
+        long declared = HttpServer.declaredLength(ctx);
         if (declared > max) {
             throw new Problem(413, "request body exceeds " + max + " bytes");
         }

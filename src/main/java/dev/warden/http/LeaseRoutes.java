@@ -181,7 +181,7 @@ final class LeaseRoutes {
     }
 
     private static boolean hasBody(Context ctx) {
-        return ctx.contentLength() > 0 || ctx.contentType() != null;
+        return HttpServer.declaredLength(ctx) > 0 || ctx.contentType() != null;
     }
 
     private static String emptyToNull(String s) {

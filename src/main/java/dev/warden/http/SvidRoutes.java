@@ -49,7 +49,7 @@ final class SvidRoutes {
 
     private void issue(Context ctx) {
         X509Svids svids = svids();
-        if (ctx.contentLength() > MAX_BODY) {
+        if (HttpServer.declaredLength(ctx) > MAX_BODY) {
             throw new Problem(413, "request body exceeds " + MAX_BODY + " bytes");
         }
         SvidRequest body = JsonBody.read(ctx, mapper, SvidRequest.class, MAX_BODY);

@@ -39,7 +39,7 @@ final class UsageRoutes {
                             ", ",
                             ingester.parsers().all().stream().map(p -> p.name()).toList()) + ")");
         }
-        if (ctx.contentLength() > ImportRoutes.MAX_IMPORT) {
+        if (HttpServer.declaredLength(ctx) > ImportRoutes.MAX_IMPORT) {
             throw new Problem(413, "body exceeds " + ImportRoutes.MAX_IMPORT + " bytes");
         }
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
