@@ -113,6 +113,8 @@ public final class HttpServer {
                 hc.setRequestHeaderSize(16 * 1024);
             });
             config.requestLogger.http((ctx, ms) -> metrics.recordRequest(ctx, ms));
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(mapper)));
+            config.jetty.modifyServletContextHandler(h -> h.setErrorHandler(new JettyErrors(mapper)));
             if (tls != null) {
                 config.jetty.addConnector((server, httpConfig) -> {
                     tlsConnector = Tls.connector(server, httpConfig, tls, bind, clientCas());

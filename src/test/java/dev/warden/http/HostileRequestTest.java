@@ -16,10 +16,14 @@ import dev.warden.testing.TestStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Requests no HTTP client sends, over a raw socket to the real server on port 0: each is answered
@@ -107,5 +111,62 @@ class HostileRequestTest {
                 assertThat(r.body()).contains("larger than");
             }
         }
+    }
+
+    static Stream<Arguments> refusedByJetty() {
+        String end = "Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        return Stream.of(
+                Arguments.of("bad UTF-8 in the path", "GET /v1/identities/%ff%fe HTTP/1.1\r\n" + end, 400),
+                Arguments.of("%00 in the path", "GET /v1/identities/a%00b HTTP/1.1\r\n" + end, 400),
+                Arguments.of("raw ../ target", "GET /../../etc/passwd HTTP/1.1\r\n" + end, 400),
+                Arguments.of("../ inside the path", "GET /v1/../../x HTTP/1.1\r\n" + end, 400),
+                Arguments.of("encoded ../", "GET /v1/%2e%2e/%2e%2e/x HTTP/1.1\r\n" + end, 400),
+                Arguments.of("backslash", "GET /v1\\..\\x HTTP/1.1\r\n" + end, 400),
+                Arguments.of("no request line", "GARBAGE\r\n\r\n", 400),
+                Arguments.of("illegal method character", "G@T / HTTP/1.1\r\n" + end, 400),
+                Arguments.of(
+                        "duplicate Content-Length",
+                        "POST /v1/tokens HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n" + end + "abcd",
+                        400),
+                Arguments.of(
+                        "Content-Length and Transfer-Encoding",
+                        "POST /v1/tokens HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n" + end
+                                + "0\r\n\r\n",
+                        400),
+                Arguments.of(
+                        "Content-Length beyond a long",
+                        "POST /v1/tokens HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n" + end,
+                        400),
+                Arguments.of(
+                        "Content-Length not a number", "POST /v1/tokens HTTP/1.1\r\nContent-Length: 1x\r\n" + end, 400),
+                Arguments.of(
+                        "unknown Transfer-Encoding",
+                        "POST /v1/tokens HTTP/1.1\r\nTransfer-Encoding: gzip\r\n" + end,
+                        400),
+                Arguments.of("no Host", "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n", 400),
+                Arguments.of("two Hosts", "GET /healthz HTTP/1.1\r\nHost: a\r\n" + end, 400),
+                Arguments.of("header without a colon", "GET /healthz HTTP/1.1\r\nBadHeader\r\n" + end, 400),
+                Arguments.of("control character in a header", "GET /healthz HTTP/1.1\r\nX: a\u0001b\r\n" + end, 400),
+                Arguments.of("absolute target for another host", "GET http://evil/healthz HTTP/1.1\r\n" + end, 400),
+                Arguments.of("target too long", "GET /" + "a".repeat(70_000) + " HTTP/1.1\r\n" + end, 414),
+                Arguments.of(
+                        "headers too large",
+                        "GET /healthz HTTP/1.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n" + end,
+                        431),
+                Arguments.of("HTTP/1.2", "GET /healthz HTTP/1.2\r\n" + end, 505),
+                Arguments.of("HTTP/2.5", "GET /healthz HTTP/2.5\r\n" + end, 505),
+                Arguments.of("HTTP/0.9", "GET /healthz\r\n\r\n", 505),
+                Arguments.of("empty target", "GET  HTTP/1.1\r\n" + end, 505),
+                Arguments.of("OPTIONS *", "OPTIONS * HTTP/1.1\r\n" + end, 404),
+                Arguments.of("PUT to an unknown path", "PUT /nowhere HTTP/1.1\r\nContent-Length: 0\r\n" + end, 404));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedByJetty")
+    void a_request_jetty_refuses_is_answered_with_a_problem(String what, String request, int status) throws Exception {
+        RawHttp.Response r = RawHttp.send(port, request, AT_ONCE);
+        JsonNode p = problem(r, status);
+        assertThat(p.get("detail").asText()).doesNotContain("evil").doesNotContain("passwd");
+        assertThat(r.header("Server")).isEmpty();
     }
 }
