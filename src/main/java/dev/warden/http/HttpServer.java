@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,6 +147,17 @@ public final class HttpServer {
                 problem(ctx, 503, "the store is unavailable (reference " + ref + ")");
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
+                if (cause(e, EofException.class) != null) {
+                    LOG.debug("event=request_body_ended_early path={}", ctx.path());
+                    problem(ctx, 400, "the request body ended before its declared length");
+                    return;
+                }
+                if (cause(e, HttpException.class) instanceof HttpException h
+                        && h.getCode() >= 400
+                        && h.getCode() < 500) {
+                    problem(ctx, h.getCode(), JettyErrors.detail(h.getCode(), h.getReason()));
+                    return;
+                }
                 String ref = UUID.randomUUID().toString();
                 LOG.error("event=internal_error ref={} path={}", ref, ctx.path(), e);
                 problem(ctx, 500, "internal error (reference " + ref + ")");
@@ -236,6 +249,16 @@ public final class HttpServer {
         } catch (java.io.IOException | IllegalStateException e) {
             // already read, or the client went away: nothing to drain
         }
+    }
+
+    /** The first {@code type} in the cause chain of {@code e}, or null. */
+    static Throwable cause(Throwable e, Class<?> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static String lower(String s) {

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.io.EofException;
 
 /**
  * Files a request carries, for imports and log ingestion: a multipart/form-data upload of several
@@ -24,7 +26,7 @@ final class Uploads {
         List<Input> inputs = new ArrayList<>();
         if (type.startsWith("multipart/form-data")) {
             Map<String, Integer> names = new LinkedHashMap<>();
-            for (UploadedFile f : ctx.uploadedFiles()) {
+            for (UploadedFile f : uploadedFiles(ctx)) {
                 String name = f.filename() == null || f.filename().isBlank()
                         ? "upload"
                         : f.filename().replaceAll("[^A-Za-z0-9._-]", "_");
@@ -57,5 +59,36 @@ final class Uploads {
             inputs.add(Input.content("request-body." + extension, body));
         }
         return inputs;
+    }
+
+    /**
+     * The parts of a multipart body. Jetty's parser throws (a ServletException around a 400
+     * BadMessageException, undeclared) when the body does not match the boundary in Content-Type,
+     * ends early or exceeds the upload limits: that is the client's error, answered 400 or 413.
+     */
+    private static List<UploadedFile> uploadedFiles(Context ctx) {
+        try {
+            return ctx.uploadedFiles();
+        } catch (Exception e) {
+            if (HttpServer.cause(e, EofException.class) != null) {
+                throw Problem.badRequest("the multipart body ended before its declared length");
+            }
+            if (HttpServer.cause(e, HttpException.class) instanceof HttpException h && h.getCode() == 413
+                    || exceeded(e)) {
+                throw new Problem(413, "the multipart upload exceeds " + ImportRoutes.MAX_IMPORT + " bytes");
+            }
+            throw Problem.badRequest("malformed multipart/form-data body: its parts do not match the boundary in"
+                    + " Content-Type, or it is truncated");
+        }
+    }
+
+    /** Jetty's "max file size exceeded" and the like, anywhere in the chain. */
+    private static boolean exceeded(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("exceeded")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -13,6 +13,7 @@ import dev.warden.testing.RawHttp;
 import dev.warden.testing.TestClock;
 import dev.warden.testing.TestIssuer;
 import dev.warden.testing.TestStores;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,6 +111,51 @@ class HostileRequestTest {
                 assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("invalid_request");
                 assertThat(r.body()).contains("larger than");
             }
+        }
+    }
+
+    static Stream<Arguments> malformedMultipart() {
+        String parts =
+                "--BBB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.json\"\r\n\r\n{}\r\n--BBB--\r\n";
+        return Stream.of(
+                Arguments.of("boundary=AAA", parts, "boundary"),
+                Arguments.of("boundary=BBB", parts.substring(0, parts.length() - 9), "boundary"),
+                Arguments.of("boundary=BBB", "no parts at all", "boundary"),
+                Arguments.of("", parts, "boundary"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformedMultipart")
+    void a_multipart_body_that_does_not_match_its_boundary_is_a_400_problem(String boundary, String body, String named)
+            throws Exception {
+        for (String path : new String[] {"/v1/imports/aws", "/v1/usage/cloudtrail"}) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            String head = post(
+                    path,
+                    operator,
+                    "multipart/form-data" + (boundary.isEmpty() ? "" : "; " + boundary),
+                    Integer.toString(bytes.length));
+            RawHttp.Response r = RawHttp.send(port, head + body, AT_ONCE);
+            assertThat(problem(r, 400).get("detail").asText())
+                    .as(path)
+                    .contains("multipart")
+                    .contains(named);
+        }
+        assertThat(warden.importer().runs(10)).isEmpty();
+    }
+
+    @Test
+    void a_multipart_body_shorter_than_its_content_length_is_not_an_internal_error() throws Exception {
+        // the client stops sending and closes its side: the answer is never read, but it is no 500
+        String body = "--BBB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.json\"\r\n\r\n{";
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.getOutputStream()
+                    .write((post("/v1/imports/aws", operator, "multipart/form-data; boundary=BBB", "1000") + body)
+                            .getBytes(StandardCharsets.UTF_8));
+            s.shutdownOutput();
+            s.setSoTimeout((int) AT_ONCE.toMillis());
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("application/problem+json");
         }
     }
 
