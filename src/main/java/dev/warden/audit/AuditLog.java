@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 
@@ -133,61 +134,120 @@ public final class AuditLog {
         }
     }
 
-    /** Walks the whole chain, oldest first, in bounded memory; stops at the first broken entry. */
+    /**
+     * Walks the whole chain, oldest first, in bounded memory; stops at the first broken entry. It
+     * reads the stored columns as they are, so that any corruption — a missing or reordered entry, a
+     * null or mistyped column, details that are not JSON, an edited field or hash — is reported as the
+     * first bad entry rather than failing the read: the hash covers the details text as stored.
+     */
     public Verification verify() {
         return db.streaming(h -> {
-            try (Stream<AuditEntry> rows = h
+            try (Stream<StoredRow> rows = h
                     .createQuery("SELECT * FROM audit_log ORDER BY seq")
                     .setFetchSize(1000)
-                    .map((rs, ctx) -> entry(rs))
+                    .map((rs, ctx) -> StoredRow.of(rs))
                     .stream()) {
                 long expectedSeq = 1;
                 String prevHash = GENESIS;
                 long checked = 0;
-                Iterator<AuditEntry> it = rows.iterator();
+                Iterator<StoredRow> it = rows.iterator();
                 while (it.hasNext()) {
-                    AuditEntry e = it.next();
-                    if (e.seq() != expectedSeq) {
-                        return new Verification(
-                                checked,
-                                expectedSeq,
-                                "entry " + expectedSeq + " is missing (next entry is " + e.seq() + ")",
-                                0,
-                                null);
+                    StoredRow row = it.next();
+                    String problem = row.problem(expectedSeq, prevHash);
+                    if (problem != null) {
+                        return new Verification(checked, expectedSeq, problem, 0, null);
                     }
-                    if (!e.prevHash().equals(prevHash)) {
-                        return new Verification(
-                                checked,
-                                e.seq(),
-                                "entry " + e.seq() + " does not follow entry " + (e.seq() - 1)
-                                        + " (previous-hash mismatch: an entry was removed or altered)",
-                                0,
-                                null);
-                    }
-                    String recomputed = hash(
-                            e.seq(),
-                            e.at().toEpochMilli(),
-                            e.actor(),
-                            e.action(),
-                            e.targetType(),
-                            e.targetId(),
-                            JsonColumns.write(e.details()),
-                            e.prevHash());
-                    if (!recomputed.equals(e.hash())) {
-                        return new Verification(
-                                checked,
-                                e.seq(),
-                                "entry " + e.seq() + " was altered (its hash does not match its contents)",
-                                0,
-                                null);
-                    }
-                    prevHash = e.hash();
+                    prevHash = row.hash();
                     expectedSeq++;
                     checked++;
                 }
                 return new Verification(checked, 0, null, expectedSeq - 1, prevHash);
             }
         });
+    }
+
+    /** One audit_log row as stored, before any of it is trusted. */
+    private record StoredRow(
+            Object seq,
+            Object at,
+            String actor,
+            String action,
+            String targetType,
+            String targetId,
+            String details,
+            String prevHash,
+            String hash) {
+        static StoredRow of(ResultSet rs) throws SQLException {
+            return new StoredRow(
+                    rs.getObject("seq"),
+                    rs.getObject("at"),
+                    rs.getString("actor"),
+                    rs.getString("action"),
+                    rs.getString("target_type"),
+                    rs.getString("target_id"),
+                    rs.getString("details"),
+                    rs.getString("prev_hash"),
+                    rs.getString("hash"));
+        }
+
+        /** Why this row cannot be entry {@code expected}, following a row hashed {@code expectedPrev}; or null. */
+        String problem(long expected, String expectedPrev) {
+            String e = "entry " + expected;
+            if (!isInteger(seq)) {
+                return e + " is missing (the next row's seq is " + (seq == null ? "empty" : "not a number") + ")";
+            }
+            long n = ((Number) seq).longValue();
+            if (n > expected) {
+                return e + " is missing (next entry is " + n + ")";
+            }
+            if (n < expected) {
+                return e + " is missing or duplicated (the next row is numbered " + n + ")";
+            }
+            String empty = emptyColumn();
+            if (empty != null) {
+                return e + " was altered (its " + empty + " is empty)";
+            }
+            if (!isInteger(at)) {
+                return e + " was altered (its time is not a number)";
+            }
+            if (!prevHash.equals(expectedPrev)) {
+                return e + " does not follow entry " + (expected - 1)
+                        + " (previous-hash mismatch: an entry was removed or altered)";
+            }
+            String recomputed =
+                    AuditLog.hash(n, ((Number) at).longValue(), actor, action, targetType, targetId, details, prevHash);
+            if (!recomputed.equals(hash)) {
+                return e + " was altered (its hash does not match its contents)";
+            }
+            if (!isStringMap(details)) {
+                return e + " is corrupt (its details are not a JSON object of strings)";
+            }
+            return null;
+        }
+
+        private String emptyColumn() {
+            Object[] values = {at, actor, action, targetType, targetId, details, prevHash, hash};
+            String[] names = {"at", "actor", "action", "target_type", "target_id", "details", "prev_hash", "hash"};
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == null) {
+                    return names[i];
+                }
+            }
+            return null;
+        }
+
+        private static boolean isInteger(Object o) {
+            return o instanceof Integer || o instanceof Long;
+        }
+    }
+
+    private static boolean isStringMap(String json) {
+        try {
+            Map<String, String> m = JsonColumns.readStringMap(json);
+            return m != null && m.values().stream().allMatch(Objects::nonNull);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static AuditEntry entry(ResultSet rs) throws SQLException {

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -153,6 +154,180 @@ class AuditLogTest {
         tamper(url, "UPDATE audit_log SET actor = 'forger', hash = '" + hashes.get(0) + "' WHERE seq = 2");
         AuditLog.Verification v = verify(url);
         assertThat(v.firstBadSeq()).isEqualTo(3);
+    }
+
+    /** A corruption of entry 3 of 5 (SQL run in order), and what verify must say about it. */
+    record Corruption(String what, boolean sqliteOnly, long badSeq, String problem, String... sql) {}
+
+    /** Copies audit_log without its constraints (NOT NULL, primary key), as a tamperer could. */
+    private static final String[] UNCONSTRAINED = {
+        "CREATE TABLE audit_copy AS SELECT * FROM audit_log",
+        "DROP TABLE audit_log",
+        "ALTER TABLE audit_copy RENAME TO audit_log"
+    };
+
+    private static String[] unconstrained(String... then) {
+        String[] all = Arrays.copyOf(UNCONSTRAINED, UNCONSTRAINED.length + then.length);
+        System.arraycopy(then, 0, all, UNCONSTRAINED.length, then.length);
+        return all;
+    }
+
+    static List<Corruption> corruptions() {
+        List<Corruption> c = new ArrayList<>(List.of(
+                new Corruption(
+                        "details not JSON",
+                        false,
+                        3,
+                        "entry 3 was altered",
+                        "UPDATE audit_log SET details = '{\"n\": tru' WHERE seq = 3"),
+                new Corruption(
+                        "details JSON null",
+                        false,
+                        3,
+                        "entry 3 was altered",
+                        "UPDATE audit_log SET details = 'null' WHERE seq = 3"),
+                new Corruption(
+                        "details an array",
+                        false,
+                        3,
+                        "entry 3 was altered",
+                        "UPDATE audit_log SET details = '[1]' WHERE seq = 3"),
+                new Corruption(
+                        "details nested",
+                        false,
+                        3,
+                        "entry 3 was altered",
+                        "UPDATE audit_log SET details = '{\"n\":{\"x\":1}}' WHERE seq = 3"),
+                new Corruption(
+                        "details with a null",
+                        false,
+                        3,
+                        "entry 3 was altered",
+                        "UPDATE audit_log SET details = '{\"n\":null}' WHERE seq = 3"),
+                new Corruption(
+                        "details re-spaced",
+                        false,
+                        3,
+                        "entry 3 was altered",
+                        "UPDATE audit_log SET details = '{ \"n\":\"3\"}' WHERE seq = 3"),
+                new Corruption(
+                        "empty details",
+                        false,
+                        3,
+                        "entry 3 was altered",
+                        "UPDATE audit_log SET details = '' WHERE seq = 3"),
+                new Corruption(
+                        "hash altered",
+                        false,
+                        3,
+                        "entry 3 was altered",
+                        "UPDATE audit_log SET hash = '" + "f".repeat(64) + "' WHERE seq = 3"),
+                new Corruption(
+                        "hash truncated",
+                        false,
+                        3,
+                        "entry 3 was altered",
+                        "UPDATE audit_log SET hash = 'abc' WHERE seq = 3"),
+                new Corruption(
+                        "prev_hash altered",
+                        false,
+                        3,
+                        "previous-hash mismatch",
+                        "UPDATE audit_log SET prev_hash = '" + "0".repeat(64) + "' WHERE seq = 3"),
+                new Corruption("row deleted", false, 3, "entry 3 is missing", "DELETE FROM audit_log WHERE seq = 3"),
+                new Corruption(
+                        "rows swapped",
+                        false,
+                        2,
+                        "previous-hash mismatch",
+                        "UPDATE audit_log SET seq = 100 WHERE seq = 2",
+                        "UPDATE audit_log SET seq = 2 WHERE seq = 4",
+                        "UPDATE audit_log SET seq = 4 WHERE seq = 100"),
+                new Corruption(
+                        "seq renumbered",
+                        false,
+                        3,
+                        "entry 3 is missing",
+                        "UPDATE audit_log SET seq = 30 WHERE seq = 3"),
+                new Corruption(
+                        "seq zero",
+                        false,
+                        1,
+                        "entry 1 is missing or duplicated",
+                        "UPDATE audit_log SET seq = 0 WHERE seq = 1"),
+                new Corruption(
+                        "seq not a number",
+                        true,
+                        3,
+                        "entry 3 is missing",
+                        "UPDATE audit_log SET seq = 'three' WHERE seq = 3"),
+                new Corruption(
+                        "time not a number",
+                        true,
+                        3,
+                        "its time is not a number",
+                        "UPDATE audit_log SET at = 'yesterday' WHERE seq = 3"),
+                new Corruption(
+                        "seq duplicated",
+                        false,
+                        3,
+                        "entry 3 is missing or duplicated",
+                        unconstrained("UPDATE audit_log SET seq = 2 WHERE seq = 3"))));
+        for (String column :
+                List.of("at", "actor", "action", "target_type", "target_id", "details", "prev_hash", "hash")) {
+            c.add(new Corruption(
+                    column + " null",
+                    false,
+                    3,
+                    "entry 3 was altered (its " + column + " is empty)",
+                    unconstrained("UPDATE audit_log SET " + column + " = NULL WHERE seq = 3")));
+        }
+        return c;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void every_kind_of_corruption_is_reported_at_the_first_bad_entry(Dialect dialect) throws Exception {
+        for (Corruption c : corruptions()) {
+            if (c.sqliteOnly() && dialect != Dialect.SQLITE) {
+                continue;
+            }
+            DbUrl url = withEntries(dialect, 5);
+            for (String sql : c.sql()) {
+                try (Connection conn = TestStores.connect(url);
+                        Statement st = conn.createStatement()) {
+                    st.executeUpdate(sql);
+                }
+            }
+            AuditLog.Verification v = verify(url);
+            assertThat(v.intact()).as(c.what()).isFalse();
+            assertThat(v.firstBadSeq()).as(c.what() + ": " + v.problem()).isEqualTo(c.badSeq());
+            assertThat(v.problem())
+                    .as(c.what())
+                    .startsWith("entry " + c.badSeq() + " ")
+                    .contains(c.problem());
+            assertThat(v.checked()).as(c.what()).isEqualTo(c.badSeq() - 1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void a_row_without_a_seq_is_reported_as_a_missing_entry(Dialect dialect) throws Exception {
+        DbUrl url = withEntries(dialect, 5);
+        try (Connection c = TestStores.connect(url);
+                Statement st = c.createStatement()) {
+            for (String sql : unconstrained("UPDATE audit_log SET seq = NULL WHERE seq = 3")) {
+                st.executeUpdate(sql);
+            }
+        }
+        AuditLog.Verification v = verify(url);
+        assertThat(v.intact()).isFalse();
+        // NULL sorts first on SQLite and last on PostgreSQL
+        assertThat(v.problem())
+                .isEqualTo(
+                        dialect == Dialect.SQLITE
+                                ? "entry 1 is missing (the next row's seq is empty)"
+                                : "entry 3 is missing (next entry is 4)");
     }
 
     @Test

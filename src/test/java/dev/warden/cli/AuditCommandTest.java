@@ -119,6 +119,37 @@ class AuditCommandTest {
         assertBroken(store.run("audit", "verify"), store.run("audit", "verify", "--format", "json"), 2);
     }
 
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void an_entry_whose_details_are_not_json_fails_verify_at_that_entry(Dialect dialect) throws SQLException {
+        Cli.Store store = storeWithHistory(dialect);
+        tamper(store, "UPDATE audit_log SET details = '{\"role\": adm' WHERE seq = 3");
+
+        Cli.Result table = store.run("audit", "verify");
+        Cli.Result json = store.run("audit", "verify", "--format", "json");
+
+        assertBroken(table, json, 3);
+        assertThat(table.out()).contains("entry 3 was altered");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void an_entry_with_an_empty_column_fails_verify_at_that_entry(Dialect dialect) throws SQLException {
+        Cli.Store store = storeWithHistory(dialect);
+        try (Connection c = TestStores.connect(store.url());
+                Statement st = c.createStatement()) {
+            st.executeUpdate("CREATE TABLE audit_copy AS SELECT * FROM audit_log");
+            st.executeUpdate("DROP TABLE audit_log");
+            st.executeUpdate("ALTER TABLE audit_copy RENAME TO audit_log");
+            st.executeUpdate("UPDATE audit_log SET actor = NULL WHERE seq = 4");
+        }
+
+        Cli.Result table = store.run("audit", "verify");
+
+        assertBroken(table, store.run("audit", "verify", "--format", "json"), 4);
+        assertThat(table.out()).contains("entry 4 was altered (its actor is empty)");
+    }
+
     private static void assertBroken(Cli.Result table, Cli.Result json, long seq) {
         assertThat(table.code()).as("%s", table).isEqualTo(1);
         assertThat(table.err()).as("%s", table).isEmpty();
