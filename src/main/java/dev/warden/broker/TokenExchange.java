@@ -9,6 +9,7 @@ import dev.warden.broker.attest.AttestationException;
 import dev.warden.broker.attest.Attestors;
 import dev.warden.broker.attest.JwtParts;
 import dev.warden.broker.attest.Proof;
+import dev.warden.input.ParseErrors;
 import dev.warden.inventory.Identity;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.IdentityStatus;
@@ -57,7 +58,7 @@ public final class TokenExchange {
     private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(10);
     static final Duration JTI_GRACE = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(TokenExchange.class);
-    private static final JsonFactory CLAIMS = new JsonFactory();
+    private static final JsonFactory CLAIMS = ParseErrors.quiet(new JsonFactory());
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final String issuer;

@@ -3,6 +3,7 @@ package dev.warden.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warden.input.ParseErrors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ final class DemoActivity {
     };
 
     private final DemoWorld w;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = ParseErrors.quiet(new ObjectMapper());
     /** Records by the trail (account) and day they are delivered in. */
     private final Map<String, ArrayNode> files = new LinkedHashMap<>();
 

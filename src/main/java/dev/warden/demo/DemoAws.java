@@ -3,6 +3,7 @@ package dev.warden.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warden.input.ParseErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class DemoAws {
     };
 
     private final DemoWorld w;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = ParseErrors.quiet(new ObjectMapper());
 
     DemoAws(DemoWorld w) {
         this.w = w;

@@ -3,6 +3,7 @@ package dev.warden.discovery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.input.ParseErrors;
 import dev.warden.store.Database;
 import dev.warden.store.JsonColumns;
 import java.sql.ResultSet;
@@ -14,7 +15,7 @@ import org.jdbi.v3.core.Handle;
 
 /** SQL for import runs. */
 final class ImportRuns {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = ParseErrors.quiet(new ObjectMapper());
     private final Database db;
 
     ImportRuns(Database db) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.warden.config.Version;
+import dev.warden.input.ParseErrors;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -16,7 +17,7 @@ final class OpenApi {
             if (in == null) {
                 throw new IllegalStateException("openapi.yaml is missing from the jar");
             }
-            JsonNode doc = new YAMLMapper().readTree(in);
+            JsonNode doc = ParseErrors.quiet(new YAMLMapper()).readTree(in);
             ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("info")).put("version", Version.current());
             return json.writeValueAsString(doc);
         } catch (IOException e) {

@@ -20,7 +20,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -49,10 +48,14 @@ public final class SafeParsers {
             .maxNumberLength(100)
             .maxNameLength(64 * 1024)
             .build();
-    private static final JsonFactory JSON =
-            JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
-    private static final YAMLFactory YAML = new AnchoredYamlFactory(
-            YAMLFactory.builder().loaderOptions(loaderOptions()).streamReadConstraints(CONSTRAINTS));
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(CONSTRAINTS)
+            .errorReportConfiguration(ParseErrors.QUIET)
+            .build();
+    private static final YAMLFactory YAML = new AnchoredYamlFactory(YAMLFactory.builder()
+            .loaderOptions(loaderOptions())
+            .streamReadConstraints(CONSTRAINTS)
+            .errorReportConfiguration(ParseErrors.QUIET));
 
     private SafeParsers() {}
 
@@ -224,17 +227,15 @@ public final class SafeParsers {
             message = limit.getMessage();
         } else if (marked != null) {
             line = marked.getProblemMark() != null ? marked.getProblemMark().getLine() + 1 : -1;
-            String context = marked.getContext();
-            message = "malformed YAML: " + (context != null ? context + ": " : "") + marked.getProblem();
+            message = "malformed YAML: " + ParseErrors.description(marked);
         } else if (yamlError != null) {
-            message = "refused YAML: " + firstLine(yamlError.getMessage());
+            message = "refused YAML: " + ParseErrors.description(yamlError);
         } else if (find(e, CharConversionException.class) != null) {
             message = "not UTF-8 text (binary content?)";
         } else if (e instanceof StreamConstraintsException c) {
             message = "refused: " + firstLine(c.getOriginalMessage()).replaceAll(" \\(from `.*`\\)", "");
         } else if (e instanceof JsonProcessingException j) {
-            message =
-                    "malformed " + (p instanceof YAMLParser ? "YAML" : "JSON") + ": " + cleaned(j.getOriginalMessage());
+            message = "malformed " + (p instanceof YAMLParser ? "YAML" : "JSON") + ": " + ParseErrors.description(j);
         } else {
             message = "cannot read: " + firstLine(String.valueOf(e.getMessage()));
         }
@@ -262,16 +263,6 @@ public final class SafeParsers {
         } catch (RuntimeException e) {
             return "";
         }
-    }
-
-    /** Jackson's messages without the quoted input they sometimes echo (which may be a secret). */
-    private static String cleaned(String message) {
-        String m = firstLine(message);
-        if (m.startsWith("Unrecognized token")) {
-            m = "unrecognized token" + m.substring(m.indexOf(':') < 0 ? m.length() : m.indexOf(':'));
-        }
-        m = m.replaceAll("\\s*\\(start marker at \\[Source:.*", "").replaceAll("\\s*at \\[Source:.*", "");
-        return m.isEmpty() ? m : m.substring(0, 1).toLowerCase(Locale.ROOT) + m.substring(1);
     }
 
     private static String firstLine(String s) {

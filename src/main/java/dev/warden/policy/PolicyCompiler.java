@@ -16,10 +16,14 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelVariableResolver;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Compiles policy conditions (CEL, https://cel.dev) against the fixed set of variables below and
@@ -93,13 +97,56 @@ final class PolicyCompiler {
                     .toList();
             return new Result(null, errors);
         } catch (dev.cel.common.CelException | RuntimeException e) {
-            return new Result(null, List.of(new Error(1, 1, "cannot compile: " + e.getMessage())));
+            return new Result(null, List.of(new Error(1, 1, "cannot compile this expression")));
         }
     }
 
-    private static String message(CelIssue i) {
-        String m = i.getMessage();
-        return m.replace(" (in container '')", "");
+    /** Words CEL quotes in its messages that are types or operators, never text of the condition. */
+    private static final Set<String> TYPE_WORDS = Set.of(
+            "string",
+            "int",
+            "uint",
+            "double",
+            "bool",
+            "bytes",
+            "null",
+            "null_type",
+            "dyn",
+            "list",
+            "map",
+            "timestamp",
+            "duration",
+            "type",
+            "error",
+            "google",
+            "protobuf",
+            "Timestamp",
+            "Duration",
+            "in");
+
+    private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
+
+    /**
+     * CEL's message without the text of the condition it quotes ({@code undeclared reference to 'x'},
+     * {@code mismatched input 'x'}) unless that is a type, an operator ({@code '_==_' applied to
+     * '(string, int)'}) or a name written the way variables and fields are (at most 40 lower-case
+     * letters, '_' and '.'): the line and column say where, and other quoted text may be a secret
+     * typed without quotes, which would then be printed, answered and audited.
+     */
+    static String message(CelIssue i) {
+        String m = i.getMessage().replace(" (in container '')", "");
+        Matcher q = QUOTED.matcher(m);
+        StringBuilder b = new StringBuilder();
+        while (q.find()) {
+            boolean safe = q.group(1).matches("[a-z_][a-z_.]{0,39}")
+                    || Arrays.stream(q.group(1).split("[^A-Za-z0-9_]+"))
+                            .filter(w -> !w.isEmpty() && !w.matches("_+"))
+                            .map(w -> w.replaceAll("^_+|_+$", ""))
+                            .allMatch(w -> w.isEmpty() || TYPE_WORDS.contains(w));
+            q.appendReplacement(b, Matcher.quoteReplacement(safe ? q.group() : "'…'"));
+        }
+        q.appendTail(b);
+        return b.toString();
     }
 
     record Result(CelRuntime.Program program, List<Error> errors) {}

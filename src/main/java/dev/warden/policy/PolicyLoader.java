@@ -1,6 +1,7 @@
 package dev.warden.policy;
 
 import dev.warden.input.Echo;
+import dev.warden.input.ParseErrors;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -171,10 +172,10 @@ public final class PolicyLoader {
                         .compose(new StringReader(text));
             } catch (MarkedYAMLException e) {
                 Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-                problems.add(at(m) + "invalid YAML: " + firstLine(e.getProblem()));
+                problems.add(at(m) + "invalid YAML: " + ParseErrors.description(e));
                 return;
             } catch (RuntimeException e) {
-                problems.add(file + ": invalid YAML: " + firstLine(e.getMessage()));
+                problems.add(file + ": invalid YAML: " + ParseErrors.description(e));
                 return;
             }
             if (root == null) {
@@ -461,13 +462,5 @@ public final class PolicyLoader {
         private static int line(Mark m) {
             return m.getLine() + 1;
         }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -3,6 +3,7 @@ package dev.warden.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.input.InputException;
+import dev.warden.input.ParseErrors;
 import dev.warden.input.SafeParsers;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -50,7 +51,7 @@ public final class PolicyTests {
     /** Largest test file. */
     static final long MAX_TEST_FILE = 1_048_576;
 
-    private static final ObjectMapper PLAIN = new ObjectMapper();
+    private static final ObjectMapper PLAIN = ParseErrors.quiet(new ObjectMapper());
 
     private PolicyTests() {}
 

@@ -56,7 +56,7 @@ final class SpiffeIdTemplate {
             String expr = text.substring(open + 2, close).strip();
             PolicyCompiler.Result r = PolicyCompiler.compileString(expr);
             for (PolicyCompiler.Error e : r.errors()) {
-                problems.add(at + "spiffeId expression '" + expr + "': " + e.message());
+                problems.add(at + "spiffeId {{ }} expression: " + e.message());
             }
             parts.add(new Part(null, r.program()));
             i = close + 2;

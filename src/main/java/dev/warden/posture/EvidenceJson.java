@@ -3,6 +3,7 @@ package dev.warden.posture;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.input.ParseErrors;
 import dev.warden.store.StoreException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.Map;
  */
 final class EvidenceJson {
     /** Whole numbers read back as longs, as a detection holds them. */
-    private static final ObjectMapper MAPPER =
-            new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS);
+    private static final ObjectMapper MAPPER = ParseErrors.quiet(new ObjectMapper())
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS);
 
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 
@@ -53,7 +54,7 @@ final class EvidenceJson {
         try {
             return MAPPER.readValue(json, MAP);
         } catch (JsonProcessingException e) {
-            throw new StoreException("stored finding evidence is corrupt: " + e.getOriginalMessage(), e);
+            throw new StoreException("stored finding evidence is corrupt: " + ParseErrors.describe(e), e);
         }
     }
 

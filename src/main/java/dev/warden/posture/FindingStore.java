@@ -3,6 +3,7 @@ package dev.warden.posture;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.input.ParseErrors;
 import dev.warden.inventory.CredentialKind;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.inventory.Page;
@@ -439,7 +440,7 @@ final class FindingStore {
         try {
             return JSON.readValue(json, COUNTS);
         } catch (JsonProcessingException e) {
-            throw new StoreException("stored evaluation counts are corrupt: " + e.getOriginalMessage(), e);
+            throw new StoreException("stored evaluation counts are corrupt: " + ParseErrors.describe(e), e);
         }
     }
 

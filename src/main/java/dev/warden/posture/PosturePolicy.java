@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.input.Echo;
 import dev.warden.input.InputException;
+import dev.warden.input.ParseErrors;
 import dev.warden.input.SafeParsers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,7 @@ public final class PosturePolicy {
     public static final long MAX_FILE = 1_048_576;
 
     private static final String DEFAULTS = "/posture-defaults.yaml";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ParseErrors.quiet(new ObjectMapper());
     /** Per integer key: the smallest and largest value accepted. */
     private static final Map<String, int[]> RANGES = new LinkedHashMap<>();
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import dev.warden.input.ParseErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ public final class GitleaksConfig {
     /** Largest product of nested counted repetitions ({@code (a{100}){100}} is 10,000). */
     static final long MAX_EXPANSION = 10_000;
 
-    private static final TomlMapper TOML = new TomlMapper();
+    private static final TomlMapper TOML = ParseErrors.quiet(new TomlMapper());
 
     private GitleaksConfig() {}
 
@@ -120,11 +121,9 @@ public final class GitleaksConfig {
             }
             return doc;
         } catch (JsonProcessingException e) {
-            String at = e.getLocation() == null || e.getLocation().getLineNr() < 1
-                    ? ""
-                    : " at line " + e.getLocation().getLineNr();
-            String msg = e.getOriginalMessage() == null ? "syntax error" : e.getOriginalMessage();
-            throw new IllegalArgumentException(where + ": malformed TOML" + at + ": " + firstLine(msg));
+            long line = ParseErrors.line(e);
+            throw new IllegalArgumentException(where + ": malformed TOML" + (line < 1 ? "" : " at line " + line) + ": "
+                    + ParseErrors.description(e));
         } catch (java.io.CharConversionException e) {
             throw new IllegalArgumentException(where + ": malformed TOML: the file is not UTF-8 text");
         } catch (IOException e) {
@@ -257,8 +256,8 @@ public final class GitleaksConfig {
         try {
             p = Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException(
-                    at + " does not compile as RE2 (no look-around or back-references): " + firstLine(e.getMessage()));
+            throw new IllegalArgumentException(at + " does not compile as RE2 (no look-around or back-references): "
+                    + firstLine(e.getDescription()));
         } catch (RuntimeException | StackOverflowError e) {
             throw new IllegalArgumentException(
                     at + " is refused: " + e.getClass().getSimpleName());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
+import dev.warden.input.ParseErrors;
 import dev.warden.inventory.ExternalIds;
 import java.io.IOException;
 import java.time.Clock;
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
 final class JwtRule implements Rule {
     private static final Pattern JWT = Pattern.compile(
             "(?:^|[^A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})(?:[^A-Za-z0-9_-]|$)");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = ParseErrors.quiet(new ObjectMapper());
     private static final String SA_PREFIX = "system:serviceaccount:";
 
     private final Clock clock;

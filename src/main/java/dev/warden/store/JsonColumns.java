@@ -3,12 +3,13 @@ package dev.warden.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.input.ParseErrors;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** JSON text columns (tags, attributes, audit details): written sorted so equal maps store equal text. */
 public final class JsonColumns {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = ParseErrors.quiet(new ObjectMapper());
     private static final TypeReference<TreeMap<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private JsonColumns() {}
@@ -28,7 +29,7 @@ public final class JsonColumns {
         try {
             return MAPPER.readValue(json, STRING_MAP);
         } catch (JsonProcessingException e) {
-            throw new StoreException("stored JSON column is corrupt: " + e.getOriginalMessage(), e);
+            throw new StoreException("stored JSON column is corrupt: " + ParseErrors.describe(e), e);
         }
     }
 }

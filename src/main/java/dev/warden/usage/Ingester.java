@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.audit.AuditLog;
 import dev.warden.input.Input;
 import dev.warden.input.InputFiles;
+import dev.warden.input.ParseErrors;
 import dev.warden.store.Database;
 import dev.warden.store.Ids;
 import java.sql.ResultSet;
@@ -36,7 +37,7 @@ public final class Ingester {
     private static final Set<String> EXTENSIONS =
             Set.of(".json", ".json.gz", ".jsonl", ".jsonl.gz", ".log", ".log.gz", ".gz");
     private static final int PROBLEMS = 200;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = ParseErrors.quiet(new ObjectMapper());
 
     private final Database db;
     private final UsageStore store;

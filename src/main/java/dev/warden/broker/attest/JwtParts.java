@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
 import dev.warden.input.Echo;
+import dev.warden.input.ParseErrors;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -31,10 +32,10 @@ public final class JwtParts {
     /** Largest subject token accepted, in bytes. */
     public static final int MAX_BYTES = 16 * 1024;
 
-    private static final ObjectMapper STRICT = JsonMapper.builder()
+    private static final ObjectMapper STRICT = ParseErrors.quiet(JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .build();
+            .build());
 
     static {
         STRICT.getFactory()

@@ -12,6 +12,7 @@ import dev.warden.discovery.ImportOptions;
 import dev.warden.input.Input;
 import dev.warden.input.InputException;
 import dev.warden.input.InputFiles;
+import dev.warden.input.ParseErrors;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,7 @@ import java.util.Set;
 public final class AwsConnector implements Connector {
     private static final Set<String> EXTENSIONS = Set.of(".json", ".csv");
     private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
+            .errorReportConfiguration(ParseErrors.QUIET)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(200)
                     .maxStringLength(20_000_000)
@@ -64,11 +66,11 @@ public final class AwsConnector implements Connector {
             } catch (IllegalArgumentException e) {
                 throw e instanceof InputException ? e : new InputException(in.name() + ": " + e.getMessage(), e);
             } catch (JsonProcessingException e) {
-                String at = e.getLocation() == null
-                        ? ""
-                        : " at line " + e.getLocation().getLineNr() + ", column "
-                                + e.getLocation().getColumnNr();
-                throw new InputException(in.name() + ": malformed JSON" + at + ": " + e.getOriginalMessage(), e);
+                String at = ParseErrors.location(e);
+                throw new InputException(
+                        in.name() + ": malformed JSON" + (at.isEmpty() ? "" : " at " + at) + ": "
+                                + ParseErrors.description(e),
+                        e);
             } catch (IOException e) {
                 throw new InputException(in.name() + ": cannot read: " + e.getMessage(), e);
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.warden.input.ParseErrors;
 import java.io.IOException;
 import java.io.Reader;
 import java.time.Instant;
@@ -52,7 +53,7 @@ final class CredentialReportReader {
     }
 
     void read(Reader in) throws IOException {
-        CsvMapper csv = new CsvMapper();
+        CsvMapper csv = ParseErrors.quiet(new CsvMapper());
         CsvSchema schema = CsvSchema.emptySchema().withHeader().withStrictHeaders(false);
         try (MappingIterator<Map<String, String>> rows =
                 csv.readerForMapOf(String.class).with(schema).readValues(in)) {
@@ -81,8 +82,7 @@ final class CredentialReportReader {
                     line = rows.getParser().getCurrentLocation().getLineNr();
                     row = rows.nextValue();
                 } catch (RuntimeJsonMappingException e) {
-                    throw new IllegalArgumentException("malformed CSV row: "
-                            + e.getMessage().lines().findFirst().orElse(""));
+                    throw new IllegalArgumentException("malformed CSV row: " + ParseErrors.describe(e));
                 }
                 if (++count > MAX_ROWS) {
                     throw new IllegalArgumentException("more than " + MAX_ROWS + " rows");
@@ -100,8 +100,7 @@ final class CredentialReportReader {
             }
             estate.reportedAccounts.addAll(accounts);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(
-                    "malformed CSV at line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
+            throw new IllegalArgumentException("malformed CSV: " + ParseErrors.describe(e));
         }
     }
 

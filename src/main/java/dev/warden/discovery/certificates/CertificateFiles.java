@@ -145,7 +145,8 @@ final class CertificateFiles {
                     throw InputException.at(
                             in.name(),
                             i + 1,
-                            "'" + Echo.shown(line) + "' does not close" + " the block opened on line " + begin);
+                            "an END line that does not close the BEGIN " + label(label) + " block opened on line "
+                                    + begin);
                 }
                 if (label.contains("PRIVATE KEY")) {
                     keys++; // never decoded, never kept
@@ -166,7 +167,7 @@ final class CertificateFiles {
                         throw InputException.at(in.name(), begin, "not a valid PKCS#7 bundle: " + reason(e));
                     }
                 } else {
-                    skipped.add(Echo.shown(label));
+                    skipped.add(label(label));
                 }
                 label = null;
             } else if (!label.contains("PRIVATE KEY") && !line.contains(":")) {
@@ -175,9 +176,17 @@ final class CertificateFiles {
         }
         if (label != null) {
             throw InputException.at(
-                    in.name(), begin, "BEGIN " + Echo.shown(label) + " without a matching END" + " (truncated file?)");
+                    in.name(), begin, "BEGIN " + label(label) + " without a matching END" + " (truncated file?)");
         }
         return new Read(found, keys, skipped);
+    }
+
+    /**
+     * A PEM label to show: RFC 7468 labels are upper-case words; anything else on a BEGIN line is
+     * not repeated (it may be a pasted secret).
+     */
+    private static String label(String label) {
+        return label.matches("[A-Z0-9 #.-]{1,64}") ? label : "(non-standard label)";
     }
 
     private static byte[] decode(Input in, int line, StringBuilder body) {

@@ -3,6 +3,7 @@ package dev.warden.posture.checks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.input.ParseErrors;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.Map;
 
 /** An IAM policy condition block, as the AWS connector keeps it (JSON text), read into clauses. */
 final class Conditions {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = ParseErrors.quiet(new ObjectMapper());
 
     private Conditions() {}
 

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.input.Input;
+import dev.warden.input.ParseErrors;
 import dev.warden.usage.EventTimes;
 import dev.warden.usage.LogFiles;
 import dev.warden.usage.Skips;
@@ -62,8 +63,10 @@ public final class CloudTrailParser implements UsageParser {
             .maxNumberLength(1000)
             .build();
 
-    private static final JsonFactory FACTORY =
-            JsonFactory.builder().streamReadConstraints(LIMITS).build();
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(LIMITS)
+            .errorReportConfiguration(ParseErrors.QUIET)
+            .build();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
     private final EventTimes times;
@@ -186,13 +189,9 @@ public final class CloudTrailParser implements UsageParser {
         return "byte " + l.getByteOffset() + ": ";
     }
 
-    /** The parser's complaint, first line only, at most 160 characters, control characters shown as '?'. */
+    /** The parser's complaint in Warden's words: never the input it could not read. */
     private static String first(JsonProcessingException e) {
-        String m = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
-        String line = m.lines().findFirst().orElse("");
-        StringBuilder b = new StringBuilder();
-        line.codePoints().limit(160).forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
-        return line.codePointCount(0, line.length()) > 160 ? b + "…" : b.toString();
+        return ParseErrors.description(e);
     }
 
     /** A record over a limit: reading it stops, the parser is left between tokens and can go on. */

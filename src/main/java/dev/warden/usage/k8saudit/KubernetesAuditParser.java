@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warden.input.Echo;
 import dev.warden.input.Input;
+import dev.warden.input.ParseErrors;
 import dev.warden.usage.LogFiles;
 import dev.warden.usage.LogRecords;
 import dev.warden.usage.Skips;
@@ -50,6 +50,7 @@ public final class KubernetesAuditParser implements UsageParser {
     static final int MAX_OPEN_REQUESTS = 10_000;
 
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .errorReportConfiguration(ParseErrors.QUIET)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(200)
                     .maxStringLength(MAX_LINE_BYTES)
@@ -122,9 +123,7 @@ public final class KubernetesAuditParser implements UsageParser {
             try {
                 node = MAPPER.readTree(b, from, to - from);
             } catch (JsonProcessingException e) {
-                String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-                skips.skip(
-                        where, "not JSON: " + Echo.shown(m.lines().findFirst().orElse(m)));
+                skips.skip(where, "not JSON: " + ParseErrors.description(e));
                 continue;
             }
             AuditEvents.Audit a;
