@@ -78,7 +78,15 @@ public final class Broker implements AutoCloseable {
         this.recorder = new DecisionRecorder(db, audit, clock, config.rateLimit());
         this.limiter = new RateLimiter(config.rateLimit(), clock);
         this.exchange = new TokenExchange(
-                config.issuer(), config.environment(), attestors, policies, keys, box, recorder, clock);
+                config.issuer(),
+                config.environment(),
+                attestors,
+                policies,
+                keys,
+                box,
+                recorder,
+                clock,
+                config.verbose());
         this.svids = ca == null ? null : new X509Svids(exchange, policies, ca, leases, recorder, box, clock);
         this.ownRules = new JwtRules(
                 config.issuer(),

@@ -26,6 +26,9 @@ import java.util.function.Function;
  * @param leases the lease reaper's settings ({@code leases})
  * @param postgresql databases Warden issues dynamic logins in ({@code postgresql}, see docs/broker/leases.md)
  * @param rateLimit token buckets in front of the OAuth endpoints and the aggregation of denials
+ * @param verboseErrors whether refusals tell the caller why (which policy, attestor or key); null when
+ *     the file does not say, which is false except in {@code warden demo}. The audit log always has
+ *     the reason.
  */
 public record BrokerConfig(
         String issuer,
@@ -38,7 +41,8 @@ public record BrokerConfig(
         CaConfig ca,
         Leases.Settings leases,
         List<PostgresConfig> postgresql,
-        RateLimiter.Settings rateLimit) {
+        RateLimiter.Settings rateLimit,
+        Boolean verboseErrors) {
     private static final Set<String> KEYS = Set.of(
             "issuer",
             "environment",
@@ -49,7 +53,8 @@ public record BrokerConfig(
             "ca",
             "leases",
             "postgresql",
-            "rateLimit");
+            "rateLimit",
+            "verboseErrors");
     private static final Set<String> LEASE_KEYS = Set.of(
             "reaperInterval",
             "maxAttempts",
@@ -122,7 +127,32 @@ public record BrokerConfig(
                 CaConfig.from(c.child("ca")),
                 leases(c.child("leases")),
                 PostgresConfig.fromList(c.list("postgresql"), env),
-                RateLimiter.Settings.from(c.child("rateLimit")));
+                RateLimiter.Settings.from(c.child("rateLimit")),
+                c.has("verboseErrors") ? c.bool("verboseErrors", false) : null);
+    }
+
+    /** Whether refusals carry their reason to the caller ({@link #verboseErrors}, false when unset). */
+    public boolean verbose() {
+        return Boolean.TRUE.equals(verboseErrors);
+    }
+
+    /** This configuration with {@link #verboseErrors} {@code fallback} when the file does not set it. */
+    public BrokerConfig withVerboseErrorsDefault(boolean fallback) {
+        return verboseErrors != null
+                ? this
+                : new BrokerConfig(
+                        issuer,
+                        environment,
+                        policies,
+                        algorithm,
+                        rotation,
+                        attestors,
+                        trustedProxies,
+                        ca,
+                        leases,
+                        postgresql,
+                        rateLimit,
+                        fallback);
     }
 
     private static Leases.Settings leases(ConfigNode c) {

@@ -69,7 +69,13 @@ public final class TokenExchange {
     private final SecretBox box;
     private final DecisionRecorder recorder;
     private final Clock clock;
+    private final boolean verboseErrors;
 
+    /**
+     * @param verboseErrors whether a refusal tells the caller its reason (the policy and its condition,
+     *     the attestor's complaint); otherwise the caller gets a generic description and only the audit
+     *     log has the reason, so an unauthenticated caller learns nothing of the configuration
+     */
     TokenExchange(
             String issuer,
             String environment,
@@ -78,7 +84,9 @@ public final class TokenExchange {
             SigningKeys keys,
             SecretBox box,
             DecisionRecorder recorder,
-            Clock clock) {
+            Clock clock,
+            boolean verboseErrors) {
+        this.verboseErrors = verboseErrors;
         this.issuer = issuer;
         this.environment = environment;
         this.attestors = attestors;
@@ -151,7 +159,7 @@ public final class TokenExchange {
                 actor = attestors.attest(new Proof.Jwt(JwtParts.parse(actorToken)));
             } catch (AttestationException e) {
                 denyUnattested(box.fingerprint(actorToken), e, req.sourceAddress());
-                throw OAuthError.invalidRequest("actor_token: " + e.getMessage());
+                throw OAuthError.invalidRequest("actor_token: " + refusal(e));
             }
         }
 
@@ -205,7 +213,7 @@ public final class TokenExchange {
         }
         if (!d.allowed() && !recorder.denials().admit(req.sourceAddress())) {
             // A repeated denial from this source in this audit window: counted, not written.
-            throw new OAuthError(400, d.oauthError(), d.reason());
+            throw new OAuthError(400, d.oauthError(), refusal(d));
         }
         DecisionRecorder.Entry entry = new DecisionRecorder.Entry(
                 "workload:" + subject.attestor() + "/" + subject.workload(),
@@ -221,7 +229,7 @@ public final class TokenExchange {
             throw OAuthError.invalidRequest("subject_token was already used (its jti was accepted before)");
         }
         if (!d.allowed()) {
-            throw new OAuthError(400, d.oauthError(), d.reason());
+            throw new OAuthError(400, d.oauthError(), refusal(d));
         }
         String token = sign(subject, actor, input.request().targets(), d, jti, now, expires);
         return new Response(
@@ -244,8 +252,30 @@ public final class TokenExchange {
             return attestors.attest(proof(token, type, chain));
         } catch (AttestationException e) {
             denyUnattested(fingerprint, e, sourceAddress);
-            throw OAuthError.invalidRequest("subject_token: " + e.getMessage());
+            throw OAuthError.invalidRequest("subject_token: " + refusal(e));
         }
+    }
+
+    /** What a caller is told of a proof that was not accepted (the audit log has the full reason). */
+    String refusal(AttestationException e) {
+        return verboseErrors ? e.getMessage() : "not accepted (" + e.code().replace('_', ' ') + ")";
+    }
+
+    /** What a caller is told of a policy denial (the audit log has the policy and its reason). */
+    String refusal(Decision d) {
+        if (verboseErrors) {
+            return d.reason();
+        }
+        return switch (String.valueOf(d.oauthError())) {
+            case "invalid_target" -> "no policy grants this audience or resource to this workload";
+            case "invalid_scope" -> "no policy grants the requested scope to this workload";
+            default -> "no policy allows this request";
+        };
+    }
+
+    /** What a caller is told when an allowed decision still cannot be issued ({@code reason} is audited). */
+    String refusal(String reason, String generic) {
+        return verboseErrors ? reason : generic;
     }
 
     /** The policy's view of an attested subject. */
@@ -318,7 +348,7 @@ public final class TokenExchange {
             subject = attestors.attest(proof.get());
         } catch (AttestationException e) {
             denyUnattested(fingerprint, e, sourceAddress);
-            throw new OAuthError(401, "invalid_token", "subject token: " + e.getMessage());
+            throw new OAuthError(401, "invalid_token", "subject token: " + refusal(e));
         }
         PolicyInput input = new PolicyInput(
                 policySubject(subject),
@@ -353,7 +383,7 @@ public final class TokenExchange {
             throw OAuthError.invalidRequest("subject token was already used (its jti was accepted before)");
         }
         if (!d.allowed()) {
-            throw new OAuthError(403, "access_denied", d.reason());
+            throw new OAuthError(403, "access_denied", refusal(d));
         }
         return new Authorization(subject, d, identity);
     }

@@ -195,7 +195,11 @@ public final class X509Svids {
             throw new Refused(401, "subject_token was already used (its jti was accepted before)");
         }
         if (denial != null) {
-            throw new Refused(403, denial);
+            throw new Refused(
+                    403,
+                    d.allowed()
+                            ? exchange.refusal(denial, "the policy's SPIFFE ID cannot be issued for this CSR")
+                            : exchange.refusal(d));
         }
         Map<String, String> attrs = new LinkedHashMap<>();
         attrs.put("spiffe_id", d.spiffeId());

@@ -1,6 +1,7 @@
 package dev.warden.cli;
 
 import dev.warden.app.Warden;
+import dev.warden.app.WardenConfig;
 import dev.warden.auth.Role;
 import dev.warden.auth.TokenService;
 import dev.warden.demo.DemoEstate;
@@ -10,6 +11,7 @@ import dev.warden.posture.Evaluation;
 import dev.warden.posture.Severity;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,11 +42,18 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-serve", description = "Load the demo estate and exit without starting the server.")
     boolean noServe;
 
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Configuration file, e.g. a broker to try against the demo estate (docs/broker.md)."
+                    + " Its refusals tell callers why unless broker.verboseErrors is false.")
+    Path config;
+
     @Override
     public Integer call() throws InterruptedException {
         listen.validate();
         PrintWriter out = spec.commandLine().getOut();
-        Warden w = store.open();
+        Warden w = Warden.open(store.location(), Clock.systemUTC(), demoConfig(config));
         try {
             Path sources = store.location().dataDir().resolve("demo-sources");
             DemoEstate.write(sources, w.clock().instant());
@@ -102,5 +111,14 @@ final class DemoCommand implements Callable<Integer> {
         }
         ServeCommand.awaitShutdown(w);
         return Main.OK;
+    }
+
+    /** {@code --config} (or none), with the broker's verbose errors on unless the file turns them off. */
+    static WardenConfig demoConfig(Path file) {
+        if (file == null) {
+            return WardenConfig.none();
+        }
+        WardenConfig c = WardenConfig.load(file);
+        return c.broker() == null ? c : new WardenConfig(c.file(), c.broker().withVerboseErrorsDefault(true), c.tls());
     }
 }

@@ -56,7 +56,9 @@ final class SpiffeIdTemplate {
             String expr = text.substring(open + 2, close).strip();
             PolicyCompiler.Result r = PolicyCompiler.compileString(expr);
             for (PolicyCompiler.Error e : r.errors()) {
-                problems.add(at + "spiffeId {{ }} expression: " + e.message());
+                // the expression is named when it is written like a variable path; the position says where
+                problems.add(at + "spiffeId expression "
+                        + (expr.matches("[a-z_][a-z_.]{0,63}") ? "'" + expr + "'" : "in {{ }}") + ": " + e.message());
             }
             parts.add(new Part(null, r.program()));
             i = close + 2;

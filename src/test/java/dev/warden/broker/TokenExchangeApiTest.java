@@ -57,8 +57,9 @@ class TokenExchangeApiTest {
         k8s.close();
     }
 
+    /** With verbose errors: these tests check each refusal's reason (RefusalDetailTest checks the default). */
     private void start(Dialect dialect) {
-        h = new BrokerHarness(dir, TestStores.fresh(dialect, dir), k8s);
+        h = new BrokerHarness(dir, TestStores.fresh(dialect, dir), k8s, "verboseErrors: true");
     }
 
     private void start() {

@@ -97,7 +97,11 @@ class X509SvidApiTest {
         Files.createDirectories(dir.resolve("policies"));
         Files.writeString(dir.resolve("policies/svid.yaml"), SVID_POLICY);
         h = new BrokerHarness(
-                dir, TestStores.fresh(Dialect.SQLITE, dir), k8s, "ca: {trustDomain: example.org}", Instant.now());
+                dir,
+                TestStores.fresh(Dialect.SQLITE, dir),
+                k8s,
+                "ca: {trustDomain: example.org}\n  verboseErrors: true", // the tests check each refusal's reason
+                Instant.now());
     }
 
     @AfterEach
