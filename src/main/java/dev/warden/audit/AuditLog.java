@@ -1,10 +1,13 @@
 package dev.warden.audit;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.warden.store.Database;
 import dev.warden.store.JsonColumns;
+import dev.warden.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -85,7 +88,7 @@ public final class AuditLog {
         long at = clock.instant().toEpochMilli();
         // Plain JDBC: the broker's group commit appends one entry per token exchange through here,
         // and per-row named-parameter binding cost more than the insert itself.
-        try (java.sql.PreparedStatement ps = h.getConnection()
+        try (PreparedStatement ps = h.getConnection()
                 .prepareStatement(
                         "INSERT INTO audit_log (seq, at, actor, action, target_type, target_id, details, prev_hash,"
                                 + " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -107,7 +110,7 @@ public final class AuditLog {
             }
             ps.executeBatch();
         } catch (SQLException e) {
-            throw new dev.warden.store.StoreException("cannot append to the audit log: " + e.getMessage(), e);
+            throw new StoreException("cannot append to the audit log: " + e.getMessage(), e);
         }
     }
 
@@ -128,7 +131,7 @@ public final class AuditLog {
 
     /** The outcome of {@link #verify()}. {@code firstBadSeq} is 0 when the chain is intact. */
     public record Verification(long checked, long firstBadSeq, String problem, long headSeq, String headHash) {
-        @com.fasterxml.jackson.annotation.JsonProperty("intact")
+        @JsonProperty("intact")
         public boolean intact() {
             return firstBadSeq == 0;
         }

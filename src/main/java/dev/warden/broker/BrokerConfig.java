@@ -6,6 +6,7 @@ import dev.warden.broker.issue.postgresql.PostgresConfig;
 import dev.warden.broker.lease.Leases;
 import dev.warden.config.ConfigNode;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -86,7 +87,7 @@ public record BrokerConfig(
         URI u;
         try {
             u = new URI(issuer);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw c.error("issuer", "is not a valid URL");
         }
         if (!u.isAbsolute()

@@ -6,14 +6,22 @@ import dev.warden.inventory.Inventory;
 import dev.warden.store.Database;
 import dev.warden.store.Ids;
 import dev.warden.store.JsonColumns;
+import dev.warden.store.StoreException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -86,7 +94,7 @@ final class DecisionRecorder implements AutoCloseable {
      * periods; each exchange's issuance row is written before its token all the same. Only the
      * writer thread uses it; it is cleared whenever a transaction fails.
      */
-    private final Map<String, Touched> recentlyTouched = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+    private final Map<String, Touched> recentlyTouched = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Touched> eldest) {
             if (size() > 10_000) {
@@ -230,7 +238,7 @@ final class DecisionRecorder implements AutoCloseable {
             }
             if (e.issuance() != null) {
                 String identityId = e.identity() == null ? null : identityIds.get(naturalKey(e.identity()));
-                issuances.add(new java.util.AbstractMap.SimpleImmutableEntry<>(e.issuance(), identityId));
+                issuances.add(new AbstractMap.SimpleImmutableEntry<>(e.issuance(), identityId));
             }
             auditEntries.add(
                     new AuditLog.Pending(e.actor(), e.auditAction(), "workload", e.workload(), e.auditDetails()));
@@ -260,7 +268,7 @@ final class DecisionRecorder implements AutoCloseable {
                 folded.merge(naturalKey(e.identity()), e.identity(), DecisionRecorder::fold);
             }
         }
-        Map<String, String> ids = new java.util.HashMap<>();
+        Map<String, String> ids = new HashMap<>();
         folded.forEach((nk, id) -> {
             String key = nk + "\0" + id.businessOwner() + "\0" + id.technicalOwner() + "\0" + id.ownershipProvenance();
             Touched recent = recentlyTouched.get(key);
@@ -382,8 +390,8 @@ final class DecisionRecorder implements AutoCloseable {
             sql.append(n == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
         }
         sql.append(" ON CONFLICT (jti_key) DO NOTHING RETURNING jti_key");
-        java.util.Set<String> inserted = new java.util.HashSet<>();
-        try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(sql.toString())) {
+        Set<String> inserted = new HashSet<>();
+        try (PreparedStatement ps = h.getConnection().prepareStatement(sql.toString())) {
             int p = 1;
             for (int i : first.values()) {
                 Entry e = entries.get(i);
@@ -392,13 +400,13 @@ final class DecisionRecorder implements AutoCloseable {
                 ps.setLong(p++, now.toEpochMilli());
                 ps.setLong(p++, e.jtiExpiresAt().toEpochMilli());
             }
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getString(1));
                 }
             }
-        } catch (java.sql.SQLException e) {
-            throw new dev.warden.store.StoreException("cannot record subject token ids: " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new StoreException("cannot record subject token ids: " + e.getMessage(), e);
         }
         first.forEach((k, i) -> replayed[i] = !inserted.contains(k));
         return replayed;

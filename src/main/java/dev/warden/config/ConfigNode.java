@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -169,13 +170,13 @@ public final class ConfigNode {
     }
 
     /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 7d}. */
-    public static java.util.Optional<Duration> parseDuration(String s) {
+    public static Optional<Duration> parseDuration(String s) {
         Matcher m = DURATION.matcher(s.strip());
         if (!m.matches()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         long n = Long.parseLong(m.group(1));
-        return java.util.Optional.of(
+        return Optional.of(
                 switch (m.group(2)) {
                     case "ms" -> Duration.ofMillis(n);
                     case "s" -> Duration.ofSeconds(n);

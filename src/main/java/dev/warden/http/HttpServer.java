@@ -6,6 +6,7 @@ import dev.warden.audit.AuditLog;
 import dev.warden.auth.ApiToken;
 import dev.warden.auth.TokenService;
 import dev.warden.broker.Broker;
+import dev.warden.broker.lease.Leases;
 import dev.warden.config.Json;
 import dev.warden.discovery.Importer;
 import dev.warden.inventory.IdentityDetails;
@@ -22,6 +23,8 @@ import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +58,7 @@ public final class HttpServer {
     private final Broker broker;
     private final TlsConfig tls;
     private Javalin app;
-    private org.eclipse.jetty.server.ServerConnector tlsConnector;
+    private ServerConnector tlsConnector;
 
     /**
      * The server over these components; the broker's routes are served by {@code broker} (null:
@@ -73,7 +77,7 @@ public final class HttpServer {
             AuditLog audit,
             Clock clock,
             Broker broker,
-            dev.warden.broker.lease.Leases leases,
+            Leases leases,
             TlsConfig tls) {
         this.callers = new Callers(tokens);
         this.metrics = new Metrics();
@@ -245,8 +249,8 @@ public final class HttpServer {
             return;
         }
         try {
-            ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        } catch (java.io.IOException | IllegalStateException e) {
+            ctx.req().getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException | IllegalStateException e) {
             // already read, or the client went away: nothing to drain
         }
     }

@@ -2,6 +2,7 @@ package dev.warden.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.warden.config.Version;
 import dev.warden.input.ParseErrors;
@@ -18,7 +19,7 @@ final class OpenApi {
                 throw new IllegalStateException("openapi.yaml is missing from the jar");
             }
             JsonNode doc = ParseErrors.quiet(new YAMLMapper()).readTree(in);
-            ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("info")).put("version", Version.current());
+            ((ObjectNode) doc.get("info")).put("version", Version.current());
             return json.writeValueAsString(doc);
         } catch (IOException e) {
             throw new IllegalStateException("openapi.yaml cannot be read", e);

@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code /v1/tokens}: create, list and revoke API tokens (admin only). */
 final class TokenRoutes {
@@ -28,7 +29,7 @@ final class TokenRoutes {
         return List.of(
                 Route.post("/v1/tokens", Permission.MANAGE_TOKENS, this::create),
                 Route.get("/v1/tokens", Permission.MANAGE_TOKENS, ctx -> {
-                    Params.allowOnly(ctx, java.util.Set.of());
+                    Params.allowOnly(ctx, Set.of());
                     ctx.json(Map.of("items", tokens.list()));
                 }),
                 Route.delete("/v1/tokens/{id}", Permission.MANAGE_TOKENS, this::revoke));

@@ -2,6 +2,7 @@ package dev.warden.policy;
 
 import com.google.protobuf.Timestamp;
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelException;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.CelType;
@@ -17,6 +18,7 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelVariableResolver;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +55,7 @@ final class PolicyCompiler {
         v.put("context.time", SimpleType.TIMESTAMP);
         v.put("context.source_address", SimpleType.STRING);
         v.put("context.environment", SimpleType.STRING);
-        return java.util.Collections.unmodifiableMap(v);
+        return Collections.unmodifiableMap(v);
     }
 
     private static final CelCompiler COMPILER = compiler(SimpleType.BOOL);
@@ -96,7 +98,7 @@ final class PolicyCompiler {
                             message(i)))
                     .toList();
             return new Result(null, errors);
-        } catch (dev.cel.common.CelException | RuntimeException e) {
+        } catch (CelException | RuntimeException e) {
             return new Result(null, List.of(new Error(1, 1, "cannot compile this expression")));
         }
     }

@@ -3,6 +3,7 @@ package dev.warden.policy;
 import dev.warden.audit.AuditLog;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ public final class PolicyEngine {
     }
 
     /** Decides an X.509-SVID request asking for {@code dnsNames} (see {@link PolicySet#decideSvid}). */
-    public Decision decideSvid(PolicyInput in, java.util.List<String> dnsNames) {
+    public Decision decideSvid(PolicyInput in, List<String> dnsNames) {
         return current.get().decideSvid(in, dnsNames);
     }
 

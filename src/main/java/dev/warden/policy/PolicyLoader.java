@@ -1,9 +1,12 @@
 package dev.warden.policy;
 
+import dev.cel.runtime.CelRuntime;
+import dev.warden.config.ConfigNode;
 import dev.warden.input.Echo;
 import dev.warden.input.ParseErrors;
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,15 +17,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -30,6 +37,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * Loads {@code *.yaml} policy files from a directory (files ending {@code _test.yaml} are test
@@ -93,7 +101,7 @@ public final class PolicyLoader {
             throw new PolicyException(List.of(dir + ": cannot list policy directory: " + e.getMessage()));
         }
         files.sort(null);
-        Map<String, String> sources = new java.util.LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (Path f : files) {
             try {
@@ -102,7 +110,7 @@ public final class PolicyLoader {
                     continue;
                 }
                 sources.put(f.toString(), Files.readString(f, StandardCharsets.UTF_8));
-            } catch (IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 problems.add(f + ": cannot read: " + e.getMessage());
             }
         }
@@ -165,8 +173,8 @@ public final class PolicyLoader {
                 opts.setNestingDepthLimit(20);
                 opts.setCodePointLimit(MAX_FILE_BYTES);
                 root = new Yaml(
-                                new org.yaml.snakeyaml.constructor.SafeConstructor(opts),
-                                new org.yaml.snakeyaml.representer.Representer(new DumperOptions()),
+                                new SafeConstructor(opts),
+                                new Representer(new DumperOptions()),
                                 new DumperOptions(),
                                 opts)
                         .compose(new StringReader(text));
@@ -291,7 +299,7 @@ public final class PolicyLoader {
                 }
             }
             String condition = null;
-            dev.cel.runtime.CelRuntime.Program program = null;
+            CelRuntime.Program program = null;
             Node condNode = f.get("condition");
             if (condNode != null) {
                 if (!(condNode instanceof ScalarNode cs) || cs.getValue().isBlank()) {
@@ -331,7 +339,7 @@ public final class PolicyLoader {
                     program,
                     spiffeId,
                     dnsNames.stream()
-                            .map(d -> Policy.glob(d.toLowerCase(java.util.Locale.ROOT)))
+                            .map(d -> Policy.glob(d.toLowerCase(Locale.ROOT)))
                             .toList()));
         }
 
@@ -375,7 +383,7 @@ public final class PolicyLoader {
         }
 
         private Map<String, Node> fields(MappingNode m, Set<String> allowed) {
-            Map<String, Node> out = new java.util.LinkedHashMap<>();
+            Map<String, Node> out = new LinkedHashMap<>();
             for (NodeTuple t : m.getValue()) {
                 if (!(t.getKeyNode() instanceof ScalarNode k)) {
                     problems.add(at(t.getKeyNode().getStartMark()) + "keys must be plain strings");
@@ -446,7 +454,7 @@ public final class PolicyLoader {
                 return null;
             }
             if (n instanceof ScalarNode s) {
-                java.util.Optional<Duration> d = dev.warden.config.ConfigNode.parseDuration(s.getValue());
+                Optional<Duration> d = ConfigNode.parseDuration(s.getValue());
                 if (d.isPresent()) {
                     return d.get();
                 }

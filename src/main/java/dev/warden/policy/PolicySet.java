@@ -1,5 +1,6 @@
 package dev.warden.policy;
 
+import dev.cel.runtime.CelEvaluationException;
 import dev.warden.input.Echo;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,7 +112,7 @@ public final class PolicySet {
                 String failure;
                 try {
                     failure = PolicyCompiler.eval(p.program(), bindings) ? null : "condition is false";
-                } catch (dev.cel.runtime.CelEvaluationException | RuntimeException e) {
+                } catch (CelEvaluationException | RuntimeException e) {
                     failure = "condition failed: " + Echo.shown(firstLine(e.getMessage()));
                 }
                 if (failure != null) {
@@ -195,7 +196,7 @@ public final class PolicySet {
                 } else {
                     spiffeId = p.spiffeId().render(bindings);
                 }
-            } catch (dev.cel.runtime.CelEvaluationException | RuntimeException e) {
+            } catch (CelEvaluationException | RuntimeException e) {
                 failure = "condition or spiffeId failed: " + Echo.shown(firstLine(e.getMessage()));
             }
             if (failure != null) {

@@ -2,6 +2,7 @@ package dev.warden.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.config.ConfigNode;
 import dev.warden.input.InputException;
 import dev.warden.input.ParseErrors;
 import dev.warden.input.SafeParsers;
@@ -170,7 +171,7 @@ public final class PolicyTests {
                                 .toList();
         Duration ttl = null;
         if (r.get("ttl") != null) {
-            ttl = dev.warden.config.ConfigNode.parseDuration(String.valueOf(r.get("ttl")))
+            ttl = ConfigNode.parseDuration(String.valueOf(r.get("ttl")))
                     .orElseThrow(
                             () -> new IllegalArgumentException(where + ".request.ttl: must be a duration such as 5m"));
         }

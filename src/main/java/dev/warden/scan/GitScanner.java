@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheIterator;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.LargeObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
@@ -150,7 +151,7 @@ public final class GitScanner {
                     try {
                         walk.markStart(walk.parseCommit(id));
                         any = true;
-                    } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+                    } catch (IncorrectObjectTypeException e) {
                         // a tag of a tree or blob: no history to walk
                     }
                 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.warden.input.ParseErrors;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +125,7 @@ public final class GitleaksConfig {
             long line = ParseErrors.line(e);
             throw new IllegalArgumentException(where + ": malformed TOML" + (line < 1 ? "" : " at line " + line) + ": "
                     + ParseErrors.description(e));
-        } catch (java.io.CharConversionException e) {
+        } catch (CharConversionException e) {
             throw new IllegalArgumentException(where + ": malformed TOML: the file is not UTF-8 text");
         } catch (IOException e) {
             throw new IllegalArgumentException(where + ": " + FileScanner.describe(e));

@@ -19,6 +19,7 @@ import java.security.spec.ECPublicKeySpec;
 import java.security.spec.EllipticCurve;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -345,15 +346,15 @@ public final class KeyMaterial {
         }
 
         byte[] contents() {
-            return java.util.Arrays.copyOfRange(buf, contentStart, end);
+            return Arrays.copyOfRange(buf, contentStart, end);
         }
 
         byte[] encoded() {
-            return java.util.Arrays.copyOfRange(buf, start, end);
+            return Arrays.copyOfRange(buf, start, end);
         }
 
         boolean is(byte[] oid) {
-            return tag == 0x06 && java.util.Arrays.equals(contents(), oid);
+            return tag == 0x06 && Arrays.equals(contents(), oid);
         }
 
         static void write(ByteArrayOutputStream out, int tag, byte[] contents) {

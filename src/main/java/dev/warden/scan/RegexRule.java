@@ -3,6 +3,7 @@ package dev.warden.scan;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -274,7 +275,7 @@ public final class RegexRule implements Rule {
                 throw new IllegalArgumentException("rule '" + id + "' has neither a regex nor a path");
             }
             for (String k : keywords) {
-                if (k.isEmpty() || !k.equals(k.toLowerCase(java.util.Locale.ROOT))) {
+                if (k.isEmpty() || !k.equals(k.toLowerCase(Locale.ROOT))) {
                     throw new IllegalArgumentException("rule '" + id + "': keywords must be non-empty lower-case");
                 }
             }

@@ -1,5 +1,6 @@
 package dev.warden.scan;
 
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +23,7 @@ public record RuleSet(List<Rule> rules, List<Allowlist> allowlists) {
     }
 
     /** Warden's built-in rules with no extra allowlists. */
-    public static RuleSet defaults(java.time.Clock clock) {
+    public static RuleSet defaults(Clock clock) {
         return new RuleSet(BuiltinRules.all(clock), List.of());
     }
 

@@ -75,7 +75,7 @@ public final class ScanStats {
     public record Summary(
             long files, long bytes, long commits, Map<String, Long> skipped, Allowed allowed, List<String> problems) {
         public Summary {
-            skipped = java.util.Collections.unmodifiableMap(new TreeMap<>(skipped));
+            skipped = Collections.unmodifiableMap(new TreeMap<>(skipped));
             problems = List.copyOf(problems);
         }
     }

@@ -1,6 +1,8 @@
 package dev.warden.scan;
 
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** Facts about candidate secret values: entropy, example and placeholder values, redaction. */
@@ -88,14 +90,14 @@ public final class Secrets {
             return 0;
         }
         int[] counts = new int[128];
-        java.util.Map<Character, Integer> wide = null;
+        Map<Character, Integer> wide = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 128) {
                 counts[c]++;
             } else {
                 if (wide == null) {
-                    wide = new java.util.HashMap<>();
+                    wide = new HashMap<>();
                 }
                 wide.merge(c, 1, Integer::sum);
             }

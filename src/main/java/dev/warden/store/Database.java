@@ -3,6 +3,8 @@ package dev.warden.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -52,10 +54,10 @@ public final class Database implements AutoCloseable {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
             throw new StoreException(
                     "cannot create data directory " + dir + ": " + e.getFile() + " exists and is not a directory", e);
-        } catch (java.io.IOException | SecurityException e) {
+        } catch (IOException | SecurityException e) {
             throw new StoreException("cannot create data directory " + dir + ": " + describe(e), e);
         }
         if (Files.isDirectory(file)) {

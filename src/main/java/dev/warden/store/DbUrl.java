@@ -3,6 +3,7 @@ package dev.warden.store;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -128,7 +129,7 @@ public final class DbUrl {
         params.forEach((k, v) -> query.append(query.length() == 0 ? '?' : '&')
                 .append(k)
                 .append('=')
-                .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         jdbc.append(query);
         String shownUser = user == null ? "" : user + (password != null ? ":***" : "") + "@";
         String redacted = "postgresql://" + shownUser + hostPart + ":" + port + "/" + db;

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -120,7 +121,7 @@ public final class JwtParts {
         JWSHeader header;
         try {
             header = JWSHeader.parse(headerJson, new Base64URL(h));
-        } catch (java.text.ParseException | RuntimeException e) {
+        } catch (ParseException | RuntimeException e) {
             throw new AttestationException("malformed", "token header is not a valid JWS header");
         }
         return new JwtParts(header, claims, (h + "." + p).getBytes(StandardCharsets.US_ASCII), new Base64URL(s));

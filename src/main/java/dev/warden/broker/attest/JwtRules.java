@@ -7,6 +7,7 @@ import dev.warden.config.ConfigNode;
 import dev.warden.input.Echo;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,7 +68,7 @@ public record JwtRules(
 
     /** Parses an algorithm list from configuration. */
     static Set<JWSAlgorithm> parseAlgorithms(List<String> names) {
-        java.util.LinkedHashSet<JWSAlgorithm> out = new java.util.LinkedHashSet<>();
+        LinkedHashSet<JWSAlgorithm> out = new LinkedHashSet<>();
         for (String n : names) {
             JWSAlgorithm a = JWSAlgorithm.parse(n.strip());
             if (!SUPPORTED.contains(a)) {
@@ -202,7 +203,7 @@ public record JwtRules(
     /** The JWT rules from an attestor section (shared by the JWT attestors): algorithms, clockSkew, maxTokenLifetime, audiences. */
     public static JwtRules fromConfig(ConfigNode c, List<String> defaultAlgorithms, String issuer) {
         List<String> algNames = c.strings("algorithms", false);
-        java.util.Set<JWSAlgorithm> algs;
+        Set<JWSAlgorithm> algs;
         try {
             algs = parseAlgorithms(algNames.isEmpty() ? defaultAlgorithms : algNames);
         } catch (IllegalArgumentException e) {

@@ -5,6 +5,8 @@ import dev.warden.keys.SecretBox;
 import dev.warden.store.Database;
 import dev.warden.store.Ids;
 import dev.warden.store.StoreException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -13,7 +15,9 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -21,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -447,7 +452,7 @@ public final class CertificateAuthority {
         } catch (GeneralSecurityException e) {
             throw new StoreException("CA key " + r.id() + " is corrupt", e);
         } finally {
-            java.util.Arrays.fill(der, (byte) 0);
+            Arrays.fill(der, (byte) 0);
         }
     }
 
@@ -462,14 +467,14 @@ public final class CertificateAuthority {
     }
 
     static String signatureAlgorithm(PublicKey k) {
-        if (k instanceof java.security.interfaces.ECPublicKey ec) {
+        if (k instanceof ECPublicKey ec) {
             return ec.getParams().getCurve().getField().getFieldSize() > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
         }
         return "SHA256withRSA";
     }
 
     private static String keyAlg(PublicKey k) {
-        if (k instanceof java.security.interfaces.ECPublicKey ec) {
+        if (k instanceof ECPublicKey ec) {
             return ec.getParams().getCurve().getField().getFieldSize() > 256 ? "EC-P384" : "EC-P256";
         }
         return "RSA";
@@ -485,9 +490,9 @@ public final class CertificateAuthority {
 
     private static X509Certificate certificate(X509CertificateHolder holder) throws GeneralSecurityException {
         try {
-            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new java.io.ByteArrayInputStream(holder.getEncoded()));
-        } catch (java.io.IOException e) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
+        } catch (IOException e) {
             throw new GeneralSecurityException(e.getMessage(), e);
         }
     }

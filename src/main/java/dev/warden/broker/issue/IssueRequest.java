@@ -1,7 +1,9 @@
 package dev.warden.broker.issue;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a caller asked an {@link Issuer} for.
@@ -29,15 +31,15 @@ public record IssueRequest(String role, Duration ttl, Map<String, String> attrib
     @Override
     public boolean equals(Object o) {
         return o instanceof IssueRequest r
-                && java.util.Objects.equals(role, r.role)
-                && java.util.Objects.equals(ttl, r.ttl)
+                && Objects.equals(role, r.role)
+                && Objects.equals(ttl, r.ttl)
                 && attributes.equals(r.attributes)
-                && java.util.Arrays.equals(payload, r.payload);
+                && Arrays.equals(payload, r.payload);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(role, ttl, attributes, java.util.Arrays.hashCode(payload));
+        return Objects.hash(role, ttl, attributes, Arrays.hashCode(payload));
     }
 
     @Override

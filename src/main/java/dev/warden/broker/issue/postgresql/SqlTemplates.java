@@ -3,6 +3,7 @@ package dev.warden.broker.issue.postgresql;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -58,7 +59,7 @@ final class SqlTemplates {
 
     /** The values for role {@code name}; {@code password} and {@code expiration} may be null. */
     static Map<String, String> values(String name, String password, Instant expiration) {
-        Map<String, String> v = new java.util.HashMap<>();
+        Map<String, String> v = new HashMap<>();
         v.put("name", ident(name));
         v.put("username", literal(name));
         if (password != null) {
