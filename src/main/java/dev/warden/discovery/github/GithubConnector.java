@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * GitHub Actions workflows of a repository checkout (or its {@code .github/workflows/} directory,
@@ -67,26 +68,65 @@ public final class GithubConnector implements Connector {
             if (repo.workflows().isEmpty()) {
                 notes.add(in.name() + ": " + repo.slug() + " has no workflows");
             }
+            Map<String, Workflow> read = new TreeMap<>();
             for (Input file : repo.workflows()) {
-                String path = ".github/workflows/" + fileName(file);
-                JsonNode root = parse(file, repo.whole());
+                String path = repo.pathOf(file, fileName(file));
+                JsonNode root;
+                try {
+                    root = parse(file, repo.whole() || repo.folder() != null);
+                } catch (InputException e) {
+                    if (repo.folder() == null
+                            || !e.getMessage().contains("a workflow is one document")
+                                    && !e.getMessage().contains("expected a mapping")) {
+                        throw e;
+                    }
+                    // a plain folder holds other YAML too (manifests, multi-document files): not workflows
+                    root = null;
+                }
                 if (root == null) {
-                    notes.add(file.name() + ": a mapping without jobs, not a workflow; skipped");
+                    notes.add(file.name() + ": not a workflow (no 'jobs' mapping); skipped");
                     continue;
                 }
                 Workflow w = Workflow.read(root);
+                read.put(path, w);
+            }
+            // reusable workflows of this repository called by others are linked to their callers
+            Map<String, Set<String>> callers = new TreeMap<>();
+            read.forEach((path, w) -> w.calls.forEach((job, call) -> {
+                if (call.startsWith("./")) {
+                    String callee =
+                            call.substring(2).replaceFirst(" \\(.*$", "").replaceFirst("@.*$", "");
+                    callers.computeIfAbsent(callee, k -> new TreeSet<>()).add(path + "#" + job + " " + call);
+                }
+            }));
+            for (Map.Entry<String, Workflow> e : read.entrySet()) {
+                String path = e.getKey();
+                Workflow w = e.getValue();
+                Input file = null;
+                for (Input f : repo.workflows()) {
+                    if (repo.pathOf(f, fileName(f)).equals(path)) {
+                        file = f;
+                    }
+                }
+                String fileLabel = file == null ? path : file.name();
+                w.calledBy.addAll(callers.getOrDefault(path, Set.of()));
                 if (!w.usesCloud()) {
-                    notes.add(file.name() + ": uses no cloud credentials; not an identity");
+                    if (!w.calls.isEmpty()) {
+                        notes.add(fileLabel + ": holds no credentials itself; calls "
+                                + String.join(", ", w.calls.values()));
+                        continue;
+                    }
+                    notes.add(fileLabel + ": holds no credentials; not an identity");
                     continue;
                 }
                 IdentityRecord r;
                 try {
                     r = new WorkflowRecords(repo, path, w, environment, clock.instant()).record();
-                } catch (IllegalArgumentException e) {
-                    throw new InputException(file.name() + ": " + e.getMessage(), e);
+                } catch (IllegalArgumentException ex) {
+                    throw new InputException(fileLabel + ": " + ex.getMessage(), ex);
                 }
                 records.putIfAbsent(r.identity().externalId(), r);
-                notes.addAll(WorkflowRecords.notes(file.name(), w));
+                notes.addAll(WorkflowRecords.notes(fileLabel, w));
             }
             if (repo.whole()) {
                 coverage.add(new Coverage(

@@ -22,7 +22,11 @@ import java.util.stream.Stream;
  * {@code whole} says the input held every workflow of the repository (a directory), so the
  * import may declare coverage for it.
  */
-record Repository(String slug, List<Input> workflows, boolean whole, CodeOwners codeOwners) {
+record Repository(String slug, List<Input> workflows, boolean whole, CodeOwners codeOwners, Path folder) {
+    Repository(String slug, List<Input> workflows, boolean whole, CodeOwners codeOwners) {
+        this(slug, workflows, whole, codeOwners, null);
+    }
+
     /** GitHub runs at most this many workflow files per repository; more is not a checkout. */
     static final int MAX_WORKFLOWS = 1_000;
     /** Largest workflow file read. */
@@ -62,8 +66,14 @@ record Repository(String slug, List<Input> workflows, boolean whole, CodeOwners 
         } else if (Files.exists(p.resolve(".git"))) {
             return new Repository(slug(p), List.of(), true, CodeOwners.of(p));
         } else {
-            throw new InputException(in.name() + ": neither a repository checkout (no .git or .github/workflows)"
-                    + " nor a .github/workflows directory");
+            // any folder of workflow files (research §5): every *.yml/*.yaml under it; not known to
+            // be all of one repository's workflows, so no coverage
+            List<Input> found = walk(in, p);
+            if (found.isEmpty()) {
+                throw new InputException(in.name() + ": neither a repository checkout (no .git or .github/workflows),"
+                        + " a .github/workflows directory, nor a folder holding *.yml/*.yaml workflow files");
+            }
+            return new Repository(slug(p), found, false, CodeOwners.NONE, p);
         }
         return new Repository(slug(root), list(in, workflows), true, CodeOwners.of(root));
     }
@@ -96,6 +106,41 @@ record Repository(String slug, List<Input> workflows, boolean whole, CodeOwners 
                 }
                 if (out.size() == MAX_WORKFLOWS) {
                     throw new InputException(in.name() + ": more than " + MAX_WORKFLOWS + " workflow files");
+                }
+                if (Files.size(f) > MAX_WORKFLOW_BYTES) {
+                    throw new InputException(f + ": larger than " + MAX_WORKFLOW_BYTES / 1024 + " KiB; not a workflow");
+                }
+                out.add(Input.path(f));
+            }
+        } catch (IOException e) {
+            throw new InputException(in.name() + ": cannot read " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The workflow path of a file: {@code .github/workflows/FILE}, or its path under a plain folder. */
+    String pathOf(Input file, String fileName) {
+        if (folder != null && file.isPath()) {
+            return folder.relativize(file.path().toAbsolutePath().normalize())
+                    .toString()
+                    .replace('\\', '/');
+        }
+        return ".github/workflows/" + fileName;
+    }
+
+    /** {@code *.yml} / {@code *.yaml} anywhere under a plain folder, {@code .git} left out, symlinks not followed. */
+    private static List<Input> walk(Input in, Path dir) {
+        List<Input> out = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir, 8)) {
+            for (Path f : files.sorted().toList()) {
+                String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+                if (!(n.endsWith(".yml") || n.endsWith(".yaml"))
+                        || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                        || dir.relativize(f).toString().replace('\\', '/').matches("(.*/)?\\.git/.*")) {
+                    continue;
+                }
+                if (out.size() == MAX_WORKFLOWS) {
+                    throw new InputException(in.name() + ": more than " + MAX_WORKFLOWS + " YAML files");
                 }
                 if (Files.size(f) > MAX_WORKFLOW_BYTES) {
                     throw new InputException(f + ": larger than " + MAX_WORKFLOW_BYTES / 1024 + " KiB; not a workflow");

@@ -45,25 +45,84 @@ final class Workflow {
             Map.entry("ARM_ACCESS_KEY", "azure"),
             Map.entry("AZURE_CLIENT_SECRET", "azure"),
             Map.entry("AZURE_CREDENTIALS", "azure"),
-            Map.entry("AZURE_STORAGE_KEY", "azure"));
+            Map.entry("AZURE_STORAGE_KEY", "azure"),
+            // research §5: provider and Terraform conventions
+            Map.entry("ALIBABA_CLOUD_ACCESS_KEY_ID", "alibaba"),
+            Map.entry("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "alibaba"),
+            Map.entry("ALICLOUD_ACCESS_KEY", "alibaba"),
+            Map.entry("ALICLOUD_SECRET_KEY", "alibaba"),
+            Map.entry("TENCENTCLOUD_SECRET_ID", "tencent"),
+            Map.entry("TENCENTCLOUD_SECRET_KEY", "tencent"),
+            Map.entry("IC_API_KEY", "ibm"),
+            Map.entry("IBMCLOUD_API_KEY", "ibm"));
+
+    /** Environment variables that carry credentials of services other than clouds. */
+    static final Map<String, String> SERVICE_ENV = Map.ofEntries(
+            Map.entry("NODE_AUTH_TOKEN", "npm"),
+            Map.entry("NPM_TOKEN", "npm"),
+            Map.entry("TWINE_PASSWORD", "pypi"),
+            Map.entry("UV_PUBLISH_TOKEN", "pypi"),
+            Map.entry("VAULT_TOKEN", "vault"),
+            Map.entry("VAULT_ROLE_ID", "vault"),
+            Map.entry("VAULT_SECRET_ID", "vault"),
+            Map.entry("KUBE_CONFIG", "cluster"),
+            Map.entry("KUBECONFIG_DATA", "cluster"),
+            Map.entry("DIGITALOCEAN_ACCESS_TOKEN", "digitalocean"),
+            Map.entry("HCLOUD_TOKEN", "hetzner"),
+            Map.entry("CLOUDFLARE_API_TOKEN", "cloudflare"),
+            Map.entry("HEROKU_API_KEY", "heroku"));
+
+    /** Targets that are clouds (the others are registries, clusters, package indexes, services). */
+    static final Set<String> CLOUDS = Set.of("aws", "gcp", "azure", "alibaba", "tencent", "ibm");
+
+    /**
+     * CLI logins inside {@code run:} (research §5): a secret on the same line reaches this target.
+     * First match wins.
+     */
+    private static final List<Map.Entry<Pattern, String>> RUN_LOGINS = List.of(
+            Map.entry(Pattern.compile("\\baws\\s+configure\\b"), "aws"),
+            Map.entry(Pattern.compile("\\baliyun\\s+configure\\b"), "alibaba"),
+            Map.entry(Pattern.compile("\\btccli\\s+configure\\b"), "tencent"),
+            Map.entry(Pattern.compile("\\bibmcloud\\s+login\\b"), "ibm"),
+            Map.entry(Pattern.compile("\\boc\\s+login\\b"), "openshift"),
+            Map.entry(Pattern.compile("\\baz\\s+login\\b"), "azure"),
+            Map.entry(Pattern.compile("\\bgcloud\\s+auth\\b"), "gcp"),
+            Map.entry(Pattern.compile("\\bhelm\\s+registry\\s+login\\b"), "registry"),
+            Map.entry(Pattern.compile("\\b(?:docker|podman|buildah)\\s+login\\b"), "registry"),
+            Map.entry(Pattern.compile("\\bkubectl\\b.*--token"), "cluster"),
+            Map.entry(Pattern.compile("_authToken|\\bnpm\\s+(?:config|publish|login)\\b"), "npm"),
+            Map.entry(Pattern.compile("\\b(?:twine|uv)\\s+(?:upload|publish)\\b"), "pypi"),
+            Map.entry(Pattern.compile("\\bvault\\s+login\\b"), "vault"));
+
+    private static final Pattern DOCKER_LOGIN_REGISTRY =
+            Pattern.compile("\\blogin\\b.*?\\s([a-z0-9.-]+\\.[a-z]{2,}(?::[0-9]+)?)(?:\\s|$)");
+    private static final Pattern VAR_REF = Pattern.compile("\\bvars\\s*\\.\\s*([A-Za-z_][A-Za-z0-9_]*)");
+    private static final Pattern KEY_NAME = Pattern.compile(".*(KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIALS?)");
 
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{\\{(.*?)}}", Pattern.DOTALL);
     private static final Pattern SECRET_REF = Pattern.compile(
             "\\bsecrets\\s*(?:\\.\\s*([A-Za-z_][A-Za-z0-9_]*)|\\[\\s*['\"]([A-Za-z_][A-Za-z0-9_]*)['\"]\\s*])");
-    private static final Pattern CLOUD_SECRET_NAME = Pattern.compile(
-            "(AWS|AMAZON|GCP|GOOGLE|GCLOUD|AZURE|ARM)_.*(KEY|SECRET|CREDENTIAL|CREDENTIALS|TOKEN|PASSWORD|JSON)");
 
     /** The pseudo job of what a workflow sets for all its jobs (workflow-level env). */
     static final String WORKFLOW = "(workflow)";
 
-    /** How one job reaches one cloud. {@code method}: {@code oidc} or {@code static-secret}. */
-    record CloudUse(String cloud, String method, String job, String evidence) {}
+    /**
+     * How one job reaches one target (a cloud, {@code registry:HOST}, {@code cluster},
+     * {@code openshift}, {@code npm}, {@code pypi}, {@code vault}, {@code action:OWNER/NAME}, ...).
+     * {@code method}: {@code oidc} or {@code static-secret}; {@code secrets}: the secret (or
+     * key-named variable) names that reach it, empty for OIDC and literal values.
+     */
+    record CloudUse(String cloud, String method, String job, String evidence, Set<String> secrets) {
+        CloudUse(String cloud, String method, String job, String evidence) {
+            this(cloud, method, job, evidence, Set.of());
+        }
+    }
 
     /** A cloud identity the workflow assumes: the entitlement it becomes. */
     record Assumption(String action, String resource, String via) {}
 
     /** Where a secret is used and for what. */
-    record SecretUse(String name, Set<String> jobs, Set<String> usedAs) {}
+    record SecretUse(String name, Set<String> jobs, Set<String> usedAs, Set<String> targets) {}
 
     final String name;
     final Set<String> triggers = new TreeSet<>();
@@ -75,6 +134,15 @@ final class Workflow {
     final Set<String> inline = new TreeSet<>();
     final Set<String> environments = new TreeSet<>();
     final Set<String> reusable = new TreeSet<>();
+    /** Key-named configuration variables ({@code vars.NAME}) that reach a step: plain-text credentials. */
+    final Map<String, SecretUse> variables = new TreeMap<>();
+    /** Jobs of a pull_request_target / workflow_run workflow that check out the pull request's head. */
+    final Set<String> forkCheckout = new TreeSet<>();
+    /** Per reusable-workflow call: the job, the callee and {@code inherit} or the secrets passed. */
+    final Map<String, String> calls = new TreeMap<>();
+    /** Callers in the same import ({@code PATH#JOB CALL}), for a reusable workflow: linked, not copied. */
+    final Set<String> calledBy = new TreeSet<>();
+
     boolean idTokenAtWorkflow;
     boolean selfHosted;
     boolean secretsInherit;
@@ -102,8 +170,18 @@ final class Workflow {
         return w;
     }
 
+    /** Whether the workflow holds any credential (a cloud's or any other service's). */
     boolean usesCloud() {
         return !uses.isEmpty();
+    }
+
+    /** {@code oidc}, {@code static-secret} or {@code mixed} for one job. */
+    String auth(String job) {
+        boolean oidc =
+                uses.stream().anyMatch(u -> u.job().equals(job) && u.method().equals("oidc"));
+        boolean stat =
+                uses.stream().anyMatch(u -> u.job().equals(job) && u.method().equals("static-secret"));
+        return oidc && stat ? "mixed" : oidc ? "oidc" : "static-secret";
     }
 
     /** {@code oidc}, {@code static-secret} or {@code mixed}. */
@@ -143,8 +221,24 @@ final class Workflow {
         String called = text(job.get("uses"));
         if (called != null) {
             reusable.add(called);
-            if ("inherit".equals(text(job.get("secrets")))) {
+            JsonNode passed = job.get("secrets");
+            if ("inherit".equals(text(passed))) {
                 secretsInherit = true;
+                calls.put(id, called + " (secrets: inherit)");
+            } else if (passed != null && passed.isObject()) {
+                // an explicit mapping: the caller's secret reaches the callee under its own name
+                Set<String> mapped = new TreeSet<>();
+                for (Map.Entry<String, JsonNode> e : fields(passed).entrySet()) {
+                    Set<String> names = secretNames(String.valueOf(text(e.getValue())));
+                    names.removeIf(n -> n.equalsIgnoreCase("GITHUB_TOKEN"));
+                    if (!names.isEmpty()) {
+                        use("workflow:" + called, "static-secret", id, "job " + id + " secrets " + e.getKey(), names);
+                        names.forEach(n -> mapped.add(n + "->" + e.getKey()));
+                    }
+                }
+                calls.put(id, called + (mapped.isEmpty() ? "" : " (secrets: " + String.join(",", mapped) + ")"));
+            } else {
+                calls.put(id, called);
             }
         }
         int before = uses.size();
@@ -157,6 +251,17 @@ final class Workflow {
             String action = text(step.get("uses"));
             if (action != null) {
                 action(id, action, fields(step.get("with")), where, idToken);
+                if (action.toLowerCase(Locale.ROOT).startsWith("actions/checkout@")
+                        && String.valueOf(text(step.path("with").get("ref")))
+                                .matches("(?s).*github\\.event\\.pull_request\\.head\\.(sha|ref).*|"
+                                        + ".*github\\.event\\.workflow_run\\.head_(sha|branch).*|.*github\\.head_ref.*")
+                        && (triggers.contains("pull_request_target") || triggers.contains("workflow_run"))) {
+                    forkCheckout.add(id);
+                }
+            }
+            String run = text(step.get("run"));
+            if (run != null) {
+                run(id, run, where, idToken);
             }
         }
         collectSecrets(id, job, "");
@@ -174,7 +279,11 @@ final class Workflow {
                 boolean keys = with.containsKey("aws-access-key-id") || with.containsKey("aws-secret-access-key");
                 inline(with, via, "aws-access-key-id", "aws-secret-access-key", "aws-session-token");
                 if (keys) {
-                    uses.add(new CloudUse("aws", "static-secret", job, "aws-access-key-id"));
+                    staticInputs(job, "aws", with, via);
+                    if (uses.stream()
+                            .noneMatch(u -> u.job().equals(job) && u.cloud().equals("aws"))) {
+                        uses.add(new CloudUse("aws", "static-secret", job, "aws-access-key-id"));
+                    }
                     if (role != null) {
                         assumptions.add(new Assumption("sts:AssumeRole", role, via));
                     }
@@ -188,7 +297,11 @@ final class Workflow {
                 String account = text(with.get("service_account"));
                 inline(with, via, "credentials_json");
                 if (with.containsKey("credentials_json")) {
-                    uses.add(new CloudUse("gcp", "static-secret", job, "credentials_json"));
+                    staticInputs(job, "gcp", with, via);
+                    if (uses.stream()
+                            .noneMatch(u -> u.job().equals(job) && u.cloud().equals("gcp"))) {
+                        uses.add(new CloudUse("gcp", "static-secret", job, "credentials_json"));
+                    }
                 } else if (provider != null) {
                     oidc("gcp", job, via, idToken);
                     assumptions.add(
@@ -201,17 +314,231 @@ final class Workflow {
             case "azure/login" -> {
                 String client = text(with.get("client-id"));
                 inline(with, via, "creds");
-                if (with.containsKey("creds")) {
-                    uses.add(new CloudUse("azure", "static-secret", job, "creds"));
+                if ("identity".equalsIgnoreCase(text(with.get("auth-type")))) {
+                    // a managed identity of a self-hosted runner: no secret in GitHub
+                    uses.add(new CloudUse("azure", "oidc", job, via + " auth-type IDENTITY"));
+                } else if (with.containsKey("creds")) {
+                    staticInputs(job, "azure", with, via);
+                    if (uses.stream()
+                            .noneMatch(u -> u.job().equals(job) && u.cloud().equals("azure"))) {
+                        uses.add(new CloudUse("azure", "static-secret", job, "creds"));
+                    }
                 } else if (client != null) {
                     oidc("azure", job, via, idToken);
                     assumptions.add(new Assumption("azure:federatedToken", "azure:app/" + client, via));
                 }
             }
-            default -> {
-                // other actions: their secrets are collected, the cloud is not known
+            // aliyun/configure-aliyun-credentials-action action.yml: role-to-assume, oidc-provider-arn
+            case "aliyun/configure-aliyun-credentials-action" -> {
+                String role = text(with.get("role-to-assume"));
+                if (role != null && with.containsKey("oidc-provider-arn")) {
+                    oidc("alibaba", job, via, idToken);
+                    assumptions.add(new Assumption("sts:AssumeRoleWithOIDC", role, via));
+                }
+                staticInputs(job, "alibaba", with, via);
+            }
+            // aliyun/acr-login action.yml: access-key-id/access-key-secret or username/password, login-server
+            case "aliyun/acr-login" -> staticInputs(job, registry(with.get("login-server"), "alibaba-acr"), with, via);
+            // aliyun/ack-set-context action.yml: access-key-id, access-key-secret, cluster-id
+            case "aliyun/ack-set-context" -> staticInputs(job, "cluster:alibaba-ack", with, via);
+            // TencentCloud/cos-action action.yml: secret_id, secret_key
+            case "tencentcloud/cos-action", "tencentcloudbase/cloudbase-action" ->
+                staticInputs(job, "tencent", with, via);
+            // IBM/actions-ibmcloud-cli action.yml: api_key
+            case "ibm/actions-ibmcloud-cli" -> staticInputs(job, "ibm", with, via);
+            // redhat-actions/oc-login action.yml: openshift_token, openshift_username/openshift_password
+            case "redhat-actions/oc-login" -> staticInputs(job, "openshift", with, via);
+            // docker/login-action action.yml: registry (default Docker Hub), username, password
+            case "docker/login-action", "azure/docker-login" -> {
+                String reg = registry(with.get("registry"), null);
+                if (reg == null) {
+                    reg = registry(with.get("login-server"), "registry:docker.io");
+                }
+                staticInputs(job, reg, with, via);
+            }
+            // Azure/webapps-deploy, Azure/functions-action action.yml: publish-profile
+            case "azure/webapps-deploy", "azure/functions-action" -> staticInputs(job, "azure", with, via);
+            case "azure/k8s-set-context", "azure/aks-set-context" -> staticInputs(job, "cluster", with, via);
+            // hashicorp/vault-action action.yml: method (token, approle, github, jwt, ...)
+            case "hashicorp/vault-action" -> {
+                if ("jwt".equalsIgnoreCase(text(with.get("method")))
+                        && secretNames(with.toString()).stream().noneMatch(n -> !n.equalsIgnoreCase("GITHUB_TOKEN"))) {
+                    oidc("vault", job, via, idToken);
+                } else {
+                    staticInputs(job, "vault", with, via);
+                }
+            }
+            // pypa/gh-action-pypi-publish action.yml: password (user __token__), repository-url
+            case "pypa/gh-action-pypi-publish" -> {
+                String url = String.valueOf(text(
+                        with.containsKey("repository-url") ? with.get("repository-url") : with.get("repository_url")));
+                String index = url.contains("test.pypi.org") ? "testpypi" : "pypi";
+                if (with.containsKey("password")) {
+                    staticInputs(job, index, with, via);
+                } else {
+                    oidc(index, job, via, idToken);
+                }
+            }
+            case "js-devtools/npm-publish" -> staticInputs(job, "npm", with, via);
+            default -> staticInputs(job, "action:" + action.toLowerCase(Locale.ROOT), with, via);
+        }
+    }
+
+    /** Every secret (or key-named variable) an action's inputs pass reaches {@code target}. */
+    private void staticInputs(String job, String target, Map<String, JsonNode> with, String via) {
+        Set<String> names = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> e : with.entrySet()) {
+            String v = text(e.getValue());
+            if (v == null) {
+                continue;
+            }
+            for (String n : secretNames(v)) {
+                if (!n.equalsIgnoreCase("GITHUB_TOKEN") && !WorkflowRecords.identifier(n.toUpperCase(Locale.ROOT))) {
+                    names.add(n.toUpperCase(Locale.ROOT));
+                }
+            }
+            keyVariables(job, v, e.getKey(), target).forEach(names::add);
+        }
+        if (!names.isEmpty()) {
+            String t = target.startsWith("action:") ? fallbackTarget(names, target) : target;
+            use(t, "static-secret", job, via, names);
+        }
+    }
+
+    /** {@code registry:HOST} from a registry input, or {@code otherwise} when there is none. */
+    private static String registry(JsonNode value, String otherwise) {
+        String v = text(value);
+        if (v == null) {
+            return otherwise;
+        }
+        if (v.contains("${{")) {
+            return "registry:(expression)";
+        }
+        String host =
+                v.replaceFirst("^[a-zA-Z]+://", "").replaceFirst("/.*", "").toLowerCase(Locale.ROOT);
+        return "registry:" + (host.isEmpty() ? "docker.io" : host);
+    }
+
+    /** CLI logins and publishing in a {@code run:} script. */
+    private void run(String job, String script, String where, boolean idToken) {
+        for (String line : script.split("\\R")) {
+            String target = null;
+            for (Map.Entry<Pattern, String> p : RUN_LOGINS) {
+                if (p.getKey().matcher(line).find()) {
+                    target = p.getValue();
+                    break;
+                }
+            }
+            if (target != null && target.equals("registry")) {
+                Matcher m = DOCKER_LOGIN_REGISTRY.matcher(line);
+                target = m.find() ? "registry:" + m.group(1).toLowerCase(Locale.ROOT) : "registry:docker.io";
+            }
+            Set<String> names = new TreeSet<>();
+            for (String n : secretNames(line)) {
+                String u = n.toUpperCase(Locale.ROOT);
+                if (!u.equals("GITHUB_TOKEN") && !WorkflowRecords.identifier(u)) {
+                    names.add(u);
+                }
+            }
+            keyVariables(job, line, "run", target == null ? "service" : target).forEach(names::add);
+            if (!names.isEmpty()) {
+                use(
+                        target != null ? target : fallbackTarget(names, "service"),
+                        "static-secret",
+                        job,
+                        where + " run",
+                        names);
             }
         }
+        if (idToken
+                && script.matches("(?s).*\\bnpm\\s+publish\\b.*")
+                && uses.stream().noneMatch(u -> u.job().equals(job) && u.cloud().equals("npm"))) {
+            // npm trusted publishing: the CLI exchanges the job's OIDC token
+            oidc("npm", job, where + " run npm publish", true);
+        }
+    }
+
+    /** Key-named configuration variables in {@code text}, recorded as plain-text credentials. */
+    private List<String> keyVariables(String job, String text, String usedAs, String target) {
+        List<String> out = new ArrayList<>();
+        Matcher e = EXPRESSION.matcher(text);
+        while (e.find()) {
+            Matcher m = VAR_REF.matcher(e.group(1));
+            while (m.find()) {
+                String n = m.group(1).toUpperCase(Locale.ROOT);
+                if (KEY_NAME.matcher(n).matches() && !WorkflowRecords.identifier(n)) {
+                    SecretUse u = variables.computeIfAbsent(
+                            n, k -> new SecretUse(k, new TreeSet<>(), new TreeSet<>(), new TreeSet<>()));
+                    u.jobs().add(job);
+                    u.usedAs().add(usedAs);
+                    u.targets().add(target);
+                    out.add("vars." + n);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void use(String target, String method, String job, String via, Set<String> names) {
+        uses.add(new CloudUse(target, method, job, via, Set.copyOf(names)));
+        for (String n : names) {
+            if (!n.startsWith("vars.")) {
+                secrets.computeIfAbsent(n, k -> new SecretUse(k, new TreeSet<>(), new TreeSet<>(), new TreeSet<>()))
+                        .targets()
+                        .add(target);
+            }
+        }
+    }
+
+    /** The target a secret's name says, for secrets passed where the action or CLI does not. */
+    static String fallbackTarget(Set<String> names, String otherwise) {
+        for (String n : names) {
+            String t = targetOfName(n.startsWith("vars.") ? n.substring(5) : n);
+            if (t != null) {
+                return t;
+            }
+        }
+        return otherwise;
+    }
+
+    private static String targetOfName(String n) {
+        if (n.startsWith("AWS") || n.startsWith("AMAZON")) {
+            return "aws";
+        }
+        if (n.startsWith("GCP") || n.startsWith("GOOGLE") || n.startsWith("GCLOUD")) {
+            return "gcp";
+        }
+        if (n.startsWith("AZURE") || n.startsWith("ARM_")) {
+            return "azure";
+        }
+        if (n.startsWith("ALIBABA") || n.startsWith("ALICLOUD") || n.startsWith("ALIYUN")) {
+            return "alibaba";
+        }
+        if (n.startsWith("TENCENT")) {
+            return "tencent";
+        }
+        if (n.startsWith("IBM") || n.startsWith("IC_")) {
+            return "ibm";
+        }
+        if (n.startsWith("OPENSHIFT")) {
+            return "openshift";
+        }
+        if (n.startsWith("DOCKER")) {
+            return "registry:docker.io";
+        }
+        if (n.startsWith("NPM") || n.equals("NODE_AUTH_TOKEN")) {
+            return "npm";
+        }
+        if (n.startsWith("PYPI") || n.startsWith("TWINE")) {
+            return n.contains("TEST") ? "testpypi" : "pypi";
+        }
+        if (n.startsWith("VAULT")) {
+            return "vault";
+        }
+        if (n.startsWith("KUBE") || n.startsWith("K8S")) {
+            return "cluster";
+        }
+        return null;
     }
 
     private void oidc(String cloud, String job, String via, boolean idToken) {
@@ -225,12 +552,15 @@ final class Workflow {
         for (Map.Entry<String, JsonNode> e : env.entrySet()) {
             String var = e.getKey().toUpperCase(Locale.ROOT);
             String value = text(e.getValue());
-            String cloud = STATIC_ENV.get(var);
+            String cloud = STATIC_ENV.getOrDefault(var, SERVICE_ENV.get(var));
             if (cloud != null && value != null) {
-                boolean fromSecret = !secretNames(value).isEmpty();
+                Set<String> names = new TreeSet<>();
+                secretNames(value).forEach(n -> names.add(n.toUpperCase(Locale.ROOT)));
+                names.remove("GITHUB_TOKEN");
+                keyVariables(job, value, var, cloud).forEach(names::add);
                 boolean literal = !value.contains("${{");
-                if (fromSecret || literal) {
-                    uses.add(new CloudUse(cloud, "static-secret", job, kind + " " + var));
+                if (!names.isEmpty() || literal) {
+                    use(cloud, "static-secret", job, kind + " " + var, names);
                 }
                 if (literal && !var.equals("AWS_ACCESS_KEY_ID")) {
                     inline.add(var + " in " + where);
@@ -283,21 +613,23 @@ final class Workflow {
         if (n.equals("GITHUB_TOKEN")) {
             return;
         }
-        SecretUse u = secrets.computeIfAbsent(n, k -> new SecretUse(k, new TreeSet<>(), new TreeSet<>()));
+        SecretUse u =
+                secrets.computeIfAbsent(n, k -> new SecretUse(k, new TreeSet<>(), new TreeSet<>(), new TreeSet<>()));
         u.jobs().add(job);
         u.usedAs().add(usedAs);
-        if (CLOUD_SECRET_NAME.matcher(n).matches()
+        // any secret that reaches a step (with, env, run, a reusable workflow's secrets) is a credential
+        // use; the action or CLI named its target above, else its name does
+        if (!usedAs.equals("condition")
+                && !WorkflowRecords.identifier(n)
                 && uses.stream()
-                        .noneMatch(x -> x.job().equals(job) && x.method().equals("static-secret"))) {
-            uses.add(new CloudUse(cloudOf(n), "static-secret", job, "secret " + n));
+                        .noneMatch(x -> x.job().equals(job) && x.secrets().contains(n))) {
+            use(
+                    fallbackTarget(Set.of(n), "service"),
+                    "static-secret",
+                    job,
+                    "secret " + n + " (" + usedAs + ")",
+                    Set.of(n));
         }
-    }
-
-    private static String cloudOf(String secret) {
-        if (secret.startsWith("AWS") || secret.startsWith("AMAZON")) {
-            return "aws";
-        }
-        return secret.startsWith("AZURE") || secret.startsWith("ARM") ? "azure" : "gcp";
     }
 
     /** Secret names in the {@code ${{ }}} expressions of {@code text}. */

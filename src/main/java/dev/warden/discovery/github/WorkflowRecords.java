@@ -58,13 +58,32 @@ final class WorkflowRecords {
         a.put("repository", repo.slug());
         a.put("path", path);
         a.put("auth", w.auth());
-        a.put("clouds", joined(w.uses.stream().map(CloudUse::cloud).collect(Collectors.toCollection(TreeSet::new))));
-        a.put("jobs", joined(w.uses.stream().map(CloudUse::job).collect(Collectors.toCollection(TreeSet::new))));
+        Set<String> targets = w.uses.stream().map(CloudUse::cloud).collect(Collectors.toCollection(TreeSet::new));
+        put(
+                a,
+                "clouds",
+                joined(targets.stream().filter(Workflow.CLOUDS::contains).toList()));
+        a.put("targets", joined(targets));
+        Set<String> jobs = w.uses.stream().map(CloudUse::job).collect(Collectors.toCollection(TreeSet::new));
+        a.put("jobs", joined(jobs));
+        a.put("jobAuth", joined(jobs.stream().map(j -> j + "=" + w.auth(j)).toList()));
+        put(
+                a,
+                "calls",
+                joined(w.calls.entrySet().stream()
+                        .map(e -> e.getKey() + ":" + e.getValue())
+                        .toList()));
+        put(a, "forkCheckout", joined(w.forkCheckout));
+        put(a, "calledBy", joined(w.calledBy));
+        put(a, "variableCredentials", joined(w.variables.keySet()));
         put(a, "workflowName", w.name);
         put(a, "secrets", joined(w.secrets.keySet()));
         put(a, "triggers", joined(w.triggers));
         if (w.triggers.contains("pull_request_target")) {
             a.put("pullRequestTarget", "true");
+        }
+        if (w.triggers.contains("workflow_run")) {
+            a.put("workflowRun", "true");
         }
         if (w.idTokenAtWorkflow) {
             a.put("idToken", "workflow");
@@ -120,16 +139,42 @@ final class WorkflowRecords {
             attrs.put("longLived", "true");
             attrs.put("jobs", joined(s.jobs()));
             attrs.put("usedAs", joined(s.usedAs()));
-            boolean cloud =
-                    s.usedAs().stream().anyMatch(u -> CLOUD_INPUTS.contains(u) || Workflow.STATIC_ENV.containsKey(u));
+            boolean cloud = s.targets().stream().anyMatch(Workflow.CLOUDS::contains)
+                    || s.usedAs().stream()
+                            .anyMatch(u -> CLOUD_INPUTS.contains(u) || Workflow.STATIC_ENV.containsKey(u));
             if (cloud) {
                 attrs.put("cloudCredential", "true");
             }
+            put(attrs, "targets", joined(s.targets()));
             out.add(new Credential(
                     null,
                     null,
                     kind(s.name()),
                     "secrets." + s.name() + "@" + repo.slug(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    CredentialStatus.ACTIVE,
+                    attrs));
+        }
+        for (SecretUse v : w.variables.values()) {
+            Map<String, String> attrs = new TreeMap<>();
+            attrs.put("store", "github-actions-variable");
+            attrs.put("longLived", "true");
+            attrs.put("plainText", "true");
+            attrs.put("jobs", joined(v.jobs()));
+            attrs.put("usedAs", joined(v.usedAs()));
+            put(attrs, "targets", joined(v.targets()));
+            if (v.targets().stream().anyMatch(Workflow.CLOUDS::contains)) {
+                attrs.put("cloudCredential", "true");
+            }
+            out.add(new Credential(
+                    null,
+                    null,
+                    kind(v.name()),
+                    "vars." + v.name() + "@" + repo.slug(),
                     null,
                     null,
                     null,
@@ -151,10 +196,14 @@ final class WorkflowRecords {
 
     /**
      * Whether a secret holds an identifier rather than a credential ({@code AZURE_CLIENT_ID},
-     * {@code AWS_ROLE_ARN}, {@code GCP_PROJECT_ID}): kept secret by habit, not a key to anything.
+     * {@code AWS_ROLE_ARN}, {@code GCP_PROJECT_ID}, {@code OPENSHIFT_SERVER}, {@code COS_BUCKET},
+     * {@code DOCKERHUB_USERNAME}): kept secret by habit, not a key to anything.
      */
     static boolean identifier(String name) {
-        return name.matches(".*_(ID|ARN|REGION|ACCOUNT)") && !name.contains("KEY");
+        return name.matches(".*_(ID|ARN|REGION|ACCOUNT|URL|SERVER|HOST|ENDPOINT|BUCKET|USERNAME|USER|PROJECT|ZONE)")
+                && !name.contains("KEY")
+                && !name.contains("SECRET")
+                && !name.contains("WEBHOOK");
     }
 
     /** What a secret is, from its name: GitHub stores values only, so the name is all there is. */
@@ -185,7 +234,15 @@ final class WorkflowRecords {
     static List<String> notes(String file, Workflow w) {
         List<String> out = new ArrayList<>();
         if (w.triggers.contains("pull_request_target")) {
-            out.add(file + ": runs on pull_request_target with cloud credentials; code from forks may reach them");
+            out.add(file + ": runs on pull_request_target with credentials; code from forks may reach them");
+        }
+        for (String job : w.forkCheckout) {
+            out.add(file + ": job " + job
+                    + " checks out the pull request's head where repository secrets are available (fork exposure)");
+        }
+        for (String v : w.variables.keySet()) {
+            out.add(file + ": configuration variable vars." + v
+                    + " is passed as a credential; variables are plain text, not masked secrets");
         }
         for (String job : w.oidcWithoutIdToken) {
             out.add(file + ": job " + job

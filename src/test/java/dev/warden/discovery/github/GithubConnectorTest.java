@@ -215,11 +215,24 @@ class GithubConnectorTest extends ConnectorContract {
     }
 
     @Test
-    void a_workflow_without_cloud_credentials_is_no_identity_but_a_note() {
+    void a_workflow_holding_any_service_token_is_an_identity_reaching_that_service() {
         Discovery d = sampleDiscovery();
-        assertThat(d.records()).noneMatch(r -> r.identity().externalId().endsWith("/ci.yml"));
-        assertThat(d.notes()).anyMatch(n -> n.endsWith("ci.yml: uses no cloud credentials; not an identity"));
-        assertThat(d.records()).hasSize(4);
+        IdentityRecord ci = record(d, WF + "ci.yml");
+        assertThat(ci.identity().attributes())
+                .containsEntry("auth", "static-secret")
+                .containsEntry("targets", "action:codecov/codecov-action")
+                .doesNotContainKey("clouds");
+        assertThat(credential(ci, "secrets.CODECOV_TOKEN@acme/payments").attributes())
+                .containsEntry("targets", "action:codecov/codecov-action")
+                .doesNotContainKey("cloudCredential");
+        assertThat(d.records()).hasSize(5);
+    }
+
+    @Test
+    void a_workflow_without_any_credential_is_no_identity_but_a_note() {
+        Discovery d = workflow("lint.yml", "on: push\njobs:\n  lint:\n    steps:\n      - run: make lint\n");
+        assertThat(d.records()).isEmpty();
+        assertThat(d.notes()).anyMatch(n -> n.endsWith("lint.yml: holds no credentials; not an identity"));
     }
 
     @Test
@@ -272,7 +285,7 @@ class GithubConnectorTest extends ConnectorContract {
     void the_workflows_directory_itself_is_an_input_too() {
         Discovery d =
                 connector().discover(List.of(Input.path(checkout().resolve(".github/workflows"))), ImportOptions.NONE);
-        assertThat(d.records()).hasSize(4);
+        assertThat(d.records()).hasSize(5);
         assertThat(d.coverage())
                 .containsExactly(new Coverage("github", "acme", IdentityKind.CI_INTEGRATION, "github:acme/payments:"));
     }
