@@ -53,6 +53,8 @@ public final class PosturePolicy {
         RANGES.put("nhi9.maxSourceIps", new int[] {1, 1_000_000});
         RANGES.put("nhi9.maxUserAgents", new int[] {1, 1_000_000});
         RANGES.put("nhi9.maxWorkloadsPerCredential", new int[] {1, 1_000_000});
+        RANGES.put("nhi9.minNetworks", new int[] {2, 1_000_000});
+        RANGES.put("nhi9.windowDays", new int[] {1, 36_500});
         RANGES.put("lifecycle.expiringWithinDays", new int[] {0, 36_500});
         RANGES.put("lifecycle.urgentWithinDays", new int[] {0, 36_500});
     }
@@ -350,6 +352,14 @@ public final class PosturePolicy {
 
     public int maxWorkloadsPerCredential() {
         return n("nhi9.maxWorkloadsPerCredential");
+    }
+
+    public int minNetworks() {
+        return n("nhi9.minNetworks");
+    }
+
+    public int networksWindowDays() {
+        return n("nhi9.windowDays");
     }
 
     public int expiringWithinDays() {

@@ -1,11 +1,15 @@
 package dev.warden.posture.checks;
 
 import dev.warden.inventory.Credential;
+import dev.warden.inventory.CredentialKind;
 import dev.warden.inventory.IdentityKind;
 import dev.warden.posture.Detection;
 import dev.warden.posture.Risk;
 import dev.warden.posture.Severity;
 import dev.warden.posture.Subject;
+import dev.warden.usage.UsageSummary;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -15,6 +19,11 @@ import java.util.function.Consumer;
  * federation. High; critical when a credential is written into the workflow itself
  * ({@code inlineCredentials}) or the workflow runs on {@code pull_request_target}, where fork code may
  * reach the secrets.
+ *
+ * <p>Also (key {@code ci-runner}): an AWS IAM user whose live access key CloudTrail shows used by
+ * {@code aws-actions/configure-aws-credentials} within the usage window (its user agent carries
+ * {@code configure-aws-credentials-for-github-actions}, {@code src/CredentialsClient.ts}): the
+ * static key is fed to CI. High, on the key the logs name when they name one.
  */
 final class CiStaticCloudKeys extends BaseCheck {
     CiStaticCloudKeys() {
@@ -28,8 +37,15 @@ final class CiStaticCloudKeys extends BaseCheck {
                         + " trust to this repository and branch, then delete the secret keys.");
     }
 
+    /** The action's own STS calls carry this in their user agent (configure-aws-credentials src/CredentialsClient.ts). */
+    static final String CI_USER_AGENT = "configure-aws-credentials-for-github-actions";
+
     @Override
     public void evaluate(Subject s, Consumer<Detection> out) {
+        if (s.identity().kind() == IdentityKind.CLOUD_USER) {
+            runnerKeys(s, out);
+            return;
+        }
         if (s.identity().kind() != IdentityKind.CI_INTEGRATION) {
             return;
         }
@@ -56,6 +72,41 @@ final class CiStaticCloudKeys extends BaseCheck {
                 .fact("inlineCredentials", s.attribute("inlineCredentials"))
                 .fact("pullRequestTarget", prTarget ? Boolean.TRUE : null)
                 .fact("repository", s.attribute("repository"))
+                .build());
+    }
+
+    private void runnerKeys(Subject s, Consumer<Detection> out) {
+        UsageSummary u = s.usage();
+        if (u == null || !s.identity().source().type().equals("aws")) {
+            return;
+        }
+        Instant start = s.asOf().minus(Duration.ofDays(s.policy().usageWindowDays()));
+        List<String> agents = u.userAgents().stream()
+                .filter(c -> !c.last().isBefore(start) && c.value().contains(CI_USER_AGENT))
+                .map(UsageSummary.Counted::value)
+                .toList();
+        List<Credential> keys = s.credentials().stream()
+                .filter(c -> c.kind() == CredentialKind.ACCESS_KEY && s.live(c))
+                .toList();
+        if (agents.isEmpty() || keys.isEmpty()) {
+            return;
+        }
+        List<String> used = u.credentials().stream()
+                .filter(c -> !c.last().isBefore(start))
+                .map(UsageSummary.Counted::value)
+                .toList();
+        Credential key = keys.size() == 1
+                ? keys.get(0)
+                : keys.stream()
+                        .filter(k -> used.size() == 1 && used.get(0).equals(k.externalId()))
+                        .findFirst()
+                        .orElse(null);
+        out.accept(Detection.of(Severity.HIGH, "IAM user's static access key is used from GitHub Actions runners")
+                .key("ci-runner")
+                .credential(key)
+                .fact("accessKeys", keys.stream().map(Subject::label).toList())
+                .fact("userAgents", agents.stream().limit(5).toList())
+                .fact("usageWindowDays", s.policy().usageWindowDays())
                 .build());
     }
 }

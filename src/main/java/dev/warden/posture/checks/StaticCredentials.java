@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 /**
  * NHI4: a machine IAM user with live access keys, where an IAM role (instance profile, EKS pod
  * identity or IRSA, OIDC federation from CI) would give short-lived credentials instead. Medium;
- * high with two live keys or admin rights.
+ * high with two live keys or admin rights; low advice ("federation possible") for one key within
+ * {@code nhi7.maxCredentialAgeDays}, used within {@code nhi1.dormantDays}, on an owned identity.
  */
 final class StaticCredentials extends BaseCheck {
     StaticCredentials() {
@@ -40,12 +41,36 @@ final class StaticCredentials extends BaseCheck {
             return;
         }
         boolean admin = Privileges.breadth(s) == Privileges.Breadth.ADMIN;
-        Severity severity = keys.size() > 1 || admin ? Severity.HIGH : Severity.MEDIUM;
-        out.accept(Detection.of(severity, keys.size() + " live access key(s) on a machine IAM user")
+        // a young, recently used key of an owned identity is advice (federation possible), not a risk
+        boolean tended = keys.size() == 1
+                && !admin
+                && owned(s)
+                && young(s, keys.get(0))
+                && keys.get(0).lastUsedAt() != null
+                && s.daysSince(s.capped(keys.get(0).lastUsedAt())) <= s.policy().dormantDays();
+        Severity severity = keys.size() > 1 || admin ? Severity.HIGH : tended ? Severity.LOW : Severity.MEDIUM;
+        out.accept(Detection.of(
+                        severity,
+                        keys.size() + " live access key(s) on a machine IAM user"
+                                + (tended ? "; rotated, used and owned: federation possible" : ""))
+                .fact("advice", tended ? Boolean.TRUE : null)
                 .fact("accessKeys", keys.stream().map(Subject::label).toList())
                 .fact("liveKeys", (long) keys.size())
                 .fact("admin", admin)
                 .fact("federation", "IAM role: instance profile, EKS Pod Identity/IRSA, or OIDC from CI")
                 .build());
+    }
+
+    private static boolean owned(Subject s) {
+        String b = s.identity().businessOwner();
+        String t = s.identity().technicalOwner();
+        return (b != null && !s.policy().isPlaceholderOwner(b))
+                || (t != null && !s.policy().isPlaceholderOwner(t));
+    }
+
+    /** Within {@code nhi7.maxCredentialAgeDays} since last rotation, else creation. */
+    private static boolean young(Subject s, Credential key) {
+        java.time.Instant since = key.lastRotatedAt() != null ? key.lastRotatedAt() : key.createdAt();
+        return since != null && s.daysSince(since) <= s.policy().maxCredentialAgeDays();
     }
 }

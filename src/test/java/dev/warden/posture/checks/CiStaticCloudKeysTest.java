@@ -48,7 +48,18 @@ class CiStaticCloudKeysTest extends CheckContract {
                 Sample.of(Build.workflow("acme/payments", "inline.yml")
                         .attr("auth", "static-secret")
                         .attr("inlineCredentials", "AWS_SECRET_ACCESS_KEY (job deploy)")),
-                Sample.of(Build.workflow("acme/web", "mixed.yml").attr("auth", "mixed")));
+                Sample.of(Build.workflow("acme/web", "mixed.yml").attr("auth", "mixed")),
+                ciUser("ci-deployer", CI_AGENT));
+    }
+
+    /** research §2.4: the action's own STS call, as CloudTrail records it (V). */
+    static final String CI_AGENT =
+            "aws-sdk-nodejs/2.1112.0 linux/v20.19.0 configure-aws-credentials-for-github-actions promise";
+
+    static Sample ciUser(String name, String agent) {
+        Build b = Build.awsUser(name).accessKey("AKIACIDEPLOYER000001", 30, 1);
+        return Sample.of(
+                b, b.event(1, "sts:GetCallerIdentity", "52.154.133.36", agent, dev.warden.usage.UsageEvent.API));
     }
 
     @Override
@@ -57,7 +68,16 @@ class CiStaticCloudKeysTest extends CheckContract {
                 Sample.of(Build.workflow("acme/payments", "deploy-oidc.yml")
                         .attr("auth", "oidc")
                         .credential(secret("SLACK_TOKEN", "acme/payments", false))),
-                Sample.of(Build.awsRole("not-ci").attr("auth", "static-secret")));
+                Sample.of(Build.awsRole("not-ci").attr("auth", "static-secret")),
+                ciUser("laptop-user", "aws-cli/2.15.0 Python/3.11.6 Darwin/23.1.0 exe/x86_64"));
+    }
+
+    @Test
+    void an_iam_user_key_cloudtrail_shows_used_by_configure_aws_credentials_is_a_ci_static_key_finding_on_the_key() {
+        Finding f = only(firing().get(3));
+        assertThat(f.severity()).isEqualTo(Severity.HIGH);
+        assertThat(f.credential()).isNotNull();
+        assertThat(f.evidence().get("userAgents").toString()).contains("configure-aws-credentials-for-github-actions");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.warden.inventory.CredentialStatus;
 import dev.warden.posture.Build;
 import dev.warden.posture.Check;
 import dev.warden.posture.CheckContract;
+import dev.warden.posture.Finding;
 import dev.warden.posture.Severity;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,19 @@ class StaticCredentialsTest extends CheckContract {
                 Sample.of(Build.awsUser("svc-inactive").credential(inactive)),
                 Sample.of(Build.awsUser("svc-keyless")),
                 Sample.of(Build.awsRole("role-with-key").accessKey("AKIAROLE000000000001", 30, 1)));
+    }
+
+    @Test
+    void a_young_used_key_of_an_owned_user_is_low_advice_that_federation_is_possible() {
+        Finding f = only(Sample.of(
+                Build.awsUser("svc-owned").owners(null, "team-payments").accessKey("AKIAOWNED00000000001", 30, 1)));
+        assertThat(f.severity()).isEqualTo(Severity.LOW);
+        assertThat(f.evidence()).containsEntry("advice", true);
+        assertThat(only(Sample.of(Build.awsUser("svc-old")
+                                .owners(null, "team-payments")
+                                .accessKey("AKIAOLD0000000000001", 200, 1)))
+                        .severity())
+                .isEqualTo(Severity.MEDIUM);
     }
 
     @Test
