@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Ingest activity logs into per-identity usage: last use, sources, actions actually used.",
-            "Formats: cloudtrail, k8s-audit. Each file applies whole or not at all; unusable records are skipped and reported.",
+            "Formats: cloudtrail, k8s-audit, vault-audit. Each file applies whole or not at all; unusable records are skipped and reported.",
             "Exit 1 when a file was refused or records were skipped."
         })
 final class IngestCommand implements Callable<Integer> {
@@ -29,7 +29,7 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
-    @Parameters(index = "0", paramLabel = "FORMAT", description = "cloudtrail or k8s-audit.")
+    @Parameters(index = "0", paramLabel = "FORMAT", description = "cloudtrail, k8s-audit or vault-audit.")
     String format;
 
     @Parameters(
@@ -42,7 +42,8 @@ final class IngestCommand implements Callable<Integer> {
     @Option(
             names = "--cluster",
             paramLabel = "NAME",
-            description = "Kubernetes cluster the audit log comes from (k8s-audit; as given to import kubernetes).")
+            description = "Kubernetes cluster the audit log comes from (k8s-audit; as given to import kubernetes),"
+                    + " or the Vault cluster (vault-audit; default vault).")
     String cluster;
 
     @Mixin

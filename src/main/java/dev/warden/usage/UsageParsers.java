@@ -3,6 +3,7 @@ package dev.warden.usage;
 import dev.warden.input.Echo;
 import dev.warden.usage.cloudtrail.CloudTrailParser;
 import dev.warden.usage.k8saudit.KubernetesAuditParser;
+import dev.warden.usage.vault.VaultAuditParser;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,7 +25,8 @@ public final class UsageParsers {
 
     /** The built-in formats; {@code clock} judges event timestamps (absurd ones are skipped). */
     public static UsageParsers builtIn(Clock clock) {
-        return new UsageParsers(List.of(new CloudTrailParser(clock), new KubernetesAuditParser(clock)));
+        return new UsageParsers(
+                List.of(new CloudTrailParser(clock), new KubernetesAuditParser(clock), new VaultAuditParser(clock)));
     }
 
     /**

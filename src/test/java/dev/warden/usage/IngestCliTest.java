@@ -129,7 +129,7 @@ class IngestCliTest {
                 List.of("ingest", "cloudtrail"),
                 List.of("ingest", "cloudtrail", log, "--format", "xml"));
         List<String> fragments = List.of(
-                "unknown log format 'syslog' (known: cloudtrail, k8s-audit)",
+                "unknown log format 'syslog' (known: cloudtrail, k8s-audit, vault-audit)",
                 "no such file or directory",
                 "no input files found",
                 "--cluster NAME",

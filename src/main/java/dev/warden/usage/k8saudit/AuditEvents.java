@@ -17,8 +17,9 @@ import java.util.Set;
 
 /**
  * One Kubernetes audit {@code Event} ({@code audit.k8s.io/v1}; {@code v1beta1} has the same fields)
- * → one {@link UsageEvent}. Who: {@code user.username}, the identity that authenticated (under
- * impersonation, the impersonator): a service account as {@code system:serviceaccount:NS:NAME}, its
+ * → one {@link UsageEvent}; {@code kind} and {@code apiVersion} may be missing. Who: {@code
+ * impersonatedUser.username} when the request impersonated (its RBAC applied), else {@code
+ * user.username}: a service account as {@code system:serviceaccount:NS:NAME}, its
  * inventory external id; people and other non-{@code system:} users (kubeconfig certificates, OIDC
  * users) under their user name, so they are counted but match no machine identity; other {@code
  * system:} users (nodes, the scheduler, the controller manager, {@code system:anonymous}) are
@@ -28,7 +29,8 @@ import java.util.Set;
  * <p>Action {@code VERB RESOURCE} as RBAC grants it ({@code get pods}, {@code get apps/deployments},
  * {@code create pods/exec}, {@code get /healthz} for a non-resource URL), resource {@code
  * namespace/NS} or {@code cluster}, the same forms the kubernetes connector gives entitlements, so
- * used and granted compare directly. When: {@code requestReceivedTimestamp}. From: {@code
+ * used and granted compare directly. When: {@code requestReceivedTimestamp}, else v1beta1's {@code
+ * timestamp}, else {@code stageTimestamp}. From: {@code
  * sourceIPs[0]}, {@code userAgent}. A {@code responseStatus.code} of 400 or more is the error.
  */
 final class AuditEvents {
@@ -36,7 +38,12 @@ final class AuditEvents {
     static final String SERVICE_ACCOUNT = "system:serviceaccount:";
     static final Set<String> FINAL_STAGES = Set.of("ResponseComplete", "Panic");
     static final Set<String> STAGES = Set.of("RequestReceived", "ResponseStarted", "ResponseComplete", "Panic");
-    private static final Set<String> VERSIONS = Set.of("audit.k8s.io/v1", "audit.k8s.io/v1beta1");
+    private static final Set<String> VERSIONS =
+            Set.of("audit.k8s.io/v1", "audit.k8s.io/v1beta1", "audit.k8s.io/v1alpha1");
+
+    /** AKS's own control-plane users (research/real-formats.md §3.2), components like {@code system:*}. */
+    private static final Set<String> MANAGED_COMPONENTS =
+            Set.of("aksService", "hcpService", "readinessChecker", "masterclient", "nodeclient");
 
     private final EventTimes times;
 
@@ -53,7 +60,8 @@ final class AuditEvents {
         }
         String kind = text(n, "kind");
         String version = text(n, "apiVersion");
-        if (!"Event".equals(kind) || version == null || !VERSIONS.contains(version)) {
+        // exporters and SIEMs strip kind and apiVersion: an object without them is read as an Event
+        if ((kind != null && !"Event".equals(kind)) || (version != null && !VERSIONS.contains(version))) {
             throw new Skip("not an audit.k8s.io/v1 Event (kind '" + Echo.shown(kind) + "', apiVersion '"
                     + Echo.shown(version) + "')");
         }
@@ -66,7 +74,16 @@ final class AuditEvents {
         if (username == null) {
             missing.add("user.username");
         }
+        // under impersonation the impersonated identity's RBAC applied: it is the one used
+        JsonNode as = n.get("impersonatedUser");
+        String impersonated = as == null || !as.isObject() ? null : text(as, "username");
+        if (impersonated != null) {
+            username = impersonated;
+        }
         String time = text(n, "requestReceivedTimestamp");
+        if (time == null) {
+            time = text(n, "timestamp"); // v1beta1 before requestReceivedTimestamp
+        }
         if (time == null) {
             time = text(n, "stageTimestamp");
         }
@@ -136,7 +153,10 @@ final class AuditEvents {
                         error));
     }
 
-    /** The principal a user name is counted as, or null for a control-plane component. */
+    /**
+     * The principal a user name is counted as, or null for a control-plane component: {@code
+     * system:*}, EKS's {@code eks:*} and AKS's internal users.
+     */
     private static String principal(String username) throws Skip {
         if (username.startsWith(SERVICE_ACCOUNT)) {
             String[] parts = username.substring(SERVICE_ACCOUNT.length()).split(":", -1);
@@ -149,6 +169,8 @@ final class AuditEvents {
                 throw new Skip("user.username '" + Echo.shown(username) + "' is not a service account name");
             }
         }
-        return username.startsWith("system:") ? null : username;
+        return username.startsWith("system:") || username.startsWith("eks:") || MANAGED_COMPONENTS.contains(username)
+                ? null
+                : username;
     }
 }

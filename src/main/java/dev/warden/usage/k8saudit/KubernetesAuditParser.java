@@ -1,10 +1,14 @@
 package dev.warden.usage.k8saudit;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.input.Input;
 import dev.warden.input.ParseErrors;
 import dev.warden.usage.LogFiles;
@@ -16,6 +20,7 @@ import dev.warden.usage.UsageOptions;
 import dev.warden.usage.UsageParser;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,7 +31,8 @@ import java.util.function.Consumer;
 
 /**
  * Kubernetes audit logs as the API server's log backend writes them: one JSON {@code
- * audit.k8s.io/v1} {@code Event} per line, plain or gzip (rotated files), mapped by {@link
+ * audit.k8s.io/v1} {@code Event} per line, plain or gzip (rotated files), or a JSON document
+ * (pretty-printed events, an array, the wrappers {@link Wrappers} unwraps), mapped by {@link
  * AuditEvents}. The log does not name its cluster, so the ingestion must ({@link
  * UsageOptions#cluster()}).
  *
@@ -59,6 +65,7 @@ public final class KubernetesAuditParser implements UsageParser {
             .build());
 
     private final AuditEvents events;
+    private final Wrappers wrappers = new Wrappers(MAPPER);
 
     public KubernetesAuditParser(Clock clock) {
         this.events = new AuditEvents(clock);
@@ -71,7 +78,8 @@ public final class KubernetesAuditParser implements UsageParser {
 
     @Override
     public String description() {
-        return "Kubernetes audit log (audit.k8s.io/v1 Event JSON lines, plain or gzip; needs --cluster)";
+        return "Kubernetes audit log (audit.k8s.io Events as JSON lines, pretty JSON or EventList; GKE, AKS and EKS"
+                + " exports; plain or gzip; needs --cluster)";
     }
 
     @Override
@@ -81,19 +89,54 @@ public final class KubernetesAuditParser implements UsageParser {
                     NAME + ": name the cluster this audit log comes from (--cluster NAME, or ?cluster= over HTTP)");
         }
         String name = input.name();
+        Requests requests = new Requests(options.cluster(), sink, skips);
+        boolean document;
         try (InputStream in = LogFiles.open(input)) {
-            read(new Lines(in, MAX_LINE_BYTES), name, options.cluster(), sink, skips);
+            document = !readLines(new Lines(in, MAX_LINE_BYTES), name, requests, skips);
         } catch (LogFiles.CorruptGzipException e) {
             throw new UsageException(name + ": corrupt gzip: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UsageException(name + ": cannot read: " + e.getMessage(), e);
         }
+        if (document) {
+            try (InputStream in = LogFiles.open(input)) {
+                readDocument(in, name, requests);
+            } catch (LogFiles.CorruptGzipException e) {
+                throw new UsageException(name + ": corrupt gzip: " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new UsageException(name + ": cannot read: " + e.getMessage(), e);
+            }
+        }
+        requests.finish();
     }
 
-    private void read(Lines lines, String name, String cluster, Consumer<UsageEvent> sink, Skips skips)
-            throws IOException {
-        Map<String, UsageEvent> open = new LinkedHashMap<>();
-        Set<String> countedEarly = new LinkedHashSet<>();
+    /** A CloudWatch Logs export line: the event's ISO-8601 time, a space, the message. */
+    private static boolean timestampPrefixed(byte[] b, int from, int to) {
+        if (to - from < 12 || b[from] < '0' || b[from] > '9' || b[from + 4] != '-' || b[from + 10] != 'T') {
+            return false;
+        }
+        for (int i = from; i < to - 1; i++) {
+            if (b[i] == ' ') {
+                return b[i + 1] == '{';
+            }
+        }
+        return false;
+    }
+
+    private static int afterPrefix(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == ' ') {
+                return i + 1;
+            }
+        }
+        return to;
+    }
+
+    /**
+     * Reads JSON lines; false, having read nothing, when the first value does not end with the first
+     * line (a pretty-printed event, a JSON array): that file is a JSON document.
+     */
+    private boolean readLines(Lines lines, String name, Requests requests, Skips skips) throws IOException {
         boolean first = true;
         while (lines.next()) {
             String where = name + ":" + lines.number();
@@ -114,24 +157,126 @@ public final class KubernetesAuditParser implements UsageParser {
             if (from == to) {
                 continue;
             }
-            if (first && b[from] != '{') {
-                throw new UsageException(
-                        where + ": not a Kubernetes audit log (expected one JSON audit.k8s.io/v1" + " Event per line)");
+            if (b[from] != '{' && b[from] != '[' && timestampPrefixed(b, from, to)) {
+                from = afterPrefix(b, from, to);
+            } else if (first && b[from] == '[') {
+                return false;
+            } else if (first && b[from] != '{') {
+                throw new UsageException(where + ": not a Kubernetes audit log (expected JSON audit.k8s.io Events"
+                        + (legacy(b, from, to) ? "; the legacy text format is not read" : "") + ")");
             }
-            first = false;
             JsonNode node;
             try {
                 node = MAPPER.readTree(b, from, to - from);
             } catch (JsonProcessingException e) {
+                if (first) {
+                    return false;
+                }
                 skips.skip(where, "not JSON: " + ParseErrors.description(e));
                 continue;
             }
+            first = false;
+            requests.value(node, where);
+        }
+        return true;
+    }
+
+    private static boolean legacy(byte[] b, int from, int to) {
+        String head = new String(b, from, Math.min(to - from, 80), StandardCharsets.UTF_8);
+        return head.contains(" AUDIT: ");
+    }
+
+    /**
+     * Reads a JSON document: pretty-printed events one after another, a top-level array of them, or
+     * a wrapper object whose {@code items}, {@code events}, {@code records} or {@code logEvents}
+     * array is streamed element by element, so memory stays bounded by one event. JSON that breaks
+     * off refuses the file, naming the line.
+     */
+    private void readDocument(InputStream in, String name, Requests requests) throws IOException {
+        try (JsonParser p = MAPPER.createParser(in)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        String where = name + ":" + p.currentTokenLocation().getLineNr();
+                        requests.value(p.readValueAsTree(), where);
+                    }
+                } else if (t == JsonToken.START_OBJECT) {
+                    String where = name + ":" + p.currentTokenLocation().getLineNr();
+                    ObjectNode head = JsonNodeFactory.instance.objectNode();
+                    boolean streamed = false;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        JsonToken v = p.nextToken();
+                        if (v == JsonToken.START_ARRAY && STREAMED.contains(field) && !head.has("auditID")) {
+                            streamed = true;
+                            while (p.nextToken() != JsonToken.END_ARRAY) {
+                                String at =
+                                        name + ":" + p.currentTokenLocation().getLineNr();
+                                JsonNode e = p.readValueAsTree();
+                                requests.element(e, at);
+                            }
+                        } else {
+                            head.set(field, p.readValueAsTree());
+                        }
+                    }
+                    if (!streamed) {
+                        requests.value(head, where);
+                    }
+                } else {
+                    throw new UsageException(
+                            name + ":" + p.currentTokenLocation().getLineNr() + ": not a Kubernetes audit log (a JSON "
+                                    + t.asString() + " where events belong)");
+                }
+            }
+        } catch (JsonProcessingException e) {
+            long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new UsageException(name + ":" + line + ": not JSON: " + ParseErrors.description(e), e);
+        }
+    }
+
+    private static final Set<String> STREAMED = Set.of("items", "events", "records", "logEvents");
+
+    /**
+     * One request, one event: holds requests seen without their final stage (bounded), counts each
+     * once.
+     */
+    private final class Requests {
+        private final String cluster;
+        private final Consumer<UsageEvent> sink;
+        private final Skips skips;
+        private final Map<String, UsageEvent> open = new LinkedHashMap<>();
+        private final Set<String> countedEarly = new LinkedHashSet<>();
+
+        Requests(String cluster, Consumer<UsageEvent> sink, Skips skips) {
+            this.cluster = cluster;
+            this.sink = sink;
+            this.skips = skips;
+        }
+
+        void value(JsonNode node, String where) {
+            try {
+                wrappers.unwrap(node, e -> event(e, where), r -> skips.skip(where, r));
+            } catch (LogRecords.Skip e) {
+                skips.skip(where, e.getMessage());
+            }
+        }
+
+        void element(JsonNode node, String where) {
+            try {
+                wrappers.element(node, e -> event(e, where), r -> skips.skip(where, r));
+            } catch (LogRecords.Skip e) {
+                skips.skip(where, e.getMessage());
+            }
+        }
+
+        private void event(JsonNode node, String where) {
             AuditEvents.Audit a;
             try {
                 a = events.read(node, cluster);
             } catch (LogRecords.Skip | IllegalArgumentException e) {
                 skips.skip(where, e.getMessage());
-                continue;
+                return;
             }
             if (AuditEvents.FINAL_STAGES.contains(a.stage())) {
                 open.remove(a.auditId());
@@ -156,6 +301,9 @@ public final class KubernetesAuditParser implements UsageParser {
                 }
             }
         }
-        open.values().forEach(sink);
+
+        void finish() {
+            open.values().forEach(sink);
+        }
     }
 }
