@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class Ingester {
     private static final Logger LOG = LoggerFactory.getLogger(Ingester.class);
     private static final Set<String> EXTENSIONS =
-            Set.of(".json", ".json.gz", ".jsonl", ".jsonl.gz", ".log", ".log.gz", ".gz");
+            Set.of(".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".log", ".log.gz", ".gz");
     private static final int PROBLEMS = 200;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
