@@ -64,6 +64,11 @@ public final class Ingester {
         return store;
     }
 
+    /** Now, by the ingester's clock. */
+    public Instant now() {
+        return clock.instant();
+    }
+
     /** Ingests {@code inputs} in {@code format} with no options; see {@link #run(String, List, UsageOptions, String)}. */
     public IngestRun run(String format, List<Input> inputs, String actor) {
         return run(format, inputs, UsageOptions.NONE, actor);
