@@ -16,6 +16,7 @@ import picocli.CommandLine.IVersionProvider;
             ImportCommand.class,
             ImportsCommand.class,
             IngestCommand.class,
+            UsageCommand.class,
             IdentitiesCommand.class,
             FindingsCommand.class,
             ReportCommand.class,

@@ -1,5 +1,6 @@
 package dev.warden.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -50,6 +51,8 @@ final class DemoActivity {
     private final ObjectMapper json = ParseErrors.quiet(new ObjectMapper());
     /** Records by the trail (account) and day they are delivered in. */
     private final Map<String, ArrayNode> files = new LinkedHashMap<>();
+    /** Records exported from CloudTrail Lake (one per line), beside the trail's S3 files; null while writing those. */
+    private ArrayNode lake;
 
     DemoActivity(DemoWorld w) {
         this.w = w;
@@ -105,6 +108,7 @@ final class DemoActivity {
                     SDK,
                     users.get(i).account());
         }
+        writeLakeExport(dir, users);
         for (Map.Entry<String, ArrayNode> f : files.entrySet()) {
             String[] k = f.getKey().split("\\|");
             Instant day = Instant.parse(k[1]);
@@ -118,6 +122,41 @@ final class DemoActivity {
                 o.write(json.writeValueAsBytes(root));
             }
         }
+    }
+
+    /**
+     * A CloudTrail Lake export (NDJSON, one event per line, as {@code aws cloudtrail start-query}
+     * results exported whole or a SIEM gives them): more use of a known user, and an IAM user that
+     * appears only in the logs, never in an import — the shadow identity {@code warden usage
+     * unmatched} lists and posture should notice.
+     */
+    private void writeLakeExport(Path dir, List<DemoWorld.AwsPrincipal> users) throws IOException {
+        lake = json.createArrayNode();
+        DemoWorld.AwsPrincipal known = users.get(3);
+        user(known, 4, "10.20.2.13", SDK, known.account());
+        String account = known.account();
+        DemoWorld.AwsPrincipal shadow = new DemoWorld.AwsPrincipal(
+                account,
+                "prod",
+                "legacy-etl-2019",
+                "arn:aws:iam::" + account + ":user/legacy-etl-2019",
+                "AIDA" + w.upper(17),
+                "AKIA" + w.upper(16));
+        for (int day = 12; day >= 9; day--) {
+            user(
+                    shadow,
+                    day,
+                    "192.0.2.41",
+                    "Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#5.15.0 lang/python#3.11.8",
+                    account);
+        }
+        StringBuilder lines = new StringBuilder();
+        for (JsonNode r : lake) {
+            lines.append(json.writeValueAsString(r)).append('\n');
+        }
+        lake = null;
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("lake-export-" + account + ".ndjson"), lines, StandardCharsets.UTF_8);
     }
 
     /** A service checkout whose deploy configuration holds a production access key. */
@@ -176,7 +215,8 @@ final class DemoActivity {
         Instant day = w.now.minus(Duration.ofDays(daysAgo));
         Instant at = day.plus(Duration.ofMinutes(60 + w.random.nextInt(20 * 60)));
         String[] call = CALLS[w.random.nextInt(CALLS.length)];
-        ArrayNode records = files.computeIfAbsent(recipient + "|" + day, k -> json.createArrayNode());
+        ArrayNode records =
+                lake != null ? lake : files.computeIfAbsent(recipient + "|" + day, k -> json.createArrayNode());
         ObjectNode r = records.addObject();
         r.put("eventVersion", "1.09")
                 .put("eventTime", at.toString())

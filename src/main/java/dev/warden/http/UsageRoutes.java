@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * {@code /v1/usage}: ingest activity logs (a body, gzip or not, or a multipart upload; {@code
- * ?cluster=} names the cluster of a Kubernetes audit log) and list ingestions.
+ * ?cluster=} names the cluster of a Kubernetes audit log), list ingestions, and list the principals
+ * the logs show that no import holds ({@code /v1/usage/unmatched}).
  */
 final class UsageRoutes {
     private final Ingester ingester;
@@ -27,6 +28,12 @@ final class UsageRoutes {
                 Route.get("/v1/usage/ingests", Permission.READ_INVENTORY, ctx -> {
                     Params.allowOnly(ctx, Set.of("limit"));
                     ctx.json(Map.of("items", ingester.runs(Params.intParam(ctx, "limit", 50, 1, 1000))));
+                }),
+                Route.get("/v1/usage/unmatched", Permission.READ_INVENTORY, ctx -> {
+                    Params.allowOnly(ctx, Set.of("limit"));
+                    ctx.json(Map.of(
+                            "items",
+                            ingester.store().unmatched(ingester.now(), Params.intParam(ctx, "limit", 100, 1, 10_000))));
                 }));
     }
 

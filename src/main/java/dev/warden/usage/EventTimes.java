@@ -1,5 +1,6 @@
 package dev.warden.usage;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -55,12 +56,31 @@ public final class EventTimes {
         if (text.length() > 64) {
             return null;
         }
+        if (text.length() > 19 && text.charAt(10) == ' ') {
+            text = text.substring(0, 10) + 'T' + text.substring(11); // boto3 str(datetime)
+        }
         try {
             return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                     .toInstant();
         } catch (DateTimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Epoch seconds, as {@code aws cloudtrail lookup-events} prints {@code EventTime} (AWS CLI v1:
+     * {@code 1678358505.0}); a value above 10^11 is milliseconds (CloudWatch Logs timestamps). Null
+     * when out of range.
+     */
+    public static Instant epoch(BigDecimal value) {
+        if (value == null || value.signum() < 0 || value.compareTo(BigDecimal.valueOf(1L << 40)) > 0) {
+            return null;
+        }
+        BigDecimal seconds = value.compareTo(BigDecimal.valueOf(100_000_000_000L)) > 0 ? value.movePointLeft(3) : value;
+        long whole = seconds.longValue();
+        int nanos =
+                seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).intValue();
+        return Instant.ofEpochSecond(whole, nanos);
     }
 
     private static Instant utc(String s) {

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class Ingester {
     private static final Logger LOG = LoggerFactory.getLogger(Ingester.class);
     private static final Set<String> EXTENSIONS =
-            Set.of(".json", ".json.gz", ".jsonl", ".jsonl.gz", ".log", ".log.gz", ".gz");
+            Set.of(".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".log", ".log.gz", ".gz");
     private static final int PROBLEMS = 200;
     private static final ObjectMapper MAPPER = ParseErrors.quiet(new ObjectMapper());
 
@@ -63,6 +63,11 @@ public final class Ingester {
 
     public UsageStore store() {
         return store;
+    }
+
+    /** Now, by the ingester's clock. */
+    public Instant now() {
+        return clock.instant();
     }
 
     /** Ingests {@code inputs} in {@code format} with no options; see {@link #run(String, List, UsageOptions, String)}. */

@@ -157,4 +157,52 @@ public final class UsageStore {
             return Optional.empty();
         }
     }
+
+    /** How many actions {@link #unmatched} shows per principal. */
+    static final int SAMPLE_ACTIONS = 5;
+
+    /**
+     * Principals the logs show in use (up to {@code asOf}) that match no inventory identity by
+     * (source type, scope, external id), most events first, at most {@code limit}. For AWS only
+     * principals named by an ARN count (users, roles, root, web-identity subjects): the services
+     * ({@code ec2.amazonaws.com}), {@code AWS Internal} and {@code anonymous} are not identities
+     * anyone could inventory.
+     */
+    public List<Unmatched> unmatched(Instant asOf, int limit) {
+        return db.withHandle(h -> {
+            List<Unmatched> rows = h.createQuery(
+                            "SELECT u.source_type, u.scope, u.principal, MIN(u.first_at) AS first_at,"
+                                    + " MAX(u.last_at) AS last_at, SUM(u.events) AS events FROM usage_daily u"
+                                    + " WHERE u.first_at <= :asOf AND (u.source_type <> 'aws' OR u.principal LIKE 'arn:%')"
+                                    + " AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.source_type = u.source_type"
+                                    + " AND i.source_scope = u.scope AND i.external_id = u.principal)"
+                                    + " GROUP BY u.source_type, u.scope, u.principal"
+                                    + " ORDER BY events DESC, u.source_type, u.scope, u.principal LIMIT :limit")
+                    .bind("asOf", asOf.toEpochMilli())
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> new Unmatched(
+                            rs.getString("principal"),
+                            rs.getString("source_type"),
+                            rs.getString("scope"),
+                            Instant.ofEpochMilli(rs.getLong("first_at")),
+                            Instant.ofEpochMilli(rs.getLong("last_at")),
+                            rs.getLong("events"),
+                            List.of()))
+                    .list();
+            List<Unmatched> out = new ArrayList<>(rows.size());
+            for (Unmatched u : rows) {
+                List<String> actions = h.createQuery("SELECT DISTINCT action FROM usage_daily WHERE source_type = :t"
+                                + " AND scope = :s AND principal = :p ORDER BY action LIMIT :n")
+                        .bind("t", u.sourceType())
+                        .bind("s", u.scope())
+                        .bind("p", u.principal())
+                        .bind("n", SAMPLE_ACTIONS)
+                        .mapTo(String.class)
+                        .list();
+                out.add(new Unmatched(
+                        u.principal(), u.sourceType(), u.scope(), u.firstSeen(), u.lastSeen(), u.events(), actions));
+            }
+            return out;
+        });
+    }
 }

@@ -31,6 +31,11 @@ class HappyPathTest {
         JsonNode all = assertOk(store.run("identities", "list", "--nature", "all", "--format", "json"))
                 .json();
         assertThat(all).hasSize(loaded.added());
+        JsonNode unmatched =
+                assertOk(store.run("usage", "unmatched", "--format", "json")).json();
+        assertThat(unmatched.toString())
+                .as("the demo's Lake export holds a user that no import has")
+                .contains("user/legacy-etl-2019", "\"sourceType\":\"aws\"");
         Cli.Result table = assertOk(store.run("identities", "list", "--nature", "all"));
         assertThat(table.outLines()).hasSize(loaded.added() + 2).last().isEqualTo(loaded.added() + " identities");
         JsonNode unownedUsers = assertOk(

@@ -100,7 +100,8 @@ class IngestCliTest {
         assertThat(r.code()).as("%s", r).isEqualTo(1);
         assertThat(r.out().lines().toList())
                 .contains("  " + bad + " Records[0]: missing eventTime")
-                .contains("  " + bad + " Records[6]: userIdentity.type 'IdentityCenterUser' is not mapped");
+                .contains("  " + bad + " Records[6]: IdentityCenterUser is a person signed in through IAM Identity"
+                        + " Center, not a machine identity");
         assertNoStackTrace(r);
     }
 

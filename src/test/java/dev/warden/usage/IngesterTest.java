@@ -130,10 +130,12 @@ class IngesterTest {
         assertThat(s.errors()).isEqualTo(1);
 
         IngestRun second = ingester.run("cloudtrail", List.of(fixture("cloudtrail/federation.json")), "test");
-        assertThat(second.events()).isEqualTo(4);
+        assertThat(second.events())
+                .as("each web identity and SAML call counts for its subject and for the role it assumed")
+                .isEqualTo(6);
         assertThat(second.unmatched())
                 .as("the federated user's issuer, legacy-reporting, is now known")
-                .isEqualTo(3);
+                .isEqualTo(5);
         assertThat(summary("aws", "111122223333", legacy).events()).isEqualTo(3);
     }
 

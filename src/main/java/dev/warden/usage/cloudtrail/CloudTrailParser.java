@@ -12,6 +12,9 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warden.input.Echo;
 import dev.warden.input.Input;
 import dev.warden.input.ParseErrors;
 import dev.warden.usage.EventTimes;
@@ -108,73 +111,298 @@ public final class CloudTrailParser implements UsageParser {
 
     private void readFile(JsonParser p, StringCap capped, String name, Consumer<UsageEvent> sink, Skips skips)
             throws IOException {
+        Reading r = new Reading(p, capped, name, sink, skips, new CloudTrailRecords(times));
         JsonToken t = p.nextToken();
         if (t == null) {
             throw new UsageException(name + ": empty file, not a CloudTrail log file");
         }
-        if (t != JsonToken.START_OBJECT) {
-            throw new UsageException(name + ": not a CloudTrail log file (expected {\"Records\": [...]})");
-        }
-        boolean sawRecords = false;
-        boolean digest = false;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            t = p.nextToken();
-            if (field.equals("Records")) {
-                if (t != JsonToken.START_ARRAY || sawRecords) {
-                    throw new UsageException(name + ": Records is not one array");
-                }
-                sawRecords = true;
-                readRecords(p, capped, name, sink, skips);
-            } else {
-                digest |= field.equals("digestStartTime") || field.equals("logFiles");
-                p.skipChildren();
+        if (t == JsonToken.START_ARRAY) {
+            r.readArray(name + " ");
+            if (p.nextToken() != null) {
+                throw new UsageException(name + ": " + at(p.currentTokenLocation()) + "content after the array");
             }
+            return;
         }
-        if (t != JsonToken.END_OBJECT) {
-            throw new UsageException(name + ": not a CloudTrail log file (expected {\"Records\": [...]})");
-        }
-        if (p.nextToken() != null) {
-            throw new UsageException(name + ": " + at(p.currentTokenLocation()) + "content after the log object");
-        }
-        if (!sawRecords && !digest) {
-            throw new UsageException(name + ": no Records array, not a CloudTrail log file");
+        boolean first = true;
+        for (; t != null; t = p.nextToken()) {
+            if (t != JsonToken.START_OBJECT) {
+                throw new UsageException(name + ": " + at(p.currentTokenLocation())
+                        + "not a CloudTrail log file (expected {\"Records\": [...]}, an array or one event per line)");
+            }
+            r.readObject(name + ":" + p.currentTokenLocation().getLineNr(), first);
+            first = false;
         }
     }
 
-    private void readRecords(JsonParser p, StringCap capped, String name, Consumer<UsageEvent> sink, Skips skips)
-            throws IOException {
-        CloudTrailRecords records = new CloudTrailRecords(times);
-        JsonStreamContext array = p.getParsingContext();
-        RecordReader reader = new RecordReader(p, capped);
-        int index = 0;
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            String where = name + " Records[" + index++ + "]";
-            if (t != JsonToken.START_OBJECT) {
-                skips.skip(where, "not a JSON object");
-                p.skipChildren();
-                continue;
+    /**
+     * One file being read: the containers CloudTrail's records arrive in, in the order the research
+     * catalogue gives (issue 13): {@code Records} (S3 delivery), {@code Events[].CloudTrailEvent}
+     * ({@code lookup-events}), {@code events[]/logEvents[].message} (CloudWatch Logs, Firehose), an
+     * EventBridge envelope's {@code detail}, else the object is one record (NDJSON, arrays).
+     */
+    private final class Reading {
+        private final JsonParser p;
+        private final String name;
+        private final Consumer<UsageEvent> sink;
+        private final Skips skips;
+        private final CloudTrailRecords records;
+        private final RecordReader reader;
+        private final JsonNodeFactory nodes = JsonNodeFactory.instance;
+
+        Reading(
+                JsonParser p,
+                StringCap capped,
+                String name,
+                Consumer<UsageEvent> sink,
+                Skips skips,
+                CloudTrailRecords records) {
+            this.p = p;
+            this.name = name;
+            this.sink = sink;
+            this.skips = skips;
+            this.records = records;
+            this.reader = new RecordReader(p, capped);
+        }
+
+        /** A bare array (jq -s, samples): each element a record, a container or an event JSON string. */
+        void readArray(String prefix) throws IOException {
+            int index = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null) {
+                    throw new UsageException(name + ": JSON breaks off inside the array");
+                }
+                String where = prefix + "[" + index++ + "]";
+                if (t == JsonToken.START_OBJECT) {
+                    readObject(where, false);
+                } else if (t == JsonToken.VALUE_STRING) {
+                    JsonNode record = embedded(p.getText(), where, "string");
+                    if (record != null) {
+                        records.map(record, where, sink, skips);
+                    }
+                } else {
+                    skips.skip(where, "not a JSON object");
+                    p.skipChildren();
+                }
             }
+        }
+
+        /**
+         * One object at the top level or in an array; the parser is on its {@code START_OBJECT}. An
+         * object that is none of the known shapes refuses the file when it is the file's first value
+         * ({@code strict}), else it is skipped.
+         */
+        void readObject(String where, boolean strict) throws IOException {
             long start = p.currentTokenLocation().getByteOffset();
-            JsonNode record;
+            JsonStreamContext outer = p.getParsingContext().getParent();
+            int depth = p.getParsingContext().getNestingDepth();
+            ObjectNode record = nodes.objectNode();
+            boolean container = false;
+            boolean digest = false;
+            boolean sawRecords = false;
+            String detailType = null;
+            String messageType = null;
+            JsonNode detail = null;
+            boolean queryRows = false;
+            JsonToken t;
             try {
-                reader.begin(start);
-                record = MAPPER.readTree(reader);
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    t = p.nextToken();
+                    switch (field) {
+                        case "Records" -> {
+                            if (t != JsonToken.START_ARRAY || sawRecords) {
+                                throw new UsageException(name + ": Records is not one array");
+                            }
+                            sawRecords = true;
+                            container = true;
+                            readRecords(name + " Records");
+                        }
+                        case "Events", "events", "logEvents" -> {
+                            if (t == JsonToken.START_ARRAY && !"CONTROL_MESSAGE".equals(messageType)) {
+                                container = true;
+                                readWrapped(name + " " + field);
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                        case "detail" -> {
+                            if (t == JsonToken.START_OBJECT) {
+                                reader.begin(p.currentTokenLocation().getByteOffset(), true);
+                                detail = MAPPER.readTree(reader);
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                        case "detail-type" -> detailType = t == JsonToken.VALUE_STRING ? p.getText() : "";
+                        case "messageType" -> messageType = t == JsonToken.VALUE_STRING ? p.getText() : "";
+                        case "QueryResultRows", "QueryStatus" -> {
+                            queryRows = true;
+                            p.skipChildren();
+                        }
+                        case "digestStartTime", "logFiles" -> {
+                            digest = true;
+                            p.skipChildren();
+                        }
+                        default -> {
+                            if (CloudTrailRecords.RECORD_FIELDS.contains(field)) {
+                                reader.begin(start, true, depth);
+                                record.set(field, MAPPER.readTree(reader));
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    }
+                }
             } catch (RecordLimitException e) {
                 skips.skip(where, e.getMessage());
-                while (p.getParsingContext() != array) {
+                while (p.getParsingContext() != outer) {
                     if (p.nextToken() == null) {
                         throw new UsageException(name + ": JSON breaks off inside " + where);
                     }
                 }
-                continue;
+                return;
             }
-            if (p.currentLocation().getByteOffset() - start > MAX_RECORD_BYTES) {
+            if (t != JsonToken.END_OBJECT) {
+                throw new UsageException(name + ": JSON breaks off inside " + where);
+            }
+            if (container || digest || "CONTROL_MESSAGE".equals(messageType)) {
+                return;
+            }
+            if (!container && p.currentLocation().getByteOffset() - start > MAX_RECORD_BYTES) {
                 skips.skip(where, tooLarge());
-                continue;
+                return;
             }
-            records.map(record, where, sink, skips);
+            if (queryRows) {
+                throw new UsageException(name + ": CloudTrail Lake query rows, not events; export whole events"
+                        + " (SELECT eventJson, or an NDJSON export)");
+            }
+            if (detailType != null && detail != null) {
+                if (!detailType.contains("CloudTrail")) {
+                    skips.skip(
+                            where,
+                            "EventBridge event of detail-type '" + Echo.shown(detailType)
+                                    + "' is not a CloudTrail event");
+                    return;
+                }
+                records.map(detail, where + " detail", sink, skips);
+                return;
+            }
+            if (record.has("eventTime") || record.has("eventSource") || record.has("userIdentity")) {
+                records.map(record, where, sink, skips);
+                return;
+            }
+            if (strict) {
+                throw new UsageException(name + ": no Records array, not a CloudTrail log file (nor an event, a"
+                        + " lookup-events output, an EventBridge envelope or CloudWatch Logs events)");
+            }
+            skips.skip(where, "not a CloudTrail event or container");
+        }
+
+        private void readRecords(String prefix) throws IOException {
+            JsonStreamContext array = p.getParsingContext();
+            int index = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null) {
+                    throw new UsageException(name + ": JSON breaks off inside " + prefix);
+                }
+                String where = prefix + "[" + index++ + "]";
+                if (t != JsonToken.START_OBJECT) {
+                    skips.skip(where, "not a JSON object");
+                    p.skipChildren();
+                    continue;
+                }
+                long start = p.currentTokenLocation().getByteOffset();
+                JsonNode record;
+                try {
+                    reader.begin(start, true);
+                    record = MAPPER.readTree(reader);
+                } catch (RecordLimitException e) {
+                    skips.skip(where, e.getMessage());
+                    toEndOf(array, where);
+                    continue;
+                }
+                if (p.currentLocation().getByteOffset() - start > MAX_RECORD_BYTES) {
+                    skips.skip(where, tooLarge());
+                    continue;
+                }
+                records.map(record, where, sink, skips);
+            }
+        }
+
+        /**
+         * {@code Events[]} of {@code lookup-events} ({@code CloudTrailEvent}, a JSON string, the
+         * record; {@code EventTime} its fallback time) and {@code events[]}/{@code logEvents[]} of
+         * CloudWatch Logs ({@code message}, a JSON string).
+         */
+        private void readWrapped(String prefix) throws IOException {
+            JsonStreamContext array = p.getParsingContext();
+            int index = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null) {
+                    throw new UsageException(name + ": JSON breaks off inside " + prefix);
+                }
+                String where = prefix + "[" + index++ + "]";
+                if (t != JsonToken.START_OBJECT) {
+                    skips.skip(where, "not a JSON object");
+                    p.skipChildren();
+                    continue;
+                }
+                JsonNode element;
+                try {
+                    reader.begin(p.currentTokenLocation().getByteOffset(), false);
+                    element = MAPPER.readTree(reader);
+                } catch (RecordLimitException e) {
+                    skips.skip(where, e.getMessage());
+                    toEndOf(array, where);
+                    continue;
+                }
+                JsonNode text =
+                        element.has("CloudTrailEvent") ? element.get("CloudTrailEvent") : element.get("message");
+                String field = element.has("CloudTrailEvent") ? "CloudTrailEvent" : "message";
+                if (text == null || !text.isTextual()) {
+                    skips.skip(where, "no " + field + " string");
+                    continue;
+                }
+                JsonNode record = embedded(text.textValue(), where + "." + field, field);
+                if (record != null) {
+                    if (!record.has("eventTime") && element.has("EventTime") && record instanceof ObjectNode o) {
+                        o.set("eventTime", element.get("EventTime"));
+                    }
+                    records.map(record, where, sink, skips);
+                }
+            }
+        }
+
+        /** An event held in a JSON string; null (and a skip) when the string is not one JSON object. */
+        private JsonNode embedded(String text, String where, String field) {
+            if (text.length() > MAX_RECORD_BYTES) {
+                skips.skip(where, tooLarge());
+                return null;
+            }
+            JsonNode record;
+            try {
+                record = MAPPER.readTree(text);
+            } catch (JsonProcessingException e) {
+                skips.skip(where, field + " is not JSON (truncated?)");
+                return null;
+            }
+            if (record == null || !record.isObject()) {
+                skips.skip(where, field + " is not a JSON object");
+                return null;
+            }
+            return record;
+        }
+
+        /** After a record over a limit: on to the end of it, so that the array can go on. */
+        private void toEndOf(JsonStreamContext array, String where) throws IOException {
+            while (p.getParsingContext() != array) {
+                if (p.nextToken() == null) {
+                    throw new UsageException(name + ": JSON breaks off inside " + where);
+                }
+            }
         }
     }
 
@@ -219,21 +447,29 @@ public final class CloudTrailParser implements UsageParser {
         private final StringCap capped;
         private long limit;
         private int baseDepth;
+        private boolean filter;
 
         RecordReader(JsonParser p, StringCap capped) {
             super(p);
             this.capped = capped;
         }
 
-        void begin(long start) {
+        /** Starts a record at {@code start}; {@code filter}: skip the fields the mapping never reads. */
+        void begin(long start, boolean filter) {
+            begin(start, filter, delegate.getParsingContext().getNestingDepth());
+        }
+
+        /** As {@link #begin(long, boolean)}, for a record whose object is at nesting {@code depth}. */
+        void begin(long start, boolean filter, int depth) {
             limit = start + MAX_RECORD_BYTES + READ_AHEAD;
-            baseDepth = delegate.getParsingContext().getNestingDepth();
+            baseDepth = depth;
+            this.filter = filter;
         }
 
         @Override
         public JsonToken nextToken() throws IOException {
             JsonToken t = delegate.nextToken();
-            while (t == JsonToken.FIELD_NAME && !wanted()) {
+            while (t == JsonToken.FIELD_NAME && filter && !wanted()) {
                 delegate.nextToken();
                 delegate.skipChildren();
                 t = delegate.nextToken();
@@ -267,7 +503,7 @@ public final class CloudTrailParser implements UsageParser {
             return switch (field) {
                 case "requestParameters" -> depth > 1 || CloudTrailRecords.PARAMETER_FIELDS.contains(name);
                 case "responseElements" -> depth > 1 || CloudTrailRecords.SIGN_IN_EVENTS.contains(name);
-                case "resources" -> depth > 2 || "ARN".equals(name);
+                case "resources" -> depth > 2 || CloudTrailRecords.RESOURCE_FIELDS.contains(name);
                 default -> true;
             };
         }

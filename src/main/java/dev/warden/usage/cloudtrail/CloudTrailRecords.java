@@ -58,6 +58,12 @@ import java.util.regex.Pattern;
 final class CloudTrailRecords {
     static final String SOURCE_TYPE = "aws";
 
+    /** The principal of unauthenticated calls ({@code AWSAccount} with account {@code anonymous}). */
+    static final String ANONYMOUS = "anonymous";
+
+    /** The principal of service events that name no service. */
+    static final String AWS_INTERNAL = "AWS Internal";
+
     private static final Pattern ASSUMED_ROLE =
             Pattern.compile("arn:(aws[a-z-]*):sts::(\\d{12}):assumed-role/([\\w+=,.@-]+)/.+");
     private static final Pattern EVENT_SOURCE = Pattern.compile("[a-z0-9][a-z0-9-]*(\\.[a-z0-9-]+)*");
@@ -91,6 +97,9 @@ final class CloudTrailRecords {
             "responseElements",
             "resources");
 
+    /** The fields of a {@code resources[]} element the mapping reads. */
+    static final Set<String> RESOURCE_FIELDS = Set.of("ARN", "type", "accountId");
+
     /** The request parameters the mapping reads. */
     static final Set<String> PARAMETER_FIELDS;
 
@@ -120,7 +129,7 @@ final class CloudTrailRecords {
     /** Maps {@code r} to an event for {@code sink}, or counts it in {@code skips} at {@code where}. */
     void map(JsonNode r, String where, Consumer<UsageEvent> sink, Skips skips) {
         try {
-            UsageEvent e = event(r);
+            UsageEvent e = event(r, sink);
             if (e != null) {
                 sink.accept(e);
             }
@@ -131,13 +140,17 @@ final class CloudTrailRecords {
         }
     }
 
-    private UsageEvent event(JsonNode r) throws Skip {
+    private UsageEvent event(JsonNode r, Consumer<UsageEvent> sink) throws Skip {
         String eventType = text(r, "eventType");
         if ("AwsCloudTrailInsight".equals(eventType)) {
             return null;
         }
         List<String> missing = new ArrayList<>(4);
-        String time = field(r, "eventTime", missing);
+        JsonNode epoch = r.get("eventTime");
+        String time = epoch != null && epoch.isNumber() ? null : field(r, "eventTime", missing);
+        if (epoch != null && epoch.isNumber()) {
+            time = epoch.asText();
+        }
         String source = field(r, "eventSource", missing);
         String name = field(r, "eventName", missing);
         JsonNode ui = r.get("userIdentity");
@@ -150,7 +163,8 @@ final class CloudTrailRecords {
         if (!ui.isObject()) {
             throw new Skip("userIdentity is not an object");
         }
-        Instant at = EventTimes.parse(time);
+        Instant at =
+                epoch != null && epoch.isNumber() ? EventTimes.epoch(epoch.decimalValue()) : EventTimes.parse(time);
         if (at == null) {
             throw new Skip("eventTime '" + Echo.shown(time) + "' is not an RFC 3339 instant");
         }
@@ -159,11 +173,23 @@ final class CloudTrailRecords {
             throw new Skip("eventTime " + absurd);
         }
         String action = cachedAction(source, name);
-        Caller who = caller(ui, text(r, "recipientAccountId"));
+        String recipient = account(text(r, "recipientAccountId"), resourceAccount(r));
+        Caller who = caller(ui, recipient, r, name);
         boolean signIn = "AwsConsoleSignIn".equalsIgnoreCase(eventType);
         String error = text(r, "errorCode");
         if (error == null && signIn && "Failure".equals(text(r.path("responseElements"), name))) {
             error = "Failure";
+        }
+        String resource = resource(r, who.principal);
+        String ip = text(r, "sourceIPAddress");
+        String agent = text(r, "userAgent");
+        String type = signIn ? UsageEvent.CONSOLE_LOGIN : UsageEvent.API;
+        String target = text(r, "recipientAccountId");
+        String role = who.federated ? assumedRole(r, name) : null;
+        if (role != null) {
+            // A web identity or SAML subject assuming a role: the role is used, by that workload.
+            sink.accept(new UsageEvent(
+                    at, SOURCE_TYPE, scope(role, recipient), role, null, action, role, ip, agent, type, error, target));
         }
         return new UsageEvent(
                 at,
@@ -172,20 +198,72 @@ final class CloudTrailRecords {
                 who.principal,
                 who.credential,
                 action,
-                resource(r, who.principal),
-                text(r, "sourceIPAddress"),
-                text(r, "userAgent"),
-                signIn ? UsageEvent.CONSOLE_LOGIN : UsageEvent.API,
+                resource,
+                ip,
+                agent,
+                type,
                 error,
-                text(r, "recipientAccountId"));
+                target);
     }
 
-    private record Caller(String principal, String scope, String credential) {}
+    private record Caller(String principal, String scope, String credential, boolean federated) {
+        Caller(String principal, String scope, String credential) {
+            this(principal, scope, credential, false);
+        }
+    }
 
-    private static Caller caller(JsonNode ui, String recipient) throws Skip {
+    /** The role an {@code AssumeRole*} call assumed: {@code requestParameters.roleArn}, else an {@code AWS::IAM::Role} resource. */
+    private static String assumedRole(JsonNode r, String eventName) {
+        if (!eventName.startsWith("AssumeRole")) {
+            return null;
+        }
+        String arn = text(r.path("requestParameters"), "roleArn");
+        if (arn == null) {
+            JsonNode resources = r.get("resources");
+            if (resources != null && resources.isArray()) {
+                for (JsonNode res : resources) {
+                    if ("AWS::IAM::Role".equals(text(res, "type"))) {
+                        arn = text(res, "ARN");
+                        break;
+                    }
+                }
+            }
+        }
+        return isRole(arn) ? arn : null;
+    }
+
+    private static boolean isRole(String arn) {
+        int[] c = colons(arn);
+        return c != null
+                && arn.regionMatches(c[1] + 1, "iam", 0, 3)
+                && c[2] == c[1] + 4
+                && c[4] - c[3] == 13
+                && arn.startsWith("role/", c[4] + 1);
+    }
+
+    /** The account of the first {@code resources[]} element that names one (old records lack recipientAccountId). */
+    private static String resourceAccount(JsonNode r) {
+        JsonNode resources = r.get("resources");
+        if (resources != null && resources.isArray()) {
+            for (JsonNode res : resources) {
+                String a = account(text(res, "accountId"), null);
+                if (a != null) {
+                    return a;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Caller caller(JsonNode ui, String recipient, JsonNode r, String eventName) throws Skip {
         String type = text(ui, "type");
         if (type == null) {
-            throw new Skip("missing userIdentity.type");
+            // Service events (AwsServiceEvent) name no type: the service that acted, in its account.
+            String service = text(ui, "invokedBy");
+            return new Caller(
+                    service == null ? AWS_INTERNAL : service,
+                    required(account(text(ui, "accountId"), recipient), "userIdentity.accountId"),
+                    null);
         }
         String arn = text(ui, "arn");
         String account = account(text(ui, "accountId"), recipient);
@@ -213,6 +291,11 @@ final class CloudTrailRecords {
                 return new Caller(principal, scope(principal, account), session(key));
             }
             case "AWSService": {
+                String role = assumedRole(r, eventName);
+                if (role != null) {
+                    // A service assuming a role for a workload (Lambda, ECS, EKS): the role is used.
+                    return new Caller(role, scope(role, recipient), null);
+                }
                 String service = required(text(ui, "invokedBy"), "userIdentity.invokedBy");
                 return new Caller(service, required(account(recipient, null), "recipientAccountId"), null);
             }
@@ -227,11 +310,29 @@ final class CloudTrailRecords {
                     }
                     principal = provider + ":" + user;
                 }
-                return new Caller(principal, required(account(recipient, account), "recipientAccountId"), null);
+                return new Caller(principal, required(account(recipient, account), "recipientAccountId"), null, true);
             }
             case "AWSAccount": {
-                String principal = required(text(ui, "principalId"), "userIdentity.principalId");
+                String principal = text(ui, "principalId");
+                if (principal == null || "anonymous".equals(text(ui, "accountId"))) {
+                    // Unauthenticated access (a public bucket): recorded against the resource's account.
+                    return new Caller(ANONYMOUS, required(recipient, "recipientAccountId"), null);
+                }
                 return new Caller(principal, required(account, "userIdentity.accountId"), null);
+            }
+            case "IdentityCenterUser":
+                throw new Skip("IdentityCenterUser is a person signed in through IAM Identity Center, not a machine"
+                        + " identity");
+            case "Unknown":
+            case "Directory": {
+                if (arn != null && ASSUMED_ROLE.matcher(arn).matches()) {
+                    String principal = role(ui, arn);
+                    return new Caller(principal, scope(principal, account), null);
+                }
+                if (arn == null || colons(arn) == null) {
+                    throw new Skip("userIdentity.type " + type + " without an ARN names no principal");
+                }
+                return new Caller(arn, scope(arn, account != null ? account : recipient), null);
             }
             default:
                 throw new Skip("userIdentity.type '" + Echo.shown(type) + "' is not mapped");
@@ -247,6 +348,9 @@ final class CloudTrailRecords {
         }
         if (arn == null) {
             throw new Skip("AssumedRole without sessionIssuer.arn or userIdentity.arn");
+        }
+        if (isRole(arn)) {
+            return arn; // Identity Center sessions may name the IAM role itself
         }
         Matcher m = ASSUMED_ROLE.matcher(arn);
         if (!m.matches()) {

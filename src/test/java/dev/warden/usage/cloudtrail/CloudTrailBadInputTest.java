@@ -56,11 +56,12 @@ class CloudTrailBadInputTest {
     void files_that_are_not_cloudtrail_logs_are_refused_with_why() {
         assertRefused("empty.json", "", "empty file");
         assertRefused("blank.json", " \n\t", "empty file");
-        assertRefused("array.json", "[{\"Records\":[]}]", "not a CloudTrail log file");
+        assertRefused("number.json", "42", "not a CloudTrail log file");
         assertRefused("object.json", "{\"items\":[]}", "no Records array");
+        assertRefused("lake-rows.json", "{\"QueryStatus\":\"FINISHED\",\"QueryResultRows\":[]}", "query rows");
         assertRefused("records-object.json", "{\"Records\":{}}", "Records is not one array");
         assertRefused("two-records.json", "{\"Records\":[],\"Records\":[]}", "Records is not one array");
-        assertRefused("trailing.json", "{\"Records\":[]} {\"Records\":[]}", "content after the log object");
+        assertRefused("trailing.json", "[] 7", "content after the array");
         assertRefused("string.json", "\"Records\"", "not a CloudTrail log file");
         assertRefused("broken-between.json", "{\"Records\":[" + good("") + " " + good("") + "]}", "malformed JSON");
     }

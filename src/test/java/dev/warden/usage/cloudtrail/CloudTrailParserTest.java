@@ -172,21 +172,27 @@ class CloudTrailParserTest extends UsageParserContract {
         assertThat(all)
                 .extracting(UsageEvent::principal, UsageEvent::scope, UsageEvent::credential)
                 .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ACCOUNT + "role/github-deploy", "111122223333", null),
                         org.assertj.core.groups.Tuple.tuple(
                                 ACCOUNT
                                         + "oidc-provider/token.actions.githubusercontent.com:sts.amazonaws.com:repo:acme/shop:ref:refs/heads/main",
                                 "111122223333",
                                 null),
                         org.assertj.core.groups.Tuple.tuple(
+                                ACCOUNT + "role/SAMLTestRoleShibboleth", "111122223333", null),
+                        org.assertj.core.groups.Tuple.tuple(
                                 "SampleUkh1i4+ExamplexL/jEvs=:SamlExample", "111122223333", null),
                         org.assertj.core.groups.Tuple.tuple(
                                 ACCOUNT + "user/legacy-reporting", "111122223333", "ASIAEXAMPLEFEDKEY001"),
                         org.assertj.core.groups.Tuple.tuple(
                                 "AROAEXAMPLEPARTNER001:etl-2026-05-31", "444455556666", null));
-        assertThat(all.get(0).action()).isEqualTo("sts:AssumeRoleWithWebIdentity");
-        assertThat(all.get(0).resource()).isEqualTo(ACCOUNT + "role/github-deploy");
-        assertThat(all.get(3).resource()).isEqualTo("arn:aws:s3:::acme-partner-exchange/exports/orders-2026-05-30.csv");
-        assertThat(all.get(3).target())
+        assertThat(all.get(1).action()).isEqualTo("sts:AssumeRoleWithWebIdentity");
+        assertThat(all.get(1).resource()).isEqualTo(ACCOUNT + "role/github-deploy");
+        assertThat(all.get(0).resource())
+                .as("the role a web identity assumed is used, by that workload")
+                .isEqualTo(ACCOUNT + "role/github-deploy");
+        assertThat(all.get(5).resource()).isEqualTo("arn:aws:s3:::acme-partner-exchange/exports/orders-2026-05-30.csv");
+        assertThat(all.get(5).target())
                 .as("a partner's call lands in the recipient account, not its own")
                 .isEqualTo("111122223333");
     }
@@ -203,7 +209,8 @@ class CloudTrailParserTest extends UsageParserContract {
                         n + " Records[3]: eventTime timestamp 1970-01-01T00:00:00Z is before 2006-01-01T00:00:00Z",
                         n + " Records[4]: eventTime timestamp 2031-01-01T00:00:00Z is more than a day in the future",
                         n + " Records[5]: not a JSON object",
-                        n + " Records[6]: userIdentity.type 'IdentityCenterUser' is not mapped",
+                        n + " Records[6]: IdentityCenterUser is a person signed in through IAM Identity Center, not a"
+                                + " machine identity",
                         n + " Records[7]: IAMUser without an ARN or a usable userName",
                         n + " Records[8]: eventName 'GetObject'; DROP TABLE usage_daily; --' is not an API name",
                         n + " Records[9]: eventTime is not a string",
