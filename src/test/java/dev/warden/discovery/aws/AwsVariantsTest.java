@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every real-world AWS export variant of research §1 (sources in variants/README.md), with its counts. */
 class AwsVariantsTest {
-    private static final String V = "discovery/aws/variants/";
+    private static final String V = "discovery/aws-variants/";
     private final AwsConnector aws =
             new AwsConnector(Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC));
 
