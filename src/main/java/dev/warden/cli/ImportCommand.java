@@ -3,6 +3,7 @@ package dev.warden.cli;
 import dev.warden.app.Warden;
 import dev.warden.discovery.ImportOptions;
 import dev.warden.discovery.ImportRun;
+import dev.warden.discovery.Skip;
 import dev.warden.input.Input;
 import java.io.PrintWriter;
 import java.util.List;
@@ -57,6 +58,12 @@ final class ImportCommand implements Callable<Integer> {
             description = "Environment variable holding the PKCS#12/JKS password.")
     String passwordEnv;
 
+    @Option(
+            names = "--strict",
+            description = "Refuse a file at its first record Warden cannot understand (default: skip the record,"
+                    + " report it and exit 1).")
+    boolean strict;
+
     @Mixin
     FormatOption format = FormatOption.of(Format.table, Format.json);
 
@@ -70,14 +77,14 @@ final class ImportCommand implements Callable<Integer> {
             }
             password = value.toCharArray();
         }
-        ImportOptions options = new ImportOptions(environment, cluster, password);
+        ImportOptions options = new ImportOptions(environment, cluster, password, strict);
         List<Input> in = inputs.stream().map(Input::parse).toList();
         PrintWriter out = spec.commandLine().getOut();
         try (Warden w = store.open()) {
             ImportRun run = w.importer().run(source, in, options, TokenCommand.actor());
             format.print(out, run, o -> print(o, run));
+            return run.skipped() > 0 ? Main.CHECK_FAILED : Main.OK;
         }
-        return Main.OK;
     }
 
     static void print(PrintWriter out, ImportRun run) {
@@ -86,6 +93,15 @@ final class ImportCommand implements Callable<Integer> {
                 + run.durationMs() + " ms");
         for (String note : run.notes()) {
             out.println("  note: " + note);
+        }
+        if (run.skipped() > 0) {
+            out.println("  skipped " + run.skipped() + " record(s) Warden could not understand:");
+            for (Skip skip : run.skips()) {
+                out.println("  skipped: " + skip.file() + " " + skip.pointer() + ": " + skip.reason());
+            }
+            if (run.skipped() > run.skips().size()) {
+                out.println("  … and " + (run.skipped() - run.skips().size()) + " more");
+            }
         }
     }
 }

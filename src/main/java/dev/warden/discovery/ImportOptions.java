@@ -3,10 +3,16 @@ package dev.warden.discovery;
 /**
  * Options of one import. {@code environment} is applied to identities whose source does not say;
  * {@code cluster} names a Kubernetes cluster; {@code password} opens PKCS#12/JKS key stores (taken
- * from the environment variable {@code --password-env} names, never from the command line).
+ * from the environment variable {@code --password-env} names, never from the command line);
+ * {@code strict} makes the first record a connector cannot understand refuse the file instead of
+ * being skipped ({@link Skips}).
  */
-public record ImportOptions(String environment, String cluster, char[] password) {
+public record ImportOptions(String environment, String cluster, char[] password, boolean strict) {
     public static final ImportOptions NONE = new ImportOptions(null, null, null);
+
+    public ImportOptions(String environment, String cluster, char[] password) {
+        this(environment, cluster, password, false);
+    }
 
     public ImportOptions {
         if (environment != null
@@ -22,6 +28,6 @@ public record ImportOptions(String environment, String cluster, char[] password)
     @Override
     public String toString() {
         return "ImportOptions[environment=" + environment + ", cluster=" + cluster + ", password="
-                + (password == null ? "none" : "<redacted>") + "]";
+                + (password == null ? "none" : "<redacted>") + ", strict=" + strict + "]";
     }
 }

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * One import as recorded at {@code GET /v1/imports}: what was read, by whom, what changed
- * (identities added, updated, unchanged, marked removed), how long it took, and how it ended.
+ * (identities added, updated, unchanged, marked removed), how long it took, how it ended, and the
+ * records it skipped ({@code skipped} in all, the first {@value Skips#KEPT} in {@code skips}).
  */
 public record ImportRun(
         String id,
@@ -23,7 +24,9 @@ public record ImportRun(
         int unchanged,
         int removed,
         String error,
-        List<String> notes) {
+        List<String> notes,
+        int skipped,
+        List<Skip> skips) {
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
 
@@ -31,5 +34,6 @@ public record ImportRun(
         inputs = List.copyOf(inputs);
         options = Map.copyOf(options);
         notes = List.copyOf(notes);
+        skips = List.copyOf(skips);
     }
 }

@@ -25,8 +25,9 @@ final class ImportRuns {
     void insert(Handle h, ImportRun r) {
         h.createUpdate(
                         "INSERT INTO import_runs (id, source, actor, inputs, options, started_at, finished_at, status, added,"
-                                + " updated, unchanged, removed, error, notes) VALUES (:id, :source, :actor, :inputs, :options,"
-                                + " :startedAt, :finishedAt, :status, :added, :updated, :unchanged, :removed, :error, :notes)")
+                                + " updated, unchanged, removed, error, notes, skipped, skips) VALUES (:id, :source, :actor, :inputs,"
+                                + " :options, :startedAt, :finishedAt, :status, :added, :updated, :unchanged, :removed,"
+                                + " :error, :notes, :skipped, :skips)")
                 .bind("id", r.id())
                 .bind("source", r.source())
                 .bind("actor", r.actor())
@@ -41,6 +42,8 @@ final class ImportRuns {
                 .bind("removed", r.removed())
                 .bind("error", r.error())
                 .bind("notes", json(r.notes()))
+                .bind("skipped", r.skipped())
+                .bind("skips", skipsJson(r.skips()))
                 .execute();
     }
 
@@ -64,6 +67,22 @@ final class ImportRuns {
             return MAPPER.writeValueAsString(values);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static String skipsJson(List<Skip> skips) {
+        try {
+            return MAPPER.writeValueAsString(skips);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Skip> skips(String json) {
+        try {
+            return MAPPER.readValue(json, new TypeReference<List<Skip>>() {});
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored import run is corrupt", e);
         }
     }
 
@@ -93,6 +112,8 @@ final class ImportRuns {
                 rs.getInt("unchanged"),
                 rs.getInt("removed"),
                 rs.getString("error"),
-                list(rs.getString("notes")));
+                list(rs.getString("notes")),
+                rs.getInt("skipped"),
+                skips(rs.getString("skips")));
     }
 }

@@ -64,6 +64,9 @@ public final class Importer {
         if (options.cluster() != null) {
             shownOptions.put("cluster", options.cluster());
         }
+        if (options.strict()) {
+            shownOptions.put("strict", "true");
+        }
         Discovery discovery;
         try {
             discovery = connector.discover(inputs, options);
@@ -97,7 +100,9 @@ public final class Importer {
                     loaded.unchanged(),
                     removed,
                     null,
-                    notes);
+                    notes,
+                    discovery.skipped(),
+                    discovery.skips());
             runs.insert(h, r);
             Map<String, String> details = new LinkedHashMap<>();
             details.put("source", source);
@@ -106,17 +111,19 @@ public final class Importer {
             details.put("updated", Integer.toString(r.updated()));
             details.put("unchanged", Integer.toString(r.unchanged()));
             details.put("removed", Integer.toString(r.removed()));
+            details.put("skipped", Integer.toString(r.skipped()));
             audit.append(h, actor, "import.run", "import", runId, details);
             return r;
         });
         LOG.info(
-                "event=import source={} run={} added={} updated={} unchanged={} removed={} ms={}",
+                "event=import source={} run={} added={} updated={} unchanged={} removed={} skipped={} ms={}",
                 source,
                 run.id(),
                 run.added(),
                 run.updated(),
                 run.unchanged(),
                 run.removed(),
+                run.skipped(),
                 run.durationMs());
         return run;
     }
@@ -146,6 +153,8 @@ public final class Importer {
                 0,
                 0,
                 message,
+                List.of(),
+                0,
                 List.of());
         db.inTransaction(h -> {
             runs.insert(h, failed);

@@ -44,7 +44,7 @@ final class ImportRoutes {
     }
 
     private void create(Context ctx) {
-        Params.allowOnly(ctx, Set.of("environment", "cluster"));
+        Params.allowOnly(ctx, Set.of("environment", "cluster", "strict"));
         String source = ctx.pathParam("source");
         if (importer.connectors().get(source).isEmpty()) {
             throw Problem.notFound("unknown source '" + Echo.shown(source) + "' (known: "
@@ -61,13 +61,24 @@ final class ImportRoutes {
         ImportOptions options = new ImportOptions(
                 ctx.queryParam("environment"),
                 ctx.queryParam("cluster"),
-                password == null ? null : password.toCharArray());
+                password == null ? null : password.toCharArray(),
+                strict(ctx.queryParam("strict")));
         ImportRun run = importer.run(
                 source,
                 Uploads.inputs(ctx, extension(ctx, source)),
                 options,
                 HttpServer.token(ctx).actor());
         ctx.status(201).json(run);
+    }
+
+    private static boolean strict(String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw Problem.badRequest("strict must be true or false");
     }
 
     /** A file extension matching the content type, so connectors that look at names see the right kind. */

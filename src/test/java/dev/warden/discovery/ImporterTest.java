@@ -186,4 +186,39 @@ class ImporterTest {
         assertThatThrownBy(() -> warden.inventory().classify(DEPLOYER, Nature.HUMAN, " ", "test"))
                 .hasMessageContaining("reason");
     }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void a_file_with_one_bad_record_imports_the_rest_and_the_run_keeps_the_skip(Dialect dialect) {
+        Importer importer = open(dialect);
+        ImportRun run = aws(importer, "discovery/aws-variants/one-bad-record.json");
+        assertThat(run.added()).isEqualTo(2);
+        assertThat(run.skipped()).isEqualTo(1);
+        ImportRun stored = importer.run(run.id()).orElseThrow();
+        assertThat(stored.skipped()).isEqualTo(1);
+        assertThat(stored.skips()).singleElement().satisfies(s -> {
+            assertThat(s.file()).endsWith("one-bad-record.json");
+            assertThat(s.pointer()).isEqualTo("/UserDetailList/1");
+            assertThat(s.reason()).contains("not an IAM ARN");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void strict_refuses_a_file_with_a_bad_record_and_leaves_the_store_unchanged(Dialect dialect) {
+        Importer importer = open(dialect);
+        aws(importer, DETAILS);
+        long identities = warden.inventory().count();
+        assertThatThrownBy(() -> importer.run(
+                        "aws",
+                        List.of(Fixture.input("discovery/aws-variants/one-bad-record.json")),
+                        new ImportOptions(null, null, null, true),
+                        "test"))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("/UserDetailList/1");
+        assertThat(warden.inventory().count()).isEqualTo(identities);
+        ImportRun failed = importer.runs(1).get(0);
+        assertThat(failed.status()).isEqualTo(ImportRun.FAILED);
+        assertThat(failed.options()).containsEntry("strict", "true");
+    }
 }

@@ -210,4 +210,21 @@ class ImportApiTest {
                         .body())
                 .contains("identity.classify");
     }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void a_bad_record_is_skipped_and_reported_and_strict_true_refuses_the_body(Dialect dialect) throws Exception {
+        start(dialect);
+        String body = Fixture.text("discovery/aws-variants/one-bad-record.json");
+        ApiClient.Response strict = api.post("/v1/imports/aws?strict=true", operator, "application/json", body);
+        assertThat(strict.status()).as(strict.body()).isEqualTo(400);
+        assertThat(strict.body()).contains("/UserDetailList/1");
+
+        ApiClient.Response lenient = api.post("/v1/imports/aws", operator, "application/json", body);
+        assertThat(lenient.status()).as(lenient.body()).isEqualTo(201);
+        assertThat(lenient.json().get("skipped").asInt()).isEqualTo(1);
+        String id = lenient.json().get("id").asText();
+        ApiClient.Response run = api.get("/v1/imports/runs/" + id, operator);
+        assertThat(run.json().get("skips").get(0).get("pointer").asText()).isEqualTo("/UserDetailList/1");
+    }
 }

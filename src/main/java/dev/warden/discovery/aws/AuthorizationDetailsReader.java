@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warden.input.Echo;
+import dev.warden.discovery.Skips;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,15 +25,44 @@ final class AuthorizationDetailsReader {
     }
 
     /**
-     * Reads one JSON document positioned at its first token; returns false when it has none of the
-     * fields these commands print (so the caller can say what the file is not).
+     * Reads every top-level value of one file: a page object, several page objects concatenated (a
+     * shell loop's {@code >>}), or an array of pages ({@code jq -s .}). Returns false when no page
+     * has any of the fields these commands print (so the caller can say what the file is not). An
+     * element that cannot be understood is reported to {@code skips} and left out.
      */
-    boolean read(JsonParser p, String name) throws IOException {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
+    boolean read(JsonParser p, String name, Skips skips) throws IOException {
+        boolean known = false;
+        int pages = 0;
+        JsonToken root;
+        while ((root = p.nextToken()) != null) {
+            if (root == JsonToken.START_OBJECT) {
+                known |= page(p, name, skips, pages == 0 ? "" : "/" + pages);
+                pages++;
+            } else if (root == JsonToken.START_ARRAY) {
+                int index = 0;
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    if (p.currentToken() != JsonToken.START_OBJECT) {
+                        throw new IllegalArgumentException(
+                                "/" + index + ": expected a page object in the top-level array");
+                    }
+                    known |= page(p, name, skips, "/" + index++);
+                }
+                pages++;
+            } else {
+                throw new IllegalArgumentException("expected a JSON object at the top level");
+            }
+        }
+        if (pages == 0) {
             throw new IllegalArgumentException("expected a JSON object at the top level");
         }
+        return known;
+    }
+
+    /** One page object, positioned at its START_OBJECT; {@code at} is its JSON pointer prefix. */
+    private boolean page(JsonParser p, String name, Skips skips, String at) throws IOException {
         boolean known = false;
         boolean truncated = false;
+        boolean resumable = false;
         java.util.Set<String> accounts = new java.util.LinkedHashSet<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -44,22 +71,26 @@ final class AuthorizationDetailsReader {
                 case "UserDetailList", "GroupDetailList", "RoleDetailList", "Policies", "AccessKeyMetadata" -> {
                     known = true;
                     if (value != JsonToken.START_ARRAY) {
-                        throw new IllegalArgumentException(field + " must be an array");
+                        throw new IllegalArgumentException(at + "/" + field + " must be an array");
                     }
                     int index = 0;
                     while (p.nextToken() != JsonToken.END_ARRAY) {
                         long line = p.currentLocation().getLineNr();
                         JsonNode element = mapper.readTree(p);
-                        String where = "/" + field + "/" + index++;
+                        String where = at + "/" + field + "/" + index++;
                         try {
                             element(field, element, accounts);
                         } catch (IllegalArgumentException e) {
-                            throw new IllegalArgumentException(
-                                    "line " + line + " (" + where + "): " + e.getMessage(), e);
+                            skips.skip(name, where, "line " + line + ": " + e.getMessage());
                         }
                     }
                 }
-                case "IsTruncated" -> truncated = value == JsonToken.VALUE_TRUE;
+                case "IsTruncated" -> truncated |= value == JsonToken.VALUE_TRUE;
+                case "NextToken" -> {
+                    truncated = true;
+                    resumable = true;
+                    p.skipChildren();
+                }
                 default -> p.skipChildren();
             }
         }
@@ -67,9 +98,10 @@ final class AuthorizationDetailsReader {
             throw new IllegalArgumentException("unexpected content after the top-level object");
         }
         if (truncated) {
-            estate.notes.add(
-                    name + ": IsTruncated is true (run the command again with --no-paginate or merge the pages);"
-                            + " identities missing from it are not marked removed");
+            estate.pagedAccounts.addAll(accounts);
+            if (resumable) {
+                estate.truncatedAccounts.addAll(accounts);
+            }
         } else {
             estate.detailedAccounts.addAll(accounts);
         }
@@ -84,7 +116,7 @@ final class AuthorizationDetailsReader {
             case "UserDetailList" -> user(e, accounts);
             case "GroupDetailList" -> group(e);
             case "RoleDetailList" -> role(e, accounts);
-            case "Policies" -> policy(e);
+            case "Policies" -> policy(e, accounts);
             case "AccessKeyMetadata" -> accessKey(e);
             default -> throw new IllegalStateException(field);
         }
@@ -177,8 +209,15 @@ final class AuthorizationDetailsReader {
         estate.roles.put(r.arn, r);
     }
 
-    private void policy(JsonNode e) {
+    private void policy(JsonNode e, java.util.Set<String> accounts) {
         String arn = required(e, "Arn");
+        String[] parts = arn.split(":", 6);
+        if (parts.length < 6 || !parts[0].equals("arn") || !parts[2].equals("iam")) {
+            throw new IllegalArgumentException("Arn is not an IAM policy ARN");
+        }
+        if (parts[4].matches("\\d{12}")) {
+            accounts.add(parts[4]);
+        }
         String name = optional(e, "PolicyName", arn);
         String defaultVersion = optional(e, "DefaultVersionId", null);
         PolicyDocument doc = new PolicyDocument(java.util.List.of());
@@ -245,26 +284,12 @@ final class AuthorizationDetailsReader {
         return out;
     }
 
-    /** ISO-8601 instants as the AWS CLI prints them ({@code 2024-01-02T03:04:05Z} or with an offset). */
+    /** A timestamp in any form AWS exports carry ({@link AwsTimestamps}). */
     static Instant instant(JsonNode v, String field) {
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new IllegalArgumentException(field + " must be an ISO-8601 date-time string");
-        }
-        return parseInstant(v.asText(), field);
+        return AwsTimestamps.of(v, field);
     }
 
     static Instant parseInstant(String text, String field) {
-        try {
-            Instant t = OffsetDateTime.parse(text).toInstant();
-            if (t.isBefore(Instant.parse("2006-01-01T00:00:00Z")) || t.isAfter(Instant.parse("2200-01-01T00:00:00Z"))) {
-                throw new IllegalArgumentException(field + " '" + text + "' is not a plausible AWS date");
-            }
-            return t;
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(field + " '" + Echo.shown(text) + "' is not an ISO-8601 date-time");
-        }
+        return AwsTimestamps.parse(text, field);
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.discovery.Connector;
 import dev.warden.discovery.Discovery;
 import dev.warden.discovery.ImportOptions;
+import dev.warden.discovery.Skips;
 import dev.warden.input.Input;
 import dev.warden.input.InputException;
 import dev.warden.input.InputFiles;
@@ -60,9 +61,10 @@ public final class AwsConnector implements Connector {
     @Override
     public Discovery discover(List<Input> inputs, ImportOptions options) {
         AwsEstate estate = new AwsEstate();
+        Skips skips = new Skips(options);
         for (Input in : InputFiles.expand(inputs, EXTENSIONS)) {
             try (InputStream raw = new BufferedInputStream(in.open())) {
-                read(in.name(), raw, estate);
+                read(in.name(), raw, estate, skips);
             } catch (IllegalArgumentException e) {
                 throw e instanceof InputException ? e : new InputException(in.name() + ": " + e.getMessage(), e);
             } catch (JsonProcessingException e) {
@@ -75,11 +77,18 @@ public final class AwsConnector implements Connector {
                 throw new InputException(in.name() + ": cannot read: " + e.getMessage(), e);
             }
         }
+        estate.detailedAccounts.removeAll(estate.truncatedAccounts);
+        for (String account : estate.pagedAccounts) {
+            if (!estate.detailedAccounts.contains(account)) {
+                estate.notes.add("account " + account + ": the authorization details are truncated (IsTruncated or"
+                        + " NextToken, and no last page); identities missing from them are not marked removed");
+            }
+        }
         AwsRecords records = new AwsRecords(estate, options, clock.instant());
-        return new Discovery(records.records(), records.coverage(), estate.notes);
+        return new Discovery(records.records(), records.coverage(), estate.notes, skips);
     }
 
-    private void read(String name, InputStream raw, AwsEstate estate) throws IOException {
+    private void read(String name, InputStream raw, AwsEstate estate, Skips skips) throws IOException {
         raw.mark(8192);
         String head = new String(raw.readNBytes(8192), StandardCharsets.UTF_8);
         raw.reset();
@@ -87,10 +96,10 @@ public final class AwsConnector implements Connector {
         if (trimmed.isEmpty()) {
             throw new InputException(name + ": empty file");
         }
-        if (trimmed.startsWith("{")) {
-            readJson(name, raw, estate);
+        if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+            readJson(name, raw, estate, skips);
         } else if (looksLikeCredentialReport(trimmed)) {
-            new CredentialReportReader(estate).read(new InputStreamReader(raw, StandardCharsets.UTF_8));
+            new CredentialReportReader(estate, name, skips).read(new InputStreamReader(raw, StandardCharsets.UTF_8));
         } else {
             throw new InputException(name + ": not an AWS CLI output (expected get-account-authorization-details or"
                     + " list-access-keys JSON, or a credential report)");
@@ -106,29 +115,83 @@ public final class AwsConnector implements Connector {
         return columns.contains("user") && columns.contains("arn");
     }
 
-    private void readJson(String name, InputStream raw, AwsEstate estate) throws IOException {
+    private void readJson(String name, InputStream raw, AwsEstate estate, Skips skips) throws IOException {
         raw.mark(4096);
         byte[] head = raw.readNBytes(4096);
         raw.reset();
         String start = new String(head, StandardCharsets.UTF_8);
-        if (start.contains("\"ReportFormat\"") || start.contains("\"Content\"") && !start.contains("DetailList")) {
+        if (start.contains("\"ReportFormat\"")
+                || start.contains("\"Content\"") && start.contains("\"GeneratedTime\"")
+                || start.contains("\"Content\"") && !start.contains("DetailList")) {
             JsonNode report = mapper.readTree(raw);
             if (report.path("Content").isTextual()) {
-                byte[] csv;
-                try {
-                    csv = Base64.getMimeDecoder().decode(report.get("Content").asText());
-                } catch (IllegalArgumentException e) {
-                    throw new InputException(name + ": Content is not base64");
+                JsonNode format = report.get("ReportFormat");
+                if (format != null && !format.asText().equals("text/csv")) {
+                    throw new InputException(name + ": /ReportFormat: only text/csv credential reports are read");
                 }
-                new CredentialReportReader(estate).read(new StringReader(new String(csv, StandardCharsets.UTF_8)));
+                String csv = reportContent(name, report.get("Content").asText());
+                new CredentialReportReader(estate, name, skips).read(new StringReader(csv));
                 return;
             }
         }
         try (JsonParser p = mapper.createParser(raw)) {
-            if (!new AuthorizationDetailsReader(mapper, estate).read(p, name)) {
+            if (!new AuthorizationDetailsReader(mapper, estate).read(p, name, skips)) {
                 throw new InputException(name + ": JSON has none of UserDetailList, RoleDetailList, GroupDetailList,"
                         + " Policies or AccessKeyMetadata (is it AWS CLI output?)");
             }
         }
+    }
+
+    /**
+     * The CSV of a {@code get-credential-report} {@code Content}: base64 as the AWS CLI leaves it
+     * (possibly wrapped at 76 columns), the raw CSV (tools that decode first), or a Python bytes
+     * literal {@code b'...'} ({@code json.dumps(boto3 response, default=str)}; boto3 docs: Content
+     * is bytes).
+     */
+    static String reportContent(String name, String content) {
+        String c = content.strip();
+        if (c.length() >= 3
+                && c.charAt(0) == 'b'
+                && (c.charAt(1) == '\'' || c.charAt(1) == '"')
+                && c.charAt(c.length() - 1) == c.charAt(1)) {
+            c = pythonBytes(c.substring(2, c.length() - 1));
+        }
+        String bare = c.replace("\uFEFF", "").replace("\"", "").stripLeading();
+        if (bare.startsWith("user,")) {
+            return c;
+        }
+        try {
+            return new String(Base64.getMimeDecoder().decode(c), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(name + ": /Content is neither base64 nor a credential report CSV");
+        }
+    }
+
+    /** Decodes the escapes of a Python bytes literal's body ({@code \\n}, {@code \\xNN}, ...). */
+    private static String pythonBytes(String body) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length());
+        for (int i = 0; i < body.length(); i++) {
+            char ch = body.charAt(i);
+            if (ch != '\\' || i + 1 == body.length()) {
+                out.write(ch);
+                continue;
+            }
+            char next = body.charAt(++i);
+            switch (next) {
+                case 'n' -> out.write('\n');
+                case 'r' -> out.write('\r');
+                case 't' -> out.write('\t');
+                case 'x' -> {
+                    if (i + 2 < body.length() && body.substring(i + 1, i + 3).matches("[0-9a-fA-F]{2}")) {
+                        out.write(Integer.parseInt(body.substring(i + 1, i + 3), 16));
+                        i += 2;
+                    } else {
+                        out.write('x');
+                    }
+                }
+                default -> out.write(next);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

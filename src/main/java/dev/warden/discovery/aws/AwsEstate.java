@@ -99,6 +99,11 @@ final class AwsEstate {
     /** Accounts whose authorization details were complete (not truncated). */
     final List<String> detailedAccounts = new ArrayList<>();
 
+    /** Accounts seen in a page with {@code IsTruncated: true} or a {@code NextToken}. */
+    final java.util.Set<String> pagedAccounts = new java.util.LinkedHashSet<>();
+    /** Accounts seen in a page with a {@code NextToken} (a {@code --max-items} export never complete). */
+    final java.util.Set<String> truncatedAccounts = new java.util.LinkedHashSet<>();
+
     final List<String> reportedAccounts = new ArrayList<>();
 
     static String groupKey(String account, String name) {

@@ -182,7 +182,8 @@ final class AwsRecords {
             attributes.put("maxSessionDurationSeconds", r.maxSessionDuration.toString());
         }
         List<Trust> trusts = new ArrayList<>();
-        boolean assumedByPeople = r.path.startsWith("/aws-reserved/sso.amazonaws.com/");
+        boolean assumedByPeople =
+                r.path.startsWith("/aws-reserved/sso.amazonaws.com/") || r.name.startsWith("AWSReservedSSO_");
         for (PolicyDocument.Statement s : r.trust.statements()) {
             for (Map.Entry<String, String> p : s.principals()) {
                 for (String action : s.actions().isEmpty() ? List.of("sts:AssumeRole") : s.actions()) {
@@ -195,7 +196,9 @@ final class AwsRecords {
         }
         UserClassifier.Verdict verdict = assumedByPeople
                 ? new UserClassifier.Verdict(Nature.HUMAN, "role assumed by people through SSO/SAML federation")
-                : new UserClassifier.Verdict(Nature.MACHINE, "IAM role");
+                : r.path.startsWith("/aws-service-role/")
+                        ? new UserClassifier.Verdict(Nature.MACHINE, "service-linked role, owned and assumed by AWS")
+                        : new UserClassifier.Verdict(Nature.MACHINE, "IAM role");
         List<AwsEstate.Attached> policies = new ArrayList<>(r.inline);
         r.managed.forEach(m -> policies.add(managed(m)));
         Identity identity = identity(

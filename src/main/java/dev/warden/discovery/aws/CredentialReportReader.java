@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.warden.discovery.Skips;
 import dev.warden.input.ParseErrors;
 import java.io.IOException;
 import java.io.Reader;
@@ -47,9 +48,13 @@ final class CredentialReportReader {
     private static final int MAX_ROWS = 1_000_000;
 
     private final AwsEstate estate;
+    private final String name;
+    private final Skips skips;
 
-    CredentialReportReader(AwsEstate estate) {
+    CredentialReportReader(AwsEstate estate, String name, Skips skips) {
         this.estate = estate;
+        this.name = name;
+        this.skips = skips;
     }
 
     void read(Reader in) throws IOException {
@@ -60,6 +65,9 @@ final class CredentialReportReader {
             CsvSchema header = (CsvSchema) rows.getParser().getSchema();
             Set<String> present = new LinkedHashSet<>();
             header.forEach(c -> present.add(c.getName()));
+            if (!present.contains("user") || !present.contains("arn")) {
+                throw new IllegalArgumentException("line 1: credential report lacks the user or arn column");
+            }
             List<String> missing = new ArrayList<>();
             for (String c : COLUMNS) {
                 if (!present.contains(c)) {
@@ -67,8 +75,8 @@ final class CredentialReportReader {
                 }
             }
             if (!missing.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "line 1: credential report lacks column(s) " + String.join(", ", missing));
+                estate.notes.add(name + ": the credential report has no column(s) " + String.join(", ", missing)
+                        + " (an older or trimmed report); those values are unknown");
             }
             Set<String> accounts = new LinkedHashSet<>();
             int count = 0;
@@ -92,7 +100,7 @@ final class CredentialReportReader {
                     accounts.add(r.account);
                     estate.report.put(r.arn, r);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("line " + line + ": " + e.getMessage(), e);
+                    skips.skip(name, "line " + line, e.getMessage());
                 }
             }
             if (count == 0) {

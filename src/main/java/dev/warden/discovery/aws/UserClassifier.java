@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
  * says why. An explicit tag ({@code type}, {@code kind}, {@code identity-type}, {@code user-type})
  * decides; otherwise console password and MFA point to a person, access keys without a console
  * password, service paths and service-like names point to a machine. Ties go to machine: an
- * unexplained IAM user is governed as an NHI.
+ * unexplained IAM user is governed as an NHI. Machines stay machines: a user with access keys and
+ * a service-like name or path, or whose keys are used more recently than its console password, is a
+ * machine even with a console password, MFA or browser use; that human use is the NHI10 finding
+ * ({@code posture/checks/ConsoleUse}, {@code HumanUserAgent}), not a reason to hide the identity.
  */
 final class UserClassifier {
     private static final Pattern MACHINE_NAME = Pattern.compile(
@@ -74,10 +77,33 @@ final class UserClassifier {
             human += 1;
             why.add("name looks like a person's");
         }
+        boolean machineLike = MACHINE_NAME.matcher(name).matches()
+                || lowerPath.matches(".*/(service|services|system|automation|machine|bots?|ci|apps?)/.*");
+        boolean keysInUse = report != null && keysUsedAfterPassword(report);
+        if (hasAccessKeys && human > machine && (machineLike || keysInUse)) {
+            return new Verdict(
+                    Nature.MACHINE,
+                    String.join(", ", why)
+                            + (keysInUse && !machineLike ? ", access keys used after the last console sign-in" : "")
+                            + ": access keys with a "
+                            + (machineLike ? "service-like name or path" : "programmatic use")
+                            + " keep it a machine identity; the human use is an NHI10 finding");
+        }
         if (why.isEmpty()) {
             return new Verdict(Nature.MACHINE, "no signal either way; governed as a machine identity");
         }
         Nature n = human > machine ? Nature.HUMAN : Nature.MACHINE;
         return new Verdict(n, String.join(", ", why) + " (human " + human + " vs machine " + machine + ")");
+    }
+
+    /** Some access key was used, and more recently than the console password (or it never was). */
+    private static boolean keysUsedAfterPassword(AwsEstate.ReportRow report) {
+        for (AwsEstate.KeySlot k : report.keys) {
+            if (k.lastUsed != null
+                    && (report.passwordLastUsed == null || k.lastUsed.isAfter(report.passwordLastUsed))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 package dev.warden.discovery.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.warden.discovery.Skips;
 import dev.warden.input.Echo;
 import dev.warden.input.InputException;
 import dev.warden.inventory.ExternalIds;
@@ -97,8 +98,11 @@ final class ClusterObjects {
     final Map<String, Long> skipped = new TreeMap<>();
     final Notes notes;
 
-    ClusterObjects(Notes notes) {
+    private final Skips skips;
+
+    ClusterObjects(Notes notes, Skips skips) {
         this.notes = notes;
+        this.skips = skips;
     }
 
     /** Takes one object; {@code where} is {@code file:line}. */
@@ -127,10 +131,15 @@ final class ClusterObjects {
                 default -> skip(kind == null ? "(no kind)" : kind);
             }
         } catch (IllegalArgumentException e) {
-            if (e instanceof InputException d) {
-                throw d;
+            // An object that cannot be understood: skipped with file, line and reason (refused under --strict).
+            String message = e.getMessage() == null ? "cannot be read" : e.getMessage();
+            if (message.startsWith(where + ": ")) {
+                message = message.substring(where.length() + 2);
             }
-            throw new InputException(where + ": " + kind + " " + Echo.quoted(name(o)) + ": " + e.getMessage(), e);
+            int colon = where.lastIndexOf(':');
+            String file = colon < 0 ? where : where.substring(0, colon);
+            String line = colon < 0 ? "" : "line " + where.substring(colon + 1);
+            skips.skip(file, line, kind + " " + Echo.quoted(name(o)) + ": " + message);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.warden.discovery.kubernetes;
 import dev.warden.discovery.Connector;
 import dev.warden.discovery.Discovery;
 import dev.warden.discovery.ImportOptions;
+import dev.warden.discovery.Skips;
 import dev.warden.input.Input;
 import dev.warden.input.InputException;
 import dev.warden.input.InputFiles;
@@ -55,7 +56,8 @@ public final class KubernetesConnector implements Connector {
             throw new InputException("kubernetes: no input files given");
         }
         Notes notes = new Notes();
-        ClusterObjects objects = new ClusterObjects(notes);
+        Skips skips = new Skips(options);
+        ClusterObjects objects = new ClusterObjects(notes, skips);
         for (Input in : inputs) {
             boolean directory = in.isPath() && Files.isDirectory(in.path());
             List<Input> files;
@@ -70,7 +72,8 @@ public final class KubernetesConnector implements Connector {
                 ManifestReader.read(file, directory, objects::add, notes);
             }
         }
-        return new ClusterRecords(objects, options.cluster(), options.environment(), clock.instant(), notes)
+        Discovery d = new ClusterRecords(objects, options.cluster(), options.environment(), clock.instant(), notes)
                 .discovery();
+        return new Discovery(d.records(), d.coverage(), d.notes(), skips);
     }
 }

@@ -266,10 +266,12 @@ class AwsConnectorTest extends ConnectorContract {
         assertThat(fromDir.records()).hasSize(8);
     }
 
+    private static final ImportOptions STRICT = new ImportOptions(null, null, null, true);
+
     private void assertRefused(String name, String content, String... fragments) throws Exception {
         Path f = dir.resolve(name);
         Files.writeString(f, content);
-        var thrown = assertThatThrownBy(() -> aws.discover(List.of(Input.path(f)), ImportOptions.NONE))
+        var thrown = assertThatThrownBy(() -> aws.discover(List.of(Input.path(f)), STRICT))
                 .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(f.toString());
         for (String fragment : fragments) {
@@ -281,7 +283,7 @@ class AwsConnectorTest extends ConnectorContract {
     void malformed_files_are_refused_with_file_and_line() throws Exception {
         String details = Fixture.text("discovery/aws/authorization-details.json");
         assertRefused("truncated.json", details.substring(0, details.length() / 2), "malformed JSON at line");
-        assertRefused("array.json", "[1,2,3]", "not an AWS CLI output");
+        assertRefused("array.json", "[1,2,3]", "expected a page object");
         assertRefused("other.json", "{\"Buckets\": []}", "none of UserDetailList");
         assertRefused("wrongtype.json", "{\"UserDetailList\": {\"a\": 1}}", "UserDetailList must be an array");
         assertRefused(
@@ -313,11 +315,14 @@ class AwsConnectorTest extends ConnectorContract {
     void credential_reports_with_missing_or_reordered_columns() throws Exception {
         String csv = Fixture.text("discovery/aws/credential-report.csv");
         String[] lines = csv.split("\n");
-        assertRefused(
-                "missing.csv",
-                lines[0].replace(",mfa_active", "") + "\n" + lines[2].replaceFirst(",false,true,2021", ",true,2021"),
-                "line 1",
-                "lacks column(s) mfa_active");
+        Path missing = dir.resolve("missing.csv");
+        Files.writeString(
+                missing,
+                lines[0].replace(",mfa_active", "") + "\n" + lines[2].replaceFirst(",false,true,2021", ",true,2021"));
+        assertThat(aws.discover(List.of(Input.path(missing)), ImportOptions.NONE)
+                        .notes())
+                .anyMatch(n -> n.contains("no column(s) mfa_active"));
+        assertRefused("noarn.csv", "user,user_creation_time\nx,N/A\n", "not an AWS CLI output");
         // Reordered: swap the first two columns in every line; the report still reads by header name.
         StringBuilder reordered = new StringBuilder();
         for (String line : lines) {
@@ -348,7 +353,7 @@ class AwsConnectorTest extends ConnectorContract {
                 .hasMessageContaining("not an AWS CLI output");
         assertThatThrownBy(() -> aws.discover(
                         List.of(Input.content("x.csv", "user,arn\n\u0000\u0001".getBytes(StandardCharsets.UTF_8))),
-                        ImportOptions.NONE))
+                        STRICT))
                 .isInstanceOf(InputException.class);
     }
 }

@@ -90,8 +90,10 @@ class KubernetesConnectorTest extends ConnectorContract {
     private InputException failure(String name, String text) {
         Input in = Input.content(name, text.getBytes(StandardCharsets.UTF_8));
         return (InputException)
-                org.assertj.core.api.Assertions.catchThrowable(() -> connector().discover(List.of(in), CLUSTER));
+                org.assertj.core.api.Assertions.catchThrowable(() -> connector().discover(List.of(in), STRICT));
     }
+
+    static final ImportOptions STRICT = new ImportOptions(null, "prod-eu-1", null, true);
 
     @Test
     void service_accounts_in_multi_document_yaml_become_identities_of_the_cluster() {
@@ -484,7 +486,26 @@ class KubernetesConnectorTest extends ConnectorContract {
                   kind: Secret
                   name: x
                 """);
-        assertThat(e).hasMessageStartingWith("bad.yaml:7:").hasMessageContaining("roleRef");
+        assertThat(e).hasMessageStartingWith("bad.yaml: line 7:").hasMessageContaining("roleRef");
+    }
+
+    @Test
+    void a_manifest_object_that_cannot_be_understood_is_skipped_and_the_rest_imports() {
+        Input in = Input.content(
+                "mixed.yaml",
+                ("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: Not_Valid\n  namespace: ns\n---\n"
+                                + "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: fine\n  namespace: ns\n")
+                        .getBytes(StandardCharsets.UTF_8));
+        Discovery d = connector().discover(List.of(in), CLUSTER);
+        assertThat(d.records())
+                .singleElement()
+                .satisfies(r -> assertThat(r.identity().name()).contains("fine"));
+        assertThat(d.skipped()).isEqualTo(1);
+        assertThat(d.skips()).singleElement().satisfies(s -> {
+            assertThat(s.file()).isEqualTo("mixed.yaml");
+            assertThat(s.pointer()).isEqualTo("line 1");
+            assertThat(s.reason()).contains("not a valid Kubernetes name");
+        });
     }
 
     @Test
@@ -492,7 +513,7 @@ class KubernetesConnectorTest extends ConnectorContract {
         assertThat(failure(
                         "bad.yaml",
                         "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: Not_Valid\n  namespace: ns\n"))
-                .hasMessageStartingWith("bad.yaml:1:")
+                .hasMessageStartingWith("bad.yaml: line 1:")
                 .hasMessageContaining("not a valid Kubernetes name");
     }
 
