@@ -29,80 +29,6 @@ import java.util.regex.Pattern;
  * {@code secrets['NAME']}, {@code if:} conditions); their values are never in a workflow.
  */
 final class Workflow {
-    /** Environment variables that carry static cloud credentials. */
-    static final Map<String, String> STATIC_ENV = Map.ofEntries(
-            Map.entry("AWS_ACCESS_KEY_ID", "aws"),
-            Map.entry("AWS_SECRET_ACCESS_KEY", "aws"),
-            Map.entry("AWS_SESSION_TOKEN", "aws"),
-            Map.entry("GOOGLE_CREDENTIALS", "gcp"),
-            Map.entry("GOOGLE_APPLICATION_CREDENTIALS_JSON", "gcp"),
-            Map.entry("GOOGLE_CLOUD_KEYFILE_JSON", "gcp"),
-            Map.entry("GCP_SA_KEY", "gcp"),
-            Map.entry("GCLOUD_SERVICE_KEY", "gcp"),
-            Map.entry("CLOUDSDK_AUTH_ACCESS_TOKEN", "gcp"),
-            Map.entry("ARM_CLIENT_SECRET", "azure"),
-            Map.entry("ARM_CLIENT_CERTIFICATE_PASSWORD", "azure"),
-            Map.entry("ARM_ACCESS_KEY", "azure"),
-            Map.entry("AZURE_CLIENT_SECRET", "azure"),
-            Map.entry("AZURE_CREDENTIALS", "azure"),
-            Map.entry("AZURE_STORAGE_KEY", "azure"),
-            // research §5: provider and Terraform conventions
-            Map.entry("ALIBABA_CLOUD_ACCESS_KEY_ID", "alibaba"),
-            Map.entry("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "alibaba"),
-            Map.entry("ALICLOUD_ACCESS_KEY", "alibaba"),
-            Map.entry("ALICLOUD_SECRET_KEY", "alibaba"),
-            Map.entry("TENCENTCLOUD_SECRET_ID", "tencent"),
-            Map.entry("TENCENTCLOUD_SECRET_KEY", "tencent"),
-            Map.entry("IC_API_KEY", "ibm"),
-            Map.entry("IBMCLOUD_API_KEY", "ibm"));
-
-    /** Environment variables that carry credentials of services other than clouds. */
-    static final Map<String, String> SERVICE_ENV = Map.ofEntries(
-            Map.entry("NODE_AUTH_TOKEN", "npm"),
-            Map.entry("NPM_TOKEN", "npm"),
-            Map.entry("TWINE_PASSWORD", "pypi"),
-            Map.entry("UV_PUBLISH_TOKEN", "pypi"),
-            Map.entry("VAULT_TOKEN", "vault"),
-            Map.entry("VAULT_ROLE_ID", "vault"),
-            Map.entry("VAULT_SECRET_ID", "vault"),
-            Map.entry("KUBE_CONFIG", "cluster"),
-            Map.entry("KUBECONFIG_DATA", "cluster"),
-            Map.entry("DIGITALOCEAN_ACCESS_TOKEN", "digitalocean"),
-            Map.entry("HCLOUD_TOKEN", "hetzner"),
-            Map.entry("CLOUDFLARE_API_TOKEN", "cloudflare"),
-            Map.entry("HEROKU_API_KEY", "heroku"));
-
-    /** Targets that are clouds (the others are registries, clusters, package indexes, services). */
-    static final Set<String> CLOUDS = Set.of("aws", "gcp", "azure", "alibaba", "tencent", "ibm");
-
-    /**
-     * CLI logins inside {@code run:} (research §5): a secret on the same line reaches this target.
-     * First match wins.
-     */
-    private static final List<Map.Entry<Pattern, String>> RUN_LOGINS = List.of(
-            Map.entry(Pattern.compile("\\baws\\s+configure\\b"), "aws"),
-            Map.entry(Pattern.compile("\\baliyun\\s+configure\\b"), "alibaba"),
-            Map.entry(Pattern.compile("\\btccli\\s+configure\\b"), "tencent"),
-            Map.entry(Pattern.compile("\\bibmcloud\\s+login\\b"), "ibm"),
-            Map.entry(Pattern.compile("\\boc\\s+login\\b"), "openshift"),
-            Map.entry(Pattern.compile("\\baz\\s+login\\b"), "azure"),
-            Map.entry(Pattern.compile("\\bgcloud\\s+auth\\b"), "gcp"),
-            Map.entry(Pattern.compile("\\bhelm\\s+registry\\s+login\\b"), "registry"),
-            Map.entry(Pattern.compile("\\b(?:docker|podman|buildah)\\s+login\\b"), "registry"),
-            Map.entry(Pattern.compile("\\bkubectl\\b.*--token"), "cluster"),
-            Map.entry(Pattern.compile("_authToken|\\bnpm\\s+(?:config|publish|login)\\b"), "npm"),
-            Map.entry(Pattern.compile("\\b(?:twine|uv)\\s+(?:upload|publish)\\b"), "pypi"),
-            Map.entry(Pattern.compile("\\bvault\\s+login\\b"), "vault"));
-
-    private static final Pattern DOCKER_LOGIN_REGISTRY =
-            Pattern.compile("\\blogin\\b.*?\\s([a-z0-9.-]+\\.[a-z]{2,}(?::[0-9]+)?)(?:\\s|$)");
-    private static final Pattern VAR_REF = Pattern.compile("\\bvars\\s*\\.\\s*([A-Za-z_][A-Za-z0-9_]*)");
-    private static final Pattern KEY_NAME = Pattern.compile(".*(KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIALS?)");
-
-    private static final Pattern EXPRESSION = Pattern.compile("\\$\\{\\{(.*?)}}", Pattern.DOTALL);
-    private static final Pattern SECRET_REF = Pattern.compile(
-            "\\bsecrets\\s*(?:\\.\\s*([A-Za-z_][A-Za-z0-9_]*)|\\[\\s*['\"]([A-Za-z_][A-Za-z0-9_]*)['\"]\\s*])");
-
     /** The pseudo job of what a workflow sets for all its jobs (workflow-level env). */
     static final String WORKFLOW = "(workflow)";
 
@@ -229,7 +155,7 @@ final class Workflow {
                 // an explicit mapping: the caller's secret reaches the callee under its own name
                 Set<String> mapped = new TreeSet<>();
                 for (Map.Entry<String, JsonNode> e : fields(passed).entrySet()) {
-                    Set<String> names = secretNames(String.valueOf(text(e.getValue())));
+                    Set<String> names = CredentialNames.secretNames(String.valueOf(text(e.getValue())));
                     names.removeIf(n -> n.equalsIgnoreCase("GITHUB_TOKEN"));
                     if (!names.isEmpty()) {
                         use("workflow:" + called, "static-secret", id, "job " + id + " secrets " + e.getKey(), names);
@@ -362,7 +288,8 @@ final class Workflow {
             // hashicorp/vault-action action.yml: method (token, approle, github, jwt, ...)
             case "hashicorp/vault-action" -> {
                 if ("jwt".equalsIgnoreCase(text(with.get("method")))
-                        && secretNames(with.toString()).stream().noneMatch(n -> !n.equalsIgnoreCase("GITHUB_TOKEN"))) {
+                        && CredentialNames.secretNames(with.toString()).stream()
+                                .noneMatch(n -> !n.equalsIgnoreCase("GITHUB_TOKEN"))) {
                     oidc("vault", job, via, idToken);
                 } else {
                     staticInputs(job, "vault", with, via);
@@ -392,7 +319,7 @@ final class Workflow {
             if (v == null) {
                 continue;
             }
-            for (String n : secretNames(v)) {
+            for (String n : CredentialNames.secretNames(v)) {
                 if (!n.equalsIgnoreCase("GITHUB_TOKEN") && !WorkflowRecords.identifier(n.toUpperCase(Locale.ROOT))) {
                     names.add(n.toUpperCase(Locale.ROOT));
                 }
@@ -400,7 +327,7 @@ final class Workflow {
             keyVariables(job, v, e.getKey(), target).forEach(names::add);
         }
         if (!names.isEmpty()) {
-            String t = target.startsWith("action:") ? fallbackTarget(names, target) : target;
+            String t = target.startsWith("action:") ? CredentialNames.fallbackTarget(names, target) : target;
             use(t, "static-secret", job, via, names);
         }
     }
@@ -423,18 +350,18 @@ final class Workflow {
     private void run(String job, String script, String where, boolean idToken) {
         for (String line : script.split("\\R")) {
             String target = null;
-            for (Map.Entry<Pattern, String> p : RUN_LOGINS) {
+            for (Map.Entry<Pattern, String> p : CredentialNames.RUN_LOGINS) {
                 if (p.getKey().matcher(line).find()) {
                     target = p.getValue();
                     break;
                 }
             }
             if (target != null && target.equals("registry")) {
-                Matcher m = DOCKER_LOGIN_REGISTRY.matcher(line);
+                Matcher m = CredentialNames.DOCKER_LOGIN_REGISTRY.matcher(line);
                 target = m.find() ? "registry:" + m.group(1).toLowerCase(Locale.ROOT) : "registry:docker.io";
             }
             Set<String> names = new TreeSet<>();
-            for (String n : secretNames(line)) {
+            for (String n : CredentialNames.secretNames(line)) {
                 String u = n.toUpperCase(Locale.ROOT);
                 if (!u.equals("GITHUB_TOKEN") && !WorkflowRecords.identifier(u)) {
                     names.add(u);
@@ -443,7 +370,7 @@ final class Workflow {
             keyVariables(job, line, "run", target == null ? "service" : target).forEach(names::add);
             if (!names.isEmpty()) {
                 use(
-                        target != null ? target : fallbackTarget(names, "service"),
+                        target != null ? target : CredentialNames.fallbackTarget(names, "service"),
                         "static-secret",
                         job,
                         where + " run",
@@ -461,12 +388,12 @@ final class Workflow {
     /** Key-named configuration variables in {@code text}, recorded as plain-text credentials. */
     private List<String> keyVariables(String job, String text, String usedAs, String target) {
         List<String> out = new ArrayList<>();
-        Matcher e = EXPRESSION.matcher(text);
+        Matcher e = CredentialNames.EXPRESSION.matcher(text);
         while (e.find()) {
-            Matcher m = VAR_REF.matcher(e.group(1));
+            Matcher m = CredentialNames.VAR_REF.matcher(e.group(1));
             while (m.find()) {
                 String n = m.group(1).toUpperCase(Locale.ROOT);
-                if (KEY_NAME.matcher(n).matches() && !WorkflowRecords.identifier(n)) {
+                if (CredentialNames.KEY_NAME.matcher(n).matches() && !WorkflowRecords.identifier(n)) {
                     SecretUse u = variables.computeIfAbsent(
                             n, k -> new SecretUse(k, new TreeSet<>(), new TreeSet<>(), new TreeSet<>()));
                     u.jobs().add(job);
@@ -490,57 +417,6 @@ final class Workflow {
         }
     }
 
-    /** The target a secret's name says, for secrets passed where the action or CLI does not. */
-    static String fallbackTarget(Set<String> names, String otherwise) {
-        for (String n : names) {
-            String t = targetOfName(n.startsWith("vars.") ? n.substring(5) : n);
-            if (t != null) {
-                return t;
-            }
-        }
-        return otherwise;
-    }
-
-    private static String targetOfName(String n) {
-        if (n.startsWith("AWS") || n.startsWith("AMAZON")) {
-            return "aws";
-        }
-        if (n.startsWith("GCP") || n.startsWith("GOOGLE") || n.startsWith("GCLOUD")) {
-            return "gcp";
-        }
-        if (n.startsWith("AZURE") || n.startsWith("ARM_")) {
-            return "azure";
-        }
-        if (n.startsWith("ALIBABA") || n.startsWith("ALICLOUD") || n.startsWith("ALIYUN")) {
-            return "alibaba";
-        }
-        if (n.startsWith("TENCENT")) {
-            return "tencent";
-        }
-        if (n.startsWith("IBM") || n.startsWith("IC_")) {
-            return "ibm";
-        }
-        if (n.startsWith("OPENSHIFT")) {
-            return "openshift";
-        }
-        if (n.startsWith("DOCKER")) {
-            return "registry:docker.io";
-        }
-        if (n.startsWith("NPM") || n.equals("NODE_AUTH_TOKEN")) {
-            return "npm";
-        }
-        if (n.startsWith("PYPI") || n.startsWith("TWINE")) {
-            return n.contains("TEST") ? "testpypi" : "pypi";
-        }
-        if (n.startsWith("VAULT")) {
-            return "vault";
-        }
-        if (n.startsWith("KUBE") || n.startsWith("K8S")) {
-            return "cluster";
-        }
-        return null;
-    }
-
     private void oidc(String cloud, String job, String via, boolean idToken) {
         uses.add(new CloudUse(cloud, "oidc", job, via));
         if (!idToken) {
@@ -552,10 +428,10 @@ final class Workflow {
         for (Map.Entry<String, JsonNode> e : env.entrySet()) {
             String var = e.getKey().toUpperCase(Locale.ROOT);
             String value = text(e.getValue());
-            String cloud = STATIC_ENV.getOrDefault(var, SERVICE_ENV.get(var));
+            String cloud = CredentialNames.STATIC_ENV.getOrDefault(var, CredentialNames.SERVICE_ENV.get(var));
             if (cloud != null && value != null) {
                 Set<String> names = new TreeSet<>();
-                secretNames(value).forEach(n -> names.add(n.toUpperCase(Locale.ROOT)));
+                CredentialNames.secretNames(value).forEach(n -> names.add(n.toUpperCase(Locale.ROOT)));
                 names.remove("GITHUB_TOKEN");
                 keyVariables(job, value, var, cloud).forEach(names::add);
                 boolean literal = !value.contains("${{");
@@ -592,7 +468,8 @@ final class Workflow {
                 Map.Entry<String, JsonNode> e = it.next();
                 String key = e.getKey();
                 if (key.equals("if") && e.getValue().isTextual()) {
-                    for (String s : names(SECRET_REF.matcher(e.getValue().asText()))) {
+                    for (String s : CredentialNames.names(
+                            CredentialNames.SECRET_REF.matcher(e.getValue().asText()))) {
                         secret(job, s, "condition");
                     }
                     continue;
@@ -602,7 +479,7 @@ final class Workflow {
         } else if (node.isArray()) {
             node.forEach(n -> collectSecrets(job, n, path));
         } else if (node.isTextual()) {
-            for (String s : secretNames(node.asText())) {
+            for (String s : CredentialNames.secretNames(node.asText())) {
                 secret(job, s, path.isEmpty() ? "value" : path);
             }
         }
@@ -624,30 +501,12 @@ final class Workflow {
                 && uses.stream()
                         .noneMatch(x -> x.job().equals(job) && x.secrets().contains(n))) {
             use(
-                    fallbackTarget(Set.of(n), "service"),
+                    CredentialNames.fallbackTarget(Set.of(n), "service"),
                     "static-secret",
                     job,
                     "secret " + n + " (" + usedAs + ")",
                     Set.of(n));
         }
-    }
-
-    /** Secret names in the {@code ${{ }}} expressions of {@code text}. */
-    static Set<String> secretNames(String text) {
-        Set<String> out = new TreeSet<>();
-        Matcher m = EXPRESSION.matcher(text);
-        while (m.find()) {
-            out.addAll(names(SECRET_REF.matcher(m.group(1))));
-        }
-        return out;
-    }
-
-    private static List<String> names(Matcher m) {
-        List<String> out = new ArrayList<>();
-        while (m.find()) {
-            out.add(m.group(1) != null ? m.group(1) : m.group(2));
-        }
-        return out;
     }
 
     /** Whether {@code permissions} grants {@code id-token: write}. */

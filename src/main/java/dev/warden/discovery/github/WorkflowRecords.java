@@ -62,7 +62,7 @@ final class WorkflowRecords {
         put(
                 a,
                 "clouds",
-                joined(targets.stream().filter(Workflow.CLOUDS::contains).toList()));
+                joined(targets.stream().filter(CredentialNames.CLOUDS::contains).toList()));
         a.put("targets", joined(targets));
         Set<String> jobs = w.uses.stream().map(CloudUse::job).collect(Collectors.toCollection(TreeSet::new));
         a.put("jobs", joined(jobs));
@@ -139,9 +139,9 @@ final class WorkflowRecords {
             attrs.put("longLived", "true");
             attrs.put("jobs", joined(s.jobs()));
             attrs.put("usedAs", joined(s.usedAs()));
-            boolean cloud = s.targets().stream().anyMatch(Workflow.CLOUDS::contains)
+            boolean cloud = s.targets().stream().anyMatch(CredentialNames.CLOUDS::contains)
                     || s.usedAs().stream()
-                            .anyMatch(u -> CLOUD_INPUTS.contains(u) || Workflow.STATIC_ENV.containsKey(u));
+                            .anyMatch(u -> CLOUD_INPUTS.contains(u) || CredentialNames.STATIC_ENV.containsKey(u));
             if (cloud) {
                 attrs.put("cloudCredential", "true");
             }
@@ -167,7 +167,7 @@ final class WorkflowRecords {
             attrs.put("jobs", joined(v.jobs()));
             attrs.put("usedAs", joined(v.usedAs()));
             put(attrs, "targets", joined(v.targets()));
-            if (v.targets().stream().anyMatch(Workflow.CLOUDS::contains)) {
+            if (v.targets().stream().anyMatch(CredentialNames.CLOUDS::contains)) {
                 attrs.put("cloudCredential", "true");
             }
             out.add(new Credential(
